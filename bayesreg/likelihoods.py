@@ -1,0 +1,66 @@
+"""Likelihoods: the data term of the objective.
+
+Both are written for a linear predictor ``eta = b0 + X @ w``.  The intercept
+``b0`` is never penalized (a flat prior), in the MAP and the posterior alike.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["BernoulliLogit", "Gaussian", "LIKELIHOODS", "get_likelihood"]
+
+
+@dataclass(frozen=True)
+class Gaussian:
+    r"""Gaussian likelihood :math:`y_i \sim N(\eta_i, \sigma^2)`.
+
+    .. math::
+
+        \mathrm{NLL}(y \mid \eta, \sigma) = \frac{\lVert y - \eta\rVert^2}{2\sigma^2}
+            + n \log \sigma + \frac n2 \log 2\pi
+    """
+
+    name: str = "gaussian"
+
+    def nll(self, y, eta, sigma):
+        """Negative log likelihood of ``y`` given the linear predictor and ``sigma``."""
+        y, eta = np.asarray(y, float), np.asarray(eta, float)
+        n = y.shape[0]
+        resid = y - eta
+        return float(
+            resid @ resid / (2 * sigma**2) + n * math.log(sigma) + 0.5 * n * math.log(2 * math.pi)
+        )
+
+
+@dataclass(frozen=True)
+class BernoulliLogit:
+    r"""Bernoulli likelihood with the logit link, labels ``y`` in {0, 1}.
+
+    .. math::
+
+        \mathrm{NLL}(y \mid \eta) = \sum_i \log(1 + e^{-s_i \eta_i}), \qquad s_i = 2y_i - 1
+    """
+
+    name: str = "bernoulli"
+
+    def nll(self, y, eta, sigma=None):
+        """Negative log likelihood of 0/1 labels ``y`` given the linear predictor."""
+        y, eta = np.asarray(y, float), np.asarray(eta, float)
+        return float(np.sum(np.logaddexp(0.0, -(2 * y - 1) * eta)))
+
+
+LIKELIHOODS = {"gaussian": Gaussian(), "bernoulli": BernoulliLogit()}
+
+
+def get_likelihood(name):
+    """Return the likelihood called ``name`` ("gaussian" or "bernoulli")."""
+    try:
+        return LIKELIHOODS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"likelihood must be one of {sorted(LIKELIHOODS)}, got {name!r}."
+        ) from None

@@ -1,0 +1,125 @@
+"""MAPClassifier: the penalized point estimate of a Bayesian logistic regression."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._checks import check_map_prior
+from ..mapping import to_penalty
+from ._solvers import make_logistic
+
+__all__ = ["MAPClassifier", "check_binary_target"]
+
+
+def check_binary_target(y, owner):
+    """Return ``(classes, y01)`` for a binary target, or raise a clear error."""
+    check_classification_targets(y)
+    classes, y01 = np.unique(y, return_inverse=True)
+    if classes.size != 2:
+        what = "only 1 class" if classes.size == 1 else f"{classes.size} classes"
+        raise ValueError(
+            f"{owner} is a binary (Bernoulli-logit) classifier, but y has {what}: "
+            f"{classes.tolist()[:10]}. It needs exactly 2 classes; for more, wrap it "
+            f"in sklearn.multiclass.OneVsRestClassifier({owner}(...))."
+        )
+    return classes, y01
+
+
+class MAPClassifier(ClassifierMixin, BaseEstimator):
+    r"""MAP estimate of a binary logistic regression.
+
+    The estimate minimises the negative log posterior
+
+    .. math::
+
+        \sum_i \log\left(1 + e^{-s_i (b_0 + x_i^\top w)}\right) + \mathrm{penalty}(w),
+        \qquad s_i = \pm 1,
+
+    with a flat prior on the intercept :math:`b_0`.  This is scikit-learn's
+    ``LogisticRegression`` at ``C`` and ``l1_ratio`` from
+    :func:`bayesreg.to_penalty`: ``C = t**2`` for ``Normal(scale=t)``,
+    ``C = s`` for ``Laplace(scale=s)``.  The L2 case uses L-BFGS, any L1 part
+    SAGA (scale the columns of X for it to converge quickly).
+
+    Parameters
+    ----------
+    prior : Normal, Laplace or ElasticNet
+        The prior on each coefficient, with a fixed scale.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    tol : float, default=1e-8
+        Solver tolerance.
+    max_iter : int, default=100_000
+        Maximum solver iterations.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The labels; ``classes_[1]`` is the "positive" class whose probability
+        the model gives.
+    coef_ : ndarray of shape (n_features,)
+        One-dimensional, unlike ``LogisticRegression.coef_`` (shape (1, p)).
+    intercept_ : float
+    penalty_ : dict
+        ``to_penalty(prior, likelihood="bernoulli")``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Defined when X has string column names.
+    """
+
+    def __init__(self, prior, *, fit_intercept=True, tol=1e-8, max_iter=100_000):
+        self.prior = prior
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    def fit(self, X, y):
+        """Fit the MAP estimate.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) with exactly two classes
+
+        Returns
+        -------
+        self
+        """
+        prior = check_map_prior(self.prior, type(self).__name__)
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        classes, y01 = check_binary_target(y, type(self).__name__)
+        penalty = to_penalty(prior, likelihood="bernoulli")
+        solver = make_logistic(
+            penalty["C"], penalty["l1_ratio"], self.fit_intercept, self.tol, self.max_iter
+        )
+        solver.fit(X, y01)
+        self.classes_ = classes
+        self.coef_ = solver.coef_[0].copy()
+        self.intercept_ = float(solver.intercept_[0]) if self.fit_intercept else 0.0
+        self.penalty_ = penalty
+        self.n_iter_ = int(np.max(solver.n_iter_))
+        return self
+
+    def decision_function(self, X):
+        """The log-odds ``intercept_ + X @ coef_`` of ``classes_[1]``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return X @ self.coef_ + self.intercept_
+
+    def predict_proba(self, X):
+        """Class probabilities, shape (n_samples, 2), columns in ``classes_`` order."""
+        p1 = expit(self.decision_function(X))
+        return np.column_stack([1.0 - p1, p1])
+
+    def predict(self, X):
+        """The more probable class of each sample."""
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]

@@ -1,0 +1,301 @@
+r"""The exact translation between a prior scale and a library's penalty strength.
+
+Derivation
+----------
+Write every fixed-scale prior's penalty as
+:math:`\mathrm{pen}(w) = a\lVert w\rVert_1 + \tfrac b2 \lVert w\rVert_2^2`
+(:attr:`~bayesreg.priors.Prior.penalty_weights`): Normal(t) has
+:math:`(a, b) = (0, 1/t^2)`, Laplace(s) has :math:`(1/s, 0)` and
+ElasticNet(s, r) has :math:`(r/s, (1-r)/s^2)`.
+
+**Gaussian likelihood.**  The MAP minimises
+:math:`\frac{1}{2\sigma^2}\lVert y - b_0 - Xw\rVert^2 + \mathrm{pen}(w)`.
+Multiplying by :math:`\sigma^2/n` (which does not move the minimiser) gives
+scikit-learn's ``ElasticNet`` objective
+
+.. math::
+
+    \frac{1}{2n}\lVert y - b_0 - Xw\rVert^2 + \alpha\rho \lVert w\rVert_1
+        + \frac{\alpha(1-\rho)}{2}\lVert w\rVert_2^2
+    \quad\text{with}\quad
+    \alpha = \frac{\sigma^2}{n}(a + b), \qquad \rho = \frac{a}{a + b}.
+
+So ``Lasso`` has :math:`\alpha = \sigma^2/(ns)` and the Normal prior, as an
+``ElasticNet`` with :math:`\rho = 0`, has :math:`\alpha = \sigma^2/(nt^2)`.
+``Ridge`` minimises :math:`\lVert y - b_0 - Xw\rVert^2 + \alpha\lVert w\rVert^2`
+(no :math:`1/n`): multiplying by :math:`2\sigma^2` gives
+:math:`\alpha_{\text{Ridge}} = \sigma^2 b = \sigma^2/t^2`.
+
+glmnet (``family="gaussian"``) minimises the same objective as scikit-learn's
+``ElasticNet`` with ``lambda`` = :math:`\alpha` and its ``alpha`` = :math:`\rho`,
+**provided y is not standardised**: for the Gaussian family glmnet
+standardises y internally, fits, and reports lambda on that standardised
+scale, so its lambda is :math:`\alpha/\mathrm{sd}(y)` (with the 1/n sd).  Pass
+``standardize=FALSE`` too, or glmnet also rescales the columns of X.
+
+**Bernoulli-logit likelihood.**  The MAP minimises
+:math:`\sum_i \log(1 + e^{-s_i\eta_i}) + \mathrm{pen}(w)`; scikit-learn's
+``LogisticRegression`` minimises
+:math:`C\sum_i \log(1 + e^{-s_i\eta_i}) + \rho\lVert w\rVert_1 + \frac{1-\rho}{2}\lVert w\rVert^2`.
+Multiplying ours by :math:`C` and matching terms:
+
+.. math::
+
+    \frac1C = a + b, \qquad \rho = C a,
+
+so :math:`C = t^2` (L2), :math:`C = s` (L1).  glmnet (``family="binomial"``)
+minimises :math:`-\frac1n\log L + \lambda(\ldots)`, so :math:`\lambda = 1/(nC)`.
+
+The noise scale enters only the Gaussian mapping, and linearly in
+:math:`\sigma^2`: with a fixed ``sigma`` the mapping is exact; with an
+estimated one it holds at the estimate.
+
+Inverting: given the weights :math:`(a, b)` back from a penalty, the prior is
+Laplace when :math:`b = 0`, Normal when :math:`a = 0`, and otherwise the
+elastic net with :math:`s = 2/(a + \sqrt{a^2 + 4b})` and :math:`r = a s`
+(the positive root of :math:`b s^2 + a s - 1 = 0`).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from .likelihoods import get_likelihood
+from .priors import ElasticNet, Laplace, Normal, Prior
+
+__all__ = ["from_penalty", "to_penalty"]
+
+CONVENTIONS = ("sklearn", "glmnet")
+
+
+def _check_n_samples(n_samples, required):
+    if n_samples is None:
+        if required:
+            raise ValueError(
+                "n_samples is required: the penalty of this convention is scaled by 1/n."
+            )
+        return None
+    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral):
+        raise TypeError(f"n_samples must be a positive integer, got {n_samples!r}.")
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+    return int(n_samples)
+
+
+def _check_sigma(sigma, likelihood):
+    if likelihood == "bernoulli":
+        if sigma is not None:
+            raise ValueError(
+                "sigma has no role in the Bernoulli likelihood; leave it as None."
+            )
+        return None
+    if sigma is None:
+        raise ValueError(
+            "sigma is required for the Gaussian likelihood: alpha = sigma**2 * (...). "
+            "Pass the noise standard deviation (e.g. a fitted MAPRegressor's sigma_)."
+        )
+    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real):
+        raise TypeError(f"sigma must be a positive number, got {sigma!r}.")
+    sigma = float(sigma)
+    if not (math.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma must be finite and > 0, got {sigma!r}.")
+    return sigma
+
+
+def _check_prior(prior):
+    if not isinstance(prior, Prior):
+        raise TypeError(
+            f"prior must be a bayesreg prior such as Laplace(scale=1.0), got {prior!r}."
+        )
+    # raises the prior's own explanation for the horseshoe and for hyperpriors
+    return prior.penalty_weights
+
+
+def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", convention="sklearn"):
+    """Translate a fixed-scale prior into a library's penalty parameters.
+
+    See the module docstring for the derivation.
+
+    Parameters
+    ----------
+    prior : Normal, Laplace or ElasticNet
+        A prior with a fixed (numeric) scale.
+    n_samples : int
+        Number of observations ``n``.  Required for the Gaussian likelihood
+        and for glmnet; the Bernoulli ``C`` does not depend on it.
+    sigma : float
+        Noise standard deviation (Gaussian likelihood only).
+    likelihood : {"gaussian", "bernoulli"}, default="gaussian"
+    convention : {"sklearn", "glmnet"}, default="sklearn"
+
+    Returns
+    -------
+    dict
+        For scikit-learn the estimator and its arguments:
+        ``{"estimator": "Ridge", "alpha": ...}`` for the Normal prior,
+        ``{"estimator": "Lasso", "alpha": ...}``,
+        ``{"estimator": "ElasticNet", "alpha": ..., "l1_ratio": ...}``, or
+        ``{"estimator": "LogisticRegression", "C": ..., "l1_ratio": ...}``.
+        For glmnet ``{"estimator": "glmnet", "family": ..., "lambda": ..., "alpha": ...}``.
+
+    Examples
+    --------
+    >>> import bayesreg as br
+    >>> br.to_penalty(br.Laplace(scale=0.5), n_samples=100, sigma=2.0)
+    {'estimator': 'Lasso', 'alpha': 0.08}
+    """
+    likelihood = get_likelihood(likelihood).name
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}.")
+    a, b = _check_prior(prior)
+    sigma = _check_sigma(sigma, likelihood)
+    n = _check_n_samples(n_samples, required=likelihood == "gaussian" or convention == "glmnet")
+
+    if likelihood == "gaussian":
+        alpha = sigma**2 / n * (a + b)
+        rho = a / (a + b)
+        if convention == "glmnet":
+            return {"estimator": "glmnet", "family": "gaussian", "lambda": alpha, "alpha": rho}
+        if a == 0.0:
+            return {"estimator": "Ridge", "alpha": sigma**2 * b}
+        if b == 0.0:
+            return {"estimator": "Lasso", "alpha": alpha}
+        return {"estimator": "ElasticNet", "alpha": alpha, "l1_ratio": rho}
+
+    C = 1.0 / (a + b)
+    rho = C * a
+    if convention == "glmnet":
+        return {"estimator": "glmnet", "family": "binomial", "lambda": 1.0 / (n * C), "alpha": rho}
+    return {"estimator": "LogisticRegression", "C": C, "l1_ratio": rho}
+
+
+def _positive(params, key, kind):
+    if key not in params:
+        raise TypeError(f"from_penalty({kind!r}) needs the parameter {key}=.")
+    value = params[key]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{kind} {key} must be a positive number, got {value!r}.")
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(
+            f"{kind} {key} must be finite and > 0, got {value!r}; a zero penalty is a "
+            "flat (improper) prior, which has no finite scale."
+        )
+    return value
+
+
+def _ratio(params, key, kind, default=None):
+    value = params.get(key, default)
+    if value is None:
+        raise TypeError(f"from_penalty({kind!r}) needs the parameter {key}=.")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{kind} {key} must be a number in [0, 1], got {value!r}.")
+    value = float(value)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{kind} {key} must lie in [0, 1], got {value!r}.")
+    return value
+
+
+def _prior_from_weights(a, b, family=None):
+    """The prior whose penalty weights are ``(a, b)``.
+
+    ``family="elasticnet"`` keeps an ElasticNet prior even at the endpoints.
+    """
+    if family != "elasticnet":
+        if b == 0.0:
+            return Laplace(scale=1.0 / a)
+        if a == 0.0:
+            return Normal(scale=1.0 / math.sqrt(b))
+    scale = 2.0 / (a + math.sqrt(a * a + 4.0 * b))
+    return ElasticNet(scale=scale, l1_ratio=min(1.0, a * scale))
+
+
+_PARAMS = {
+    "Ridge": {"alpha"},
+    "Lasso": {"alpha"},
+    "ElasticNet": {"alpha", "l1_ratio"},
+    "LogisticRegression": {"C", "l1_ratio"},
+    "glmnet": {"lambda", "alpha", "family"},
+}
+
+
+def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, **params):
+    """The prior whose MAP estimate is a library's penalized fit.
+
+    The inverse of :func:`to_penalty`; see the module docstring for the maths.
+
+    Parameters
+    ----------
+    kind : {"Ridge", "Lasso", "ElasticNet", "LogisticRegression", "glmnet"}
+        The estimator (or package) whose penalty is given.
+    n_samples : int
+        Number of observations (Gaussian likelihood, glmnet).
+    sigma : float
+        Noise standard deviation (Gaussian likelihood only).
+    likelihood : {"gaussian", "bernoulli"}, optional
+        Defaults to "bernoulli" for ``LogisticRegression`` and to "gaussian"
+        otherwise; for glmnet a ``family="binomial"`` parameter also selects it.
+    **params
+        The penalty: ``alpha`` (Ridge, Lasso), ``alpha`` and ``l1_ratio``
+        (ElasticNet), ``C`` and ``l1_ratio`` (LogisticRegression, default
+        ``l1_ratio=0``, the L2 penalty), ``lambda`` and ``alpha`` (glmnet).
+
+    Returns
+    -------
+    Prior
+        ``Normal`` for ridge (and ``l1_ratio=0`` logistic/glmnet), ``Laplace``
+        for the lasso (and ``l1_ratio=1``), ``ElasticNet`` otherwise; the
+        scikit-learn ``ElasticNet`` always maps to an ``ElasticNet`` prior.
+
+    Examples
+    --------
+    >>> import bayesreg as br
+    >>> br.from_penalty("Lasso", n_samples=100, sigma=2.0, alpha=0.08)
+    Laplace(scale=0.5)
+    """
+    if kind not in _PARAMS:
+        raise ValueError(f"kind must be one of {sorted(_PARAMS)}, got {kind!r}.")
+    unknown = set(params) - _PARAMS[kind]
+    if unknown:
+        raise TypeError(
+            f"from_penalty({kind!r}) got unexpected parameters {sorted(unknown)}; "
+            f"it takes {sorted(_PARAMS[kind])}."
+        )
+    implied = "bernoulli" if kind == "LogisticRegression" else None
+    if kind == "glmnet":
+        family = params.get("family")
+        if family not in (None, "gaussian", "binomial"):
+            raise ValueError(f"glmnet family must be 'gaussian' or 'binomial', got {family!r}.")
+        implied = {"binomial": "bernoulli", "gaussian": "gaussian"}.get(family)
+    if likelihood is None:
+        likelihood = implied or "gaussian"
+    likelihood = get_likelihood(likelihood).name
+    if implied is not None and implied != likelihood:
+        raise ValueError(f"{kind} implies likelihood={implied!r}, got likelihood={likelihood!r}.")
+    if kind in ("Ridge", "Lasso", "ElasticNet") and likelihood != "gaussian":
+        raise ValueError(f"{kind} is a Gaussian-likelihood penalty; got likelihood={likelihood!r}.")
+    sigma = _check_sigma(sigma, likelihood)
+
+    if kind == "Ridge":
+        return Normal(scale=sigma / math.sqrt(_positive(params, "alpha", kind)))
+    if kind == "LogisticRegression":
+        C = _positive(params, "C", kind)
+        rho = _ratio(params, "l1_ratio", kind, default=0.0)
+        return _prior_from_weights(rho / C, (1.0 - rho) / C)
+
+    n = _check_n_samples(n_samples, required=True)
+    if kind == "glmnet":
+        lam = _positive(params, "lambda", kind)
+        rho = _ratio(params, "alpha", kind)
+        if likelihood == "bernoulli":
+            return _prior_from_weights(n * lam * rho, n * lam * (1.0 - rho))
+        total = n * lam / sigma**2
+        return _prior_from_weights(total * rho, total * (1.0 - rho))
+    alpha = _positive(params, "alpha", kind)
+    total = n * alpha / sigma**2
+    if kind == "Lasso":
+        return Laplace(scale=1.0 / total)
+    rho = _ratio(params, "l1_ratio", kind)
+    return _prior_from_weights(total * rho, total * (1.0 - rho), family="elasticnet")
+
