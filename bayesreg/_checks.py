@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 import numbers
 
 from .priors import Prior
@@ -39,3 +40,19 @@ def check_positive_or_none(value, name, owner):
             f"{owner}: {name} must be finite and > 0 (or None to estimate it), got {value!r}."
         )
     return value
+
+
+@contextmanager
+def restore_on_failure(estimator):
+    """Put back the estimator's attributes if the block raises (or is interrupted).
+
+    A failed or interrupted ``fit`` then leaves a fitted estimator exactly as it
+    was, never half-refitted.
+    """
+    saved = dict(estimator.__dict__)
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(saved)
+        raise

@@ -157,9 +157,9 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
         rho = a / (a + b)
         if convention == "glmnet":
             return {"estimator": "glmnet", "family": "gaussian", "lambda": alpha, "alpha": rho}
-        if a == 0.0:
+        if isinstance(prior, Normal):
             return {"estimator": "Ridge", "alpha": sigma**2 * b}
-        if b == 0.0:
+        if isinstance(prior, Laplace):
             return {"estimator": "Lasso", "alpha": alpha}
         return {"estimator": "ElasticNet", "alpha": alpha, "l1_ratio": rho}
 

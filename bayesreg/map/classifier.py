@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._checks import check_map_prior
+from .._checks import check_map_prior, restore_on_failure
 from ..mapping import to_penalty
 from ._solvers import make_logistic
 
@@ -95,18 +95,19 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         self
         """
         prior = check_map_prior(self.prior, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float64)
-        classes, y01 = check_binary_target(y, type(self).__name__)
-        penalty = to_penalty(prior, likelihood="bernoulli")
-        solver = make_logistic(
-            penalty["C"], penalty["l1_ratio"], self.fit_intercept, self.tol, self.max_iter
-        )
-        solver.fit(X, y01)
-        self.classes_ = classes
-        self.coef_ = solver.coef_[0].copy()
-        self.intercept_ = float(solver.intercept_[0]) if self.fit_intercept else 0.0
-        self.penalty_ = penalty
-        self.n_iter_ = int(np.max(solver.n_iter_))
+        with restore_on_failure(self):
+            X, y = validate_data(self, X, y, dtype=np.float64)
+            classes, y01 = check_binary_target(y, type(self).__name__)
+            penalty = to_penalty(prior, likelihood="bernoulli")
+            solver = make_logistic(
+                penalty["C"], penalty["l1_ratio"], self.fit_intercept, self.tol, self.max_iter
+            )
+            solver.fit(X, y01)
+            self.classes_ = classes
+            self.coef_ = solver.coef_[0].copy()
+            self.intercept_ = float(solver.intercept_[0]) if self.fit_intercept else 0.0
+            self.penalty_ = penalty
+            self.n_iter_ = int(np.max(solver.n_iter_))
         return self
 
     def decision_function(self, X):

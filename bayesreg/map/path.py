@@ -143,8 +143,9 @@ def map_path(
         penalties = [to_penalty(p, n_samples=n, sigma=sigma) for p in priors]
         Xc, yc, x_mean, y_mean = center(X, y, fit_intercept)
         alphas = np.array([pen["alpha"] for pen in penalties])
-        if penalties[0]["estimator"] == "Ridge":
-            coefs = ridge_path_coefs(Xc, yc, alphas)
+        if priors[0].penalty_weights.l1 == 0.0:  # Normal, or ElasticNet with l1_ratio=0
+            ridge_alphas = [sigma**2 * p.penalty_weights.l2 for p in priors]
+            coefs = ridge_path_coefs(Xc, yc, ridge_alphas)
         else:
             coefs = _enet_path(Xc, yc, penalties, tol, max_iter)
         intercepts = y_mean - coefs @ x_mean

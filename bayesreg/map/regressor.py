@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._checks import check_map_prior, check_positive_or_none
+from .._checks import check_map_prior, restore_on_failure, check_positive_or_none
 from ..mapping import to_penalty
 from ._solvers import center, make_enet, ridge_coef
 from .noise import estimate_sigma
@@ -89,23 +89,25 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         self
         """
         prior = check_map_prior(self.prior, type(self).__name__)
-        sigma = check_positive_or_none(self.sigma, "sigma", type(self).__name__)
-        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-        if sigma is None:
-            sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
-        penalty = to_penalty(prior, n_samples=X.shape[0], sigma=sigma)
+        with restore_on_failure(self):
+            sigma = check_positive_or_none(self.sigma, "sigma", type(self).__name__)
+            X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+            if sigma is None:
+                sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
+            penalty = to_penalty(prior, n_samples=X.shape[0], sigma=sigma)
 
-        Xc, yc, x_mean, y_mean = center(X, y, self.fit_intercept)
-        if penalty["estimator"] == "Ridge":
-            coef = ridge_coef(Xc, yc, penalty["alpha"])
-        else:
-            enet = make_enet(penalty["alpha"], penalty.get("l1_ratio", 1.0), self.tol, self.max_iter)
-            coef = enet.fit(Xc, yc).coef_ + 0.0  # + 0.0 turns -0.0 into 0.0
+            Xc, yc, x_mean, y_mean = center(X, y, self.fit_intercept)
+            l1, l2 = prior.penalty_weights
+            if l1 == 0.0:  # Normal, or ElasticNet with l1_ratio=0: closed form
+                coef = ridge_coef(Xc, yc, sigma**2 * l2)
+            else:
+                enet = make_enet(penalty["alpha"], penalty.get("l1_ratio", 1.0), self.tol, self.max_iter)
+                coef = enet.fit(Xc, yc).coef_ + 0.0  # + 0.0 turns -0.0 into 0.0
 
-        self.coef_ = coef
-        self.intercept_ = float(y_mean - x_mean @ coef)
-        self.sigma_ = sigma
-        self.penalty_ = penalty
+            self.coef_ = coef
+            self.intercept_ = float(y_mean - x_mean @ coef)
+            self.sigma_ = sigma
+            self.penalty_ = penalty
         return self
 
     def predict(self, X):
