@@ -171,10 +171,14 @@ def test_too_few_samples_to_estimate_sigma_says_pass_sigma():
     assert MAPRegressor(Laplace(1.0), sigma=1.0).fit(X, y).coef_.shape == (1,)
 
 
-def test_exact_fit_cannot_estimate_sigma():
+def test_exact_fit_warns_and_gives_least_squares():
     X, _ = _data()
-    with pytest.raises(ValueError, match="fits y exactly"):
-        MAPRegressor(Laplace(1.0)).fit(X, X @ [1.0, 2.0, 3.0] + 4.0)
+    y = X @ [1.0, 2.0, 3.0] + 4.0
+    with pytest.warns(UserWarning, match="fits y exactly"):
+        model = MAPRegressor(Normal(1.0)).fit(X, y)
+    assert model.sigma_ == pytest.approx(1e-8 * np.std(y))
+    np.testing.assert_allclose(model.coef_, [1.0, 2.0, 3.0], rtol=1e-6)
+    assert model.intercept_ == pytest.approx(4.0)
 
 
 def test_failed_fit_leaves_fitted_model_untouched(diabetes):
@@ -182,7 +186,7 @@ def test_failed_fit_leaves_fitted_model_untouched(diabetes):
     model = MAPRegressor(Laplace(1.0)).fit(X, y)
     before = {k: v for k, v in vars(model).items() if k.endswith("_")}
     with pytest.raises(ValueError):
-        model.fit(np.ones((5, 3)), np.ones(5))  # validates, then fails estimating sigma
+        model.fit(np.ones((2, 3)), np.ones(2))  # validates, then fails estimating sigma
     after = {k: v for k, v in vars(model).items() if k.endswith("_")}
     assert before.keys() == after.keys()
     for key in before:

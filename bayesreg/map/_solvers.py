@@ -1,14 +1,18 @@
 """Penalized least squares and logistic solvers behind the MAP estimators.
 
-Ridge is solved in closed form; L1 penalties use scikit-learn's coordinate
-descent and logistic regression its L-BFGS / SAGA solvers, all at the alpha or
-C that :func:`bayesreg.to_penalty` maps the prior to.
+Ridge is solved in closed form; L1 least squares uses scikit-learn's
+coordinate descent at the alpha :func:`bayesreg.to_penalty` maps the prior to;
+L2 logistic regression uses scikit-learn's Newton-Cholesky solver at the mapped
+C, and L1 logistic regression SciPy's L-BFGS-B on split coefficients.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
-from scipy import linalg
+from scipy import linalg, optimize, special
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet, LogisticRegression
 
 
@@ -64,17 +68,82 @@ def make_enet(alpha, l1_ratio, tol, max_iter, warm_start=False):
     )
 
 
-def make_logistic(C, l1_ratio, fit_intercept, tol, max_iter, warm_start=False):
-    """scikit-learn's logistic regression: L-BFGS for L2, SAGA when there is an L1 part.
+def fit_logistic(X, y01, l1, l2, fit_intercept, tol, max_iter, init=None):
+    """Penalized logistic MAP for penalty weights ``(l1, l2)``.
 
-    Both leave the intercept unpenalized (liblinear would penalize it).
+    Pure L2: scikit-learn's ``LogisticRegression(C=1/l2)`` with Newton-Cholesky
+    (quadratic convergence, exact to rounding) up to 2,000 features, L-BFGS
+    beyond.  Any L1 part: :func:`l1_logistic`.  liblinear is never used: it
+    penalizes the intercept.  ``init = (coef, intercept)`` warm-starts the L1 solver.
+
+    Returns
+    -------
+    coef, intercept, n_iter
     """
-    return LogisticRegression(
-        C=C,
-        l1_ratio=l1_ratio,
-        solver="lbfgs" if l1_ratio == 0.0 else "saga",
+    if l1 > 0.0:
+        return l1_logistic(X, y01, l1, l2, fit_intercept, tol, max_iter, init=init)
+    model = LogisticRegression(
+        C=1.0 / l2,
+        l1_ratio=0.0,
+        solver="newton-cholesky" if X.shape[1] <= 2000 else "lbfgs",
         fit_intercept=fit_intercept,
         tol=tol,
         max_iter=max_iter,
-        warm_start=warm_start,
+    ).fit(X, y01)
+    intercept = float(model.intercept_[0]) if fit_intercept else 0.0
+    return model.coef_[0].copy(), intercept, int(np.max(model.n_iter_))
+
+
+def l1_logistic(X, y01, l1, l2, fit_intercept, tol, max_iter, init=None):
+    r"""Logistic regression with an L1 (+ L2) penalty, by L-BFGS-B on split coefficients.
+
+    Writing :math:`w = u - v` with :math:`u, v \ge 0` turns
+
+    .. math:: \sum_i \log(1 + e^{-s_i(b_0 + x_i^\top w)}) + \ell_1 \lVert w\rVert_1
+              + \tfrac{\ell_2}{2}\lVert w\rVert^2
+
+    into a smooth problem with bounds, :math:`\ell_1 \sum(u + v)` in place of
+    :math:`\ell_1\lVert w\rVert_1`, which SciPy's L-BFGS-B solves to a tight
+    projected-gradient tolerance; coefficients at their bound are exactly zero.
+    Unlike SAGA it needs no feature scaling to converge.
+
+    Returns
+    -------
+    coef, intercept, n_iter
+    """
+    n, p = X.shape
+    signs = 2.0 * y01 - 1.0
+
+    def objective(theta):
+        u, v, b0 = theta[:p], theta[p : 2 * p], theta[2 * p] if fit_intercept else 0.0
+        w = u - v
+        margin = signs * (X @ w + b0)
+        loss = np.logaddexp(0.0, -margin).sum()
+        # d loss / d eta_i = -s_i * sigmoid(-margin_i)
+        d_eta = -signs * special.expit(-margin)
+        grad_w = X.T @ d_eta + l2 * w
+        value = loss + l1 * (u.sum() + v.sum()) + 0.5 * l2 * (w @ w)
+        grad = np.concatenate([grad_w + l1, -grad_w + l1, [d_eta.sum()] if fit_intercept else []])
+        return value, grad
+
+    theta0 = np.zeros(2 * p + int(fit_intercept))
+    if init is not None:
+        coef0, intercept0 = init
+        theta0[:p], theta0[p : 2 * p] = np.maximum(coef0, 0.0), np.maximum(-coef0, 0.0)
+        if fit_intercept:
+            theta0[2 * p] = intercept0
+    bounds = [(0.0, None)] * (2 * p) + [(None, None)] * int(fit_intercept)
+    result = optimize.minimize(
+        objective, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
+        options={"maxiter": max_iter, "gtol": tol, "ftol": 0.0, "maxcor": 30},
     )
+    if not result.success and result.nit >= max_iter:
+        warnings.warn(
+            f"L1 logistic MAP did not converge in max_iter={max_iter} iterations "
+            f"({result.message}); increase max_iter or scale the columns of X.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    coef = result.x[:p] - result.x[p : 2 * p] + 0.0
+    intercept = float(result.x[2 * p]) if fit_intercept else 0.0
+    return coef, intercept, int(result.nit)

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._checks import check_map_prior, restore_on_failure
 from ..mapping import to_penalty
-from ._solvers import make_logistic
+from ._solvers import fit_logistic
 
 __all__ = ["MAPClassifier", "check_binary_target"]
 
@@ -22,7 +22,8 @@ def check_binary_target(y, owner):
     if classes.size != 2:
         what = "only 1 class" if classes.size == 1 else f"{classes.size} classes"
         raise ValueError(
-            f"{owner} is a binary (Bernoulli-logit) classifier, but y has {what}: "
+            f"Only binary classification is supported. {owner} is a Bernoulli-logit "
+            f"classifier, but y has {what}: "
             f"{classes.tolist()[:10]}. It needs exactly 2 classes; for more, wrap it "
             f"in sklearn.multiclass.OneVsRestClassifier({owner}(...))."
         )
@@ -42,8 +43,9 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
     with a flat prior on the intercept :math:`b_0`.  This is scikit-learn's
     ``LogisticRegression`` at ``C`` and ``l1_ratio`` from
     :func:`bayesreg.to_penalty`: ``C = t**2`` for ``Normal(scale=t)``,
-    ``C = s`` for ``Laplace(scale=s)``.  The L2 case uses L-BFGS, any L1 part
-    SAGA (scale the columns of X for it to converge quickly).
+    ``C = s`` for ``Laplace(scale=s)``.  The L2 case uses scikit-learn's
+    Newton-Cholesky solver, any L1 part SciPy's L-BFGS-B on split coefficients
+    (precise, and it needs no feature scaling, unlike SAGA).
 
     Parameters
     ----------
@@ -51,7 +53,7 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         The prior on each coefficient, with a fixed scale.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
-    tol : float, default=1e-8
+    tol : float, default=1e-10
         Solver tolerance.
     max_iter : int, default=100_000
         Maximum solver iterations.
@@ -66,12 +68,14 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
     intercept_ : float
     penalty_ : dict
         ``to_penalty(prior, likelihood="bernoulli")``.
+    n_iter_ : int
+        Solver iterations.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Defined when X has string column names.
     """
 
-    def __init__(self, prior, *, fit_intercept=True, tol=1e-8, max_iter=100_000):
+    def __init__(self, prior, *, fit_intercept=True, tol=1e-10, max_iter=100_000):
         self.prior = prior
         self.fit_intercept = fit_intercept
         self.tol = tol
@@ -99,15 +103,15 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
             X, y = validate_data(self, X, y, dtype=np.float64)
             classes, y01 = check_binary_target(y, type(self).__name__)
             penalty = to_penalty(prior, likelihood="bernoulli")
-            solver = make_logistic(
-                penalty["C"], penalty["l1_ratio"], self.fit_intercept, self.tol, self.max_iter
+            l1, l2 = prior.penalty_weights
+            coef, intercept, n_iter = fit_logistic(
+                X, y01, l1, l2, self.fit_intercept, self.tol, self.max_iter
             )
-            solver.fit(X, y01)
             self.classes_ = classes
-            self.coef_ = solver.coef_[0].copy()
-            self.intercept_ = float(solver.intercept_[0]) if self.fit_intercept else 0.0
+            self.coef_ = coef
+            self.intercept_ = intercept
             self.penalty_ = penalty
-            self.n_iter_ = int(np.max(solver.n_iter_))
+            self.n_iter_ = n_iter
         return self
 
     def decision_function(self, X):
@@ -123,4 +127,5 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """The more probable class of each sample."""
+        check_is_fitted(self)
         return self.classes_[(self.decision_function(X) > 0).astype(int)]

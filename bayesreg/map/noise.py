@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from sklearn.linear_model import LassoCV
@@ -42,8 +43,14 @@ def estimate_sigma(X, y, *, fit_intercept=True):
     Raises
     ------
     ValueError
-        With fewer than 3 samples, or when the fit is exact (residuals zero):
-        then pass ``sigma`` explicitly.
+        With fewer than 3 samples: then pass ``sigma`` explicitly.
+
+    Warns
+    -----
+    UserWarning
+        When the model fits y exactly (zero residuals): sigma is then set to
+        ``1e-8`` times the root-mean-square of the centred y (1 if y is
+        constant), and the MAP is the least-squares fit.
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -73,10 +80,17 @@ def estimate_sigma(X, y, *, fit_intercept=True):
                 f"all {n} degrees of freedom. Pass sigma=<noise sd> to fix it instead."
             )
     rss = float(resid @ resid)
-    scale = float(np.sqrt(np.mean(yc**2)))
-    if not rss > (1e-12 * scale) ** 2 * n:
-        raise ValueError(
-            "cannot estimate the noise scale sigma: the linear model fits y exactly "
-            "(zero residuals). Pass sigma=<noise sd> to fix it instead."
+    spread = float(np.sqrt(np.mean(yc**2)))
+    floor = 1e-8 * spread if spread > 0 else 1.0
+    sigma = math.sqrt(rss / dof)
+    if sigma < floor:
+        warnings.warn(
+            f"the linear model fits y exactly, so the noise scale estimate is {sigma:.3g}; "
+            f"using sigma = {floor:.3g} instead (1e-8 times the spread of y, or 1 for a "
+            "constant y), which makes the MAP the least-squares fit. Pass sigma=<noise sd> "
+            "to set the noise scale yourself.",
+            UserWarning,
+            stacklevel=2,
         )
-    return math.sqrt(rss / dof)
+        sigma = floor
+    return sigma

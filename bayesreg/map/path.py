@@ -14,7 +14,7 @@ from .._checks import check_map_prior, check_positive_or_none
 from ..likelihoods import get_likelihood
 from ..mapping import to_penalty
 from ..priors import Prior
-from ._solvers import center, make_enet, make_logistic, ridge_path_coefs
+from ._solvers import center, fit_logistic, make_enet, ridge_path_coefs
 from .classifier import check_binary_target
 from .noise import estimate_sigma
 
@@ -135,7 +135,7 @@ def map_path(
             raise ValueError("sigma has no role in the Bernoulli likelihood; leave it as None.")
         _, y01 = check_binary_target(y, "map_path")
         penalties = [to_penalty(p, likelihood="bernoulli") for p in priors]
-        coefs, intercepts = _logistic_path(X, y01, penalties, fit_intercept, tol, max_iter)
+        coefs, intercepts = _logistic_path(X, y01, priors, fit_intercept, tol, max_iter)
         alphas = np.array([pen["C"] for pen in penalties])
     else:
         if sigma is None:
@@ -183,17 +183,16 @@ def _enet_path(Xc, yc, penalties, tol, max_iter):
     return coefs
 
 
-def _logistic_path(X, y01, penalties, fit_intercept, tol, max_iter):
-    """Warm-started logistic fits from the smallest C (strongest penalty) up."""
-    order = np.argsort([pen["C"] for pen in penalties], kind="stable")
-    coefs = np.empty((len(penalties), X.shape[1]))
-    intercepts = np.zeros(len(penalties))
-    first = penalties[order[0]]
-    solver = make_logistic(first["C"], first["l1_ratio"], fit_intercept, tol, max_iter, warm_start=True)
+def _logistic_path(X, y01, priors, fit_intercept, tol, max_iter):
+    """Logistic fits from the strongest penalty up, each warm-started at the last."""
+    order = np.argsort([-sum(p.penalty_weights) for p in priors], kind="stable")
+    coefs = np.empty((len(priors), X.shape[1]))
+    intercepts = np.zeros(len(priors))
+    init = None
     for i in order:
-        solver.set_params(C=penalties[i]["C"])
-        solver.fit(X, y01)
-        coefs[i] = solver.coef_[0]
-        if fit_intercept:
-            intercepts[i] = solver.intercept_[0]
+        l1, l2 = priors[i].penalty_weights
+        coefs[i], intercepts[i], _ = fit_logistic(
+            X, y01, l1, l2, fit_intercept, tol, max_iter, init=init
+        )
+        init = (coefs[i], intercepts[i])
     return coefs, intercepts

@@ -56,6 +56,8 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
     penalty_ : dict
         ``to_penalty(prior, n_samples=n, sigma=sigma_)``: the scikit-learn
         estimator and alpha this fit equals.
+    n_iter_ : int
+        Coordinate-descent iterations (1 for the closed-form Normal prior).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Defined when X has string column names (a pandas DataFrame).
@@ -100,14 +102,17 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             l1, l2 = prior.penalty_weights
             if l1 == 0.0:  # Normal, or ElasticNet with l1_ratio=0: closed form
                 coef = ridge_coef(Xc, yc, sigma**2 * l2)
+                n_iter = 1  # one direct solve
             else:
                 enet = make_enet(penalty["alpha"], penalty.get("l1_ratio", 1.0), self.tol, self.max_iter)
                 coef = enet.fit(Xc, yc).coef_ + 0.0  # + 0.0 turns -0.0 into 0.0
+                n_iter = enet.n_iter_
 
             self.coef_ = coef
             self.intercept_ = float(y_mean - x_mean @ coef)
             self.sigma_ = sigma
             self.penalty_ = penalty
+            self.n_iter_ = n_iter
         return self
 
     def predict(self, X):
