@@ -1,0 +1,84 @@
+"""map_path against per-scale fits of scikit-learn and of the estimators."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Lasso, Ridge
+
+from bayesreg import ElasticNet, Horseshoe, Laplace, MAPClassifier, MAPRegressor, Normal, map_path
+
+SCALES = np.logspace(-2, 2, 9)[::-1]  # deliberately not ascending
+
+
+def test_ridge_path_equals_looping_sklearn_ridge(diabetes):
+    X, y = diabetes
+    path = map_path(X, y, Normal(1.0), SCALES, sigma=50.0)
+    for scale, coef, intercept in zip(path.scales, path.coefs, path.intercepts):
+        ref = Ridge(alpha=50.0**2 / scale**2).fit(X, y)
+        np.testing.assert_allclose(coef, ref.coef_, rtol=1e-8, atol=1e-10)
+        assert intercept == pytest.approx(ref.intercept_, rel=1e-10)
+    np.testing.assert_allclose(path.alphas, 50.0**2 / SCALES**2)
+
+
+def test_lasso_path_equals_sklearn_lasso_at_each_alpha(diabetes):
+    X, y = diabetes
+    path = map_path(X, y, Laplace(1.0), SCALES, sigma=50.0)
+    n = len(y)
+    for scale, coef in zip(path.scales, path.coefs):
+        ref = Lasso(alpha=50.0**2 / (n * scale), tol=1e-12, max_iter=10**6).fit(X, y)
+        np.testing.assert_allclose(coef, ref.coef_, rtol=1e-6, atol=1e-8)
+        np.testing.assert_array_equal(coef == 0, ref.coef_ == 0)
+    # the strongest penalties give all zeros, the weakest none
+    assert np.all(path.coefs[path.scales == SCALES.min()] == 0)
+    assert np.all(path.coefs[path.scales == SCALES.max()] != 0)
+
+
+@pytest.mark.parametrize("prior", [ElasticNet(1.0, 0.4), Laplace(1.0), Normal(1.0)], ids=repr)
+def test_path_rows_equal_the_estimator(wide_problem, prior):
+    X, y, _ = wide_problem
+    scales = SCALES[SCALES <= 1.0]  # beyond, the p > n lasso nearly interpolates: slow to converge
+    path = map_path(X, y, prior, scales)  # sigma estimated once
+    for scale, coef, intercept in zip(scales, path.coefs, path.intercepts):
+        model = MAPRegressor(dataclasses.replace(prior, scale=scale)).fit(X, y)
+        assert model.sigma_ == path.sigma
+        np.testing.assert_allclose(coef, model.coef_, rtol=1e-6, atol=1e-9)
+        assert intercept == pytest.approx(model.intercept_, rel=1e-6, abs=1e-9)
+
+
+@pytest.mark.parametrize("prior", [Normal(1.0), Laplace(1.0)], ids=repr)
+def test_logistic_path_equals_the_classifier(diabetes, prior):
+    X, y = diabetes
+    labels = (y > y.median()).astype(int)
+    scales = np.array([0.05, 0.5, 5.0])
+    path = map_path(X, labels, prior, scales, likelihood="bernoulli")
+    for scale, coef, intercept in zip(scales, path.coefs, path.intercepts):
+        model = MAPClassifier(type(prior)(scale)).fit(X, labels)
+        np.testing.assert_allclose(coef, model.coef_, rtol=1e-5, atol=1e-7)
+        assert intercept == pytest.approx(model.intercept_, rel=1e-5, abs=1e-7)
+    assert path.sigma is None
+    np.testing.assert_allclose(path.alphas, scales if isinstance(prior, Laplace) else scales**2)
+
+
+def test_to_frame_has_feature_names_and_scales(diabetes):
+    X, y = diabetes
+    frame = map_path(X, y, Laplace(1.0), [0.1, 1.0]).to_frame()
+    assert list(frame.columns) == list(X.columns)
+    assert list(frame.index) == [0.1, 1.0] and frame.index.name == "scale"
+
+
+@pytest.mark.parametrize(
+    "prior, scales, kwargs, error, match",
+    [
+        (Horseshoe(), [1.0], {}, ValueError, "no finite minimum"),
+        ("lasso", [1.0], {}, TypeError, "bayesreg prior"),
+        (Laplace(), [], {}, ValueError, "scales is empty"),
+        (Laplace(), [1.0, -1.0], {}, ValueError, "scales must be finite and > 0"),
+        (Laplace(), [1.0], {"sigma": 0.0}, ValueError, "sigma"),
+        (Laplace(), [1.0], {"likelihood": "bernoulli", "sigma": 1.0}, ValueError, "no role"),
+    ],
+)
+def test_bad_input(diabetes, prior, scales, kwargs, error, match):
+    X, y = diabetes
+    with pytest.raises(error, match=match):
+        map_path(X, (y > 140) if kwargs.get("likelihood") else y, prior, scales, **kwargs)
