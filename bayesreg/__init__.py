@@ -8,6 +8,7 @@ from . import datasets
 from .likelihoods import BernoulliLogit, Gaussian
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .mapping import from_penalty, to_penalty
+from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
 from .priors import ElasticNet, HalfCauchy, HalfNormal, Horseshoe, Laplace, Normal, Prior
 
 __version__ = "0.1.0"
@@ -24,7 +25,10 @@ __all__ = [
     "MAPPath",
     "MAPRegressor",
     "Normal",
+    "PosteriorClassifier",
+    "PosteriorRegressor",
     "Prior",
+    "SamplingWarning",
     "datasets",
     "estimate_sigma",
     "from_penalty",

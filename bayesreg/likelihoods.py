@@ -35,6 +35,12 @@ class Gaussian:
             resid @ resid / (2 * sigma**2) + n * math.log(sigma) + 0.5 * n * math.log(2 * math.pi)
         )
 
+    def pointwise_loglik(self, y, eta, sigma):
+        """Log likelihood of each observation; ``eta`` (..., n) and ``sigma`` (...) broadcast."""
+        sigma = np.asarray(sigma, float)[..., None]
+        z = (np.asarray(y, float) - eta) / sigma
+        return -0.5 * z**2 - np.log(sigma) - 0.5 * math.log(2 * math.pi)
+
 
 @dataclass(frozen=True)
 class BernoulliLogit:
@@ -51,6 +57,10 @@ class BernoulliLogit:
         """Negative log likelihood of 0/1 labels ``y`` given the linear predictor."""
         y, eta = np.asarray(y, float), np.asarray(eta, float)
         return float(np.sum(np.logaddexp(0.0, -(2 * y - 1) * eta)))
+
+    def pointwise_loglik(self, y, eta, sigma=None):
+        """Log likelihood of each observation; ``eta`` has shape (..., n)."""
+        return -np.logaddexp(0.0, -(2 * np.asarray(y, float) - 1) * eta)
 
 
 LIKELIHOODS = {"gaussian": Gaussian(), "bernoulli": BernoulliLogit()}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import dataclasses
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -36,6 +37,8 @@ __all__ = [
     "Normal",
     "PenaltyWeights",
     "Prior",
+    "prior_from_dict",
+    "prior_to_dict",
 ]
 
 
@@ -428,3 +431,39 @@ class Horseshoe(Prior):
             part, _ = integrate.quad(integrand, lo, hi, limit=200, epsabs=0, epsrel=1e-11)
             value += part
         return math.log(value)
+
+
+# --------------------------------------------------------------------------
+# Plain-data form, for saving a prior without pickle or eval
+# --------------------------------------------------------------------------
+
+_PRIOR_CLASSES = {
+    cls.__name__: cls for cls in (Normal, Laplace, ElasticNet, Horseshoe, HalfCauchy, HalfNormal)
+}
+
+
+def prior_to_dict(prior):
+    """A prior as nested plain data: ``{"type": "Laplace", "scale": 1.0}``."""
+    if type(prior).__name__ not in _PRIOR_CLASSES:
+        raise TypeError(f"not a bayesreg prior: {prior!r}")
+    out = {"type": type(prior).__name__}
+    for field in dataclasses.fields(prior):
+        value = getattr(prior, field.name)
+        out[field.name] = prior_to_dict(value) if isinstance(value, (Prior, Hyperprior)) else value
+    return out
+
+
+def prior_from_dict(data):
+    """Rebuild a prior from :func:`prior_to_dict` output; only bayesreg's own classes."""
+    if not isinstance(data, dict) or data.get("type") not in _PRIOR_CLASSES:
+        raise ValueError(f"not a saved bayesreg prior: {data!r}")
+    cls = _PRIOR_CLASSES[data["type"]]
+    names = {field.name for field in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in data.items():
+        if key == "type":
+            continue
+        if key not in names:
+            raise ValueError(f"unknown parameter {key!r} for {cls.__name__} in a saved prior")
+        kwargs[key] = prior_from_dict(value) if isinstance(value, dict) else value
+    return cls(**kwargs)

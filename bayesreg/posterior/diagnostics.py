@@ -1,0 +1,79 @@
+"""Sampler diagnostics: computed after every fit, reported as warnings with advice."""
+
+from __future__ import annotations
+
+import warnings
+
+import arviz as az
+import numpy as np
+
+__all__ = ["ESS_MIN", "RHAT_MAX", "SamplingWarning", "compute_diagnostics", "warn_on_problems"]
+
+RHAT_MAX = 1.01
+ESS_MIN = 400
+
+
+class SamplingWarning(UserWarning):
+    """The sampler's output may not represent the posterior (divergences, R-hat, ESS)."""
+
+
+def compute_diagnostics(posterior, sample_stats, var_names):
+    """Divergences, the worst R-hat and the smallest bulk and tail ESS over ``var_names``.
+
+    Returns
+    -------
+    dict
+        ``divergences`` (int), ``max_r_hat``, ``min_ess_bulk``, ``min_ess_tail``
+        (floats; R-hat is NaN with a single chain), ``draws`` and ``chains``.
+    """
+    subset = posterior[var_names]
+    divergences = 0
+    if sample_stats is not None and "diverging" in sample_stats:
+        divergences = int(sample_stats["diverging"].sum())
+    chains, draws = subset.sizes["chain"], subset.sizes["draw"]
+    r_hat = _extreme(az.rhat(subset), np.nanmax) if chains > 1 else float("nan")
+    return {
+        "divergences": divergences,
+        "max_r_hat": r_hat,
+        "min_ess_bulk": _extreme(az.ess(subset, method="bulk"), np.nanmin),
+        "min_ess_tail": _extreme(az.ess(subset, method="tail"), np.nanmin),
+        "chains": int(chains),
+        "draws": int(draws),
+    }
+
+
+def _extreme(dataset, reduce):
+    values = [np.asarray(dataset[name]).ravel() for name in dataset.data_vars]
+    return float(reduce(np.concatenate(values)))
+
+
+def warn_on_problems(diagnostics, owner):
+    """Emit one :class:`SamplingWarning` per problem, each saying what to do."""
+    n_div = diagnostics["divergences"]
+    if n_div > 0:
+        warnings.warn(
+            f"{owner}: {n_div} divergent transition(s) after tuning: the sampler could "
+            "not follow the posterior's curvature and the draws may be biased. Increase "
+            "target_accept (e.g. 0.95 or 0.99); if they persist, the prior may be too "
+            "heavy-tailed for the data (try a hyperprior with a smaller scale).",
+            SamplingWarning,
+            stacklevel=3,
+        )
+    r_hat = diagnostics["max_r_hat"]
+    if r_hat > RHAT_MAX:
+        warnings.warn(
+            f"{owner}: max R-hat = {r_hat:.3f} > {RHAT_MAX}: the chains disagree, so they "
+            "have not converged. Increase tune and draws, and check for multimodality "
+            "(az.plot_trace(model.idata_)).",
+            SamplingWarning,
+            stacklevel=3,
+        )
+    ess = min(diagnostics["min_ess_bulk"], diagnostics["min_ess_tail"])
+    if ess < ESS_MIN:
+        warnings.warn(
+            f"{owner}: min effective sample size = {ess:.0f} < {ESS_MIN}: posterior "
+            "means, and especially interval ends, are imprecise. Increase draws (or "
+            "chains).",
+            SamplingWarning,
+            stacklevel=3,
+        )

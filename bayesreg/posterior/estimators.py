@@ -1,0 +1,394 @@
+"""PosteriorRegressor and PosteriorClassifier: the full posterior of the MAP's model."""
+
+from __future__ import annotations
+
+import numbers
+
+import arviz as az
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._checks import check_positive_or_none, restore_on_failure
+from ..likelihoods import get_likelihood
+from ..map import MAPClassifier, MAPRegressor
+from ..map.classifier import check_binary_target
+from ..priors import Horseshoe, Normal, Prior
+from . import io
+from .diagnostics import compute_diagnostics, warn_on_problems
+from .exact import sample_exact
+from .model import INTERNAL, ModelSpec, model_data
+from .samplers import check_sampler, sample_nuts
+
+__all__ = ["PosteriorClassifier", "PosteriorRegressor"]
+
+#: Posterior variables reported in summaries and checked by the diagnostics, in order.
+SUMMARY_VARS = ("intercept", "coef", "sigma", "scale", "alpha", "C", "tau")
+
+
+def _check_count(value, name, owner, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{owner}: {name} must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+class _PosteriorEstimator(BaseEstimator):
+    """Shared fitting, results and persistence; subclasses set the likelihood."""
+
+    _likelihood = None  # "gaussian" or "bernoulli"
+
+    # ------------------------------------------------------------------ fitting
+    def _check_params(self):
+        owner = type(self).__name__
+        if not isinstance(self.prior, Prior):
+            raise TypeError(
+                f"{owner}: prior must be a bayesreg prior such as Laplace(scale=1.0) or "
+                f"Horseshoe(global_scale=1.0); got {self.prior!r}."
+            )
+        check_sampler(self.sampler, owner)
+        _check_count(self.draws, "draws", owner, 1)
+        _check_count(self.tune, "tune", owner, 0)
+        _check_count(self.chains, "chains", owner, 1)
+        if self.target_accept is not None and not (
+            isinstance(self.target_accept, numbers.Real) and 0 < self.target_accept < 1
+        ):
+            raise ValueError(
+                f"{owner}: target_accept must be in (0, 1) or None, got {self.target_accept!r}."
+            )
+
+    def _target_accept(self):
+        if self.target_accept is not None:
+            return float(self.target_accept)
+        # funnel-shaped posteriors (learned scales) need smaller steps
+        hard = isinstance(self.prior, Horseshoe) or self.prior.is_hierarchical
+        return 0.95 if hard else 0.8
+
+    def _fit(self, X, y, sigma):
+        """Sample the posterior; ``y`` is numeric (0/1 for the classifier)."""
+        owner = type(self).__name__
+        feature_names = getattr(self, "feature_names_in_", None)
+        if feature_names is None:
+            feature_names = [f"x{j}" for j in range(X.shape[1])]
+        spec = ModelSpec.create(self._likelihood, self.prior, sigma, self.fit_intercept, feature_names)
+        if self.sampler == "exact":
+            self._check_exact(sigma)
+            posterior = sample_exact(
+                X, y, self.prior.scale, sigma, fit_intercept=self.fit_intercept,
+                draws=self.draws, chains=self.chains, random_seed=self.random_seed,
+                feature_names=spec.feature_names,
+            )
+            sample_stats = None
+        else:
+            posterior, sample_stats = sample_nuts(
+                spec, model_data(spec, self.prior, sigma, X, y),
+                sampler=self.sampler, draws=self.draws, tune=self.tune, chains=self.chains,
+                random_seed=self.random_seed, progressbar=self.progressbar,
+                target_accept=self._target_accept(),
+            )
+            internal = [name for name in posterior.data_vars if name.startswith(INTERNAL)]
+            posterior = posterior.drop_vars(internal)
+        var_names = [name for name in SUMMARY_VARS if name in posterior]
+        diagnostics = compute_diagnostics(posterior, sample_stats, var_names)
+        idata = self._inference_data(posterior, sample_stats, X, y, sigma)
+        self._set_results(idata, diagnostics)
+        self.map_ = self._fit_map(X, y)
+        return owner, diagnostics
+
+    def _check_exact(self, sigma):
+        prior = self.prior
+        if not (
+            self._likelihood == "gaussian" and isinstance(prior, Normal)
+            and not prior.is_hierarchical and sigma is not None
+        ):
+            raise ValueError(
+                f"{type(self).__name__}: sampler='exact' draws from the closed-form "
+                "posterior, which exists only for the Gaussian likelihood with a Normal "
+                f"prior of fixed scale and a fixed sigma; got prior={prior!r}, "
+                f"sigma={sigma!r}. Use sampler='nutpie' (or pass sigma=<noise sd>)."
+            )
+
+    def _inference_data(self, posterior, sample_stats, X, y, sigma):
+        intercept = posterior["intercept"].values if "intercept" in posterior else 0.0
+        eta = np.einsum("cdp,np->cdn", posterior["coef"].values, X) + np.asarray(intercept)[..., None]
+        sigma_draws = posterior["sigma"].values if "sigma" in posterior else sigma
+        loglik = get_likelihood(self._likelihood).pointwise_loglik(y, eta, sigma_draws)
+        obs = np.arange(X.shape[0])
+        groups = {
+            "posterior": posterior,
+            "observed_data": xr.Dataset({"y": (("obs",), y)}, coords={"obs": obs}),
+            "constant_data": xr.Dataset(
+                {"X": (("obs", "feature"), X)},
+                coords={"obs": obs, "feature": posterior["feature"].values},
+            ),
+            "log_likelihood": xr.Dataset(
+                {"y": (("chain", "draw", "obs"), loglik)},
+                coords={"chain": posterior["chain"].values, "draw": posterior["draw"].values, "obs": obs},
+            ),
+        }
+        if sample_stats is not None:
+            groups["sample_stats"] = sample_stats
+        return az.InferenceData(**groups)
+
+    def _set_results(self, idata, diagnostics):
+        """Fitted attributes that follow from ``idata`` (shared by fit and load)."""
+        posterior = idata.posterior
+        coef = posterior["coef"].values.reshape(-1, posterior.sizes["feature"])
+        self.idata_ = idata
+        self.coef_ = coef.mean(axis=0)
+        self.coef_median_ = np.median(coef, axis=0)
+        self.coef_sd_ = coef.std(axis=0, ddof=1) if coef.shape[0] > 1 else np.zeros(coef.shape[1])
+        self.intercept_ = float(posterior["intercept"].mean()) if "intercept" in posterior else 0.0
+        self.diagnostics_ = diagnostics
+
+    def _draws(self, name):
+        """Posterior draws of ``name`` flattened over chains: (S,) or (S, p)."""
+        values = self.idata_.posterior[name].values
+        return values.reshape(-1, *values.shape[2:])
+
+    def _linear_predictor_draws(self, X):
+        intercept = self._draws("intercept") if "intercept" in self.idata_.posterior else 0.0
+        return self._draws("coef") @ X.T + np.asarray(intercept).reshape(-1, 1)
+
+    # ------------------------------------------------------------------ results
+    def summary(self, hdi_prob=0.94):
+        """ArviZ's summary of the posterior, with the MAP of the same model beside it.
+
+        Parameters
+        ----------
+        hdi_prob : float, default=0.94
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per scalar (``coef[<feature>]``, ``intercept``, ``sigma``,
+            ``scale``...): mean, sd, HDI, MCSE, ESS, R-hat and ``map`` (NaN where
+            the MAP is not defined: hierarchical scales and the horseshoe).
+        """
+        check_is_fitted(self)
+        var_names = [name for name in SUMMARY_VARS if name in self.idata_.posterior]
+        table = az.summary(self.idata_, var_names=var_names, hdi_prob=hdi_prob)
+        table.insert(0, "map", pd.Series(self._map_values(), dtype=float).reindex(table.index))
+        return table
+
+    def _map_values(self):
+        if self.map_ is None:
+            return {}
+        features = self.idata_.posterior["feature"].values
+        values = {f"coef[{f}]": c for f, c in zip(features, self.map_.coef_)}
+        if self.fit_intercept:
+            values["intercept"] = self.map_.intercept_
+        if getattr(self, "sigma", None) is None and hasattr(self.map_, "sigma_"):
+            values["sigma"] = self.map_.sigma_
+        return values
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path):
+        """Save the fitted posterior to a netCDF file (no pickle: data and JSON only)."""
+        check_is_fitted(self)
+        io.save(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Load an estimator saved by :meth:`save`; nothing in the file is executed."""
+        return io.load(cls, path)
+
+
+class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
+    r"""Full posterior of the Bayesian linear regression whose MAP is :class:`MAPRegressor`.
+
+    Same likelihood, same prior, same scale, same flat prior on the intercept:
+
+    .. math::
+
+        y_i \sim N(b_0 + x_i^\top w, \sigma^2), \qquad w_j \sim \text{prior},
+        \qquad p(b_0) \propto 1,
+
+    with ``sigma`` fixed, or, when ``sigma=None``, given the weakly
+    informative prior :math:`\sigma \sim \text{HalfNormal}(\mathrm{sd}(y))`.
+    A hyperprior on the scale (``Laplace(scale=HalfCauchy(1.0))``) lets the
+    data choose it, and with it the equivalent lambda: the posterior then has
+    ``scale`` and ``alpha``, the scikit-learn ``alpha`` of each draw.
+
+    Parameters
+    ----------
+    prior : Normal, Laplace, ElasticNet or Horseshoe
+    sigma : float or None, default=None
+        Fixed noise sd, or None to learn it.
+    fit_intercept : bool, default=True
+    sampler : {"nutpie", "pymc", "numpyro", "exact"}, default="nutpie"
+        ``"exact"`` draws independently from the closed-form posterior
+        (Normal prior with fixed scale and fixed sigma only).
+    draws, tune, chains : int, default=1000, 1000, 4
+    target_accept : float or None, default=None
+        NUTS target acceptance; None means 0.8, or 0.95 for the horseshoe and
+        learned scales, whose funnels need smaller steps.
+    random_seed : int or None, default=None
+        The same seed gives identical draws.
+    progressbar : bool, default=True
+
+    Attributes
+    ----------
+    idata_ : arviz.InferenceData
+        Groups ``posterior`` (``coef`` with dim ``feature``, ``intercept``,
+        and ``sigma``, ``scale``, ``alpha``, ``tau``, ``lambda`` where they
+        exist), ``sample_stats`` (NUTS), ``observed_data``, ``constant_data``
+        and ``log_likelihood`` (so ``arviz.loo(idata_)`` works).
+    coef_, coef_median_, coef_sd_ : ndarray of shape (n_features,)
+        Posterior mean, median and standard deviation.
+    intercept_ : float
+        Posterior mean of the intercept.
+    sigma_ : float
+        Posterior mean of sigma, or the fixed sigma.
+    diagnostics_ : dict
+        ``divergences``, ``max_r_hat``, ``min_ess_bulk``, ``min_ess_tail``;
+        problems also raise a :class:`SamplingWarning`.
+    map_ : MAPRegressor or None
+        The MAP of the same model (None without a finite MAP).
+    n_features_in_, feature_names_in_
+    """
+
+    _likelihood = "gaussian"
+
+    def __init__(
+        self, prior, *, sigma=None, fit_intercept=True, sampler="nutpie", draws=1000, tune=1000,
+        chains=4, target_accept=None, random_seed=None, progressbar=True,
+    ):
+        self.prior = prior
+        self.sigma = sigma
+        self.fit_intercept = fit_intercept
+        self.sampler = sampler
+        self.draws = draws
+        self.tune = tune
+        self.chains = chains
+        self.target_accept = target_accept
+        self.random_seed = random_seed
+        self.progressbar = progressbar
+
+    def fit(self, X, y):
+        """Sample the posterior given data ``X`` (n_samples, n_features) and ``y``."""
+        self._check_params()
+        sigma = check_positive_or_none(self.sigma, "sigma", type(self).__name__)
+        with restore_on_failure(self):
+            X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+            owner, diagnostics = self._fit(X, y, sigma)
+        warn_on_problems(diagnostics, owner)
+        return self
+
+    def _set_results(self, idata, diagnostics):
+        super()._set_results(idata, diagnostics)
+        posterior = idata.posterior
+        self.sigma_ = float(posterior["sigma"].mean()) if "sigma" in posterior else float(self.sigma)
+
+    def _fit_map(self, X, y):
+        if not self.prior.has_map or self.prior.is_hierarchical:
+            return None
+        return MAPRegressor(self.prior, sigma=self.sigma, fit_intercept=self.fit_intercept).fit(X, y)
+
+    def predict(self, X, return_std=False):
+        """Posterior mean of ``intercept + X @ coef``; with ``return_std`` the predictive sd.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        return_std : bool, default=False
+            Also return the standard deviation of the posterior predictive
+            distribution of a new y: ``sqrt(Var[mu] + E[sigma**2])``.
+
+        Returns
+        -------
+        y_mean : ndarray of shape (n_samples,)
+        y_std : ndarray of shape (n_samples,), only with ``return_std``
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        y_mean = X @ self.coef_ + self.intercept_
+        if not return_std:
+            return y_mean
+        mu = self._linear_predictor_draws(X)
+        if "sigma" in self.idata_.posterior:
+            noise_var = float(np.mean(self._draws("sigma") ** 2))
+        else:
+            noise_var = self.sigma_**2
+        return y_mean, np.sqrt(mu.var(axis=0) + noise_var)
+
+
+class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
+    r"""Full posterior of the Bayesian logistic regression whose MAP is :class:`MAPClassifier`.
+
+    .. math::
+
+        y_i \sim \text{Bernoulli}(\operatorname{logit}^{-1}(b_0 + x_i^\top w)),
+        \qquad w_j \sim \text{prior}, \qquad p(b_0) \propto 1.
+
+    Parameters are those of :class:`PosteriorRegressor` without ``sigma``
+    (and without the ``"exact"`` sampler: this posterior has no closed form).
+    A learned scale gives ``scale`` and ``C`` (scikit-learn's ``C`` of each draw).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    idata_, coef_, coef_median_, coef_sd_, intercept_, diagnostics_, map_
+        As for :class:`PosteriorRegressor`; ``observed_data`` holds y as 0/1
+        (1 = ``classes_[1]``).
+    """
+
+    _likelihood = "bernoulli"
+
+    def __init__(
+        self, prior, *, fit_intercept=True, sampler="nutpie", draws=1000, tune=1000, chains=4,
+        target_accept=None, random_seed=None, progressbar=True,
+    ):
+        self.prior = prior
+        self.fit_intercept = fit_intercept
+        self.sampler = sampler
+        self.draws = draws
+        self.tune = tune
+        self.chains = chains
+        self.target_accept = target_accept
+        self.random_seed = random_seed
+        self.progressbar = progressbar
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    def fit(self, X, y):
+        """Sample the posterior given data ``X`` and binary labels ``y``."""
+        self._check_params()
+        with restore_on_failure(self):
+            X, y = validate_data(self, X, y, dtype=np.float64)
+            classes, y01 = check_binary_target(y, type(self).__name__)
+            self.classes_ = classes
+            owner, diagnostics = self._fit(X, y01.astype(float), None)
+        warn_on_problems(diagnostics, owner)
+        return self
+
+    def _fit_map(self, X, y):
+        if not self.prior.has_map or self.prior.is_hierarchical:
+            return None
+        return MAPClassifier(self.prior, fit_intercept=self.fit_intercept).fit(X, y)
+
+    def decision_function(self, X):
+        """Posterior mean of the log-odds of ``classes_[1]``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return X @ self.coef_ + self.intercept_
+
+    def predict_proba(self, X):
+        """Posterior predictive class probabilities, shape (n_samples, 2).
+
+        ``P(y = classes_[1] | x, data)`` is the posterior mean of
+        ``expit(intercept + x @ coef)`` (not ``expit`` of the posterior mean).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        p1 = expit(self._linear_predictor_draws(X)).mean(axis=0)
+        return np.column_stack([1.0 - p1, p1])
+
+    def predict(self, X):
+        """The class with the larger posterior predictive probability."""
+        return self.classes_[(self.predict_proba(X)[:, 1] > 0.5).astype(int)]

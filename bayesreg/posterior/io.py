@@ -1,0 +1,72 @@
+"""Saving and loading fitted posteriors as netCDF: data and JSON, never pickle or eval."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import arviz as az
+import numpy as np
+
+from ..priors import prior_from_dict, prior_to_dict
+
+__all__ = ["load", "save"]
+
+FORMAT = "bayesreg-posterior/1"
+_ATTR = "bayesreg"
+
+
+def save(estimator, path):
+    """Write ``estimator.idata_`` with the estimator's parameters as a JSON attribute."""
+    params = estimator.get_params()
+    params["prior"] = prior_to_dict(params["prior"])
+    meta = {
+        "format": FORMAT,
+        "estimator": type(estimator).__name__,
+        "params": params,
+        "diagnostics": estimator.diagnostics_,
+        "feature_names_in": (
+            [str(f) for f in estimator.feature_names_in_]
+            if hasattr(estimator, "feature_names_in_") else None
+        ),
+        "classes": np.asarray(estimator.classes_).tolist() if hasattr(estimator, "classes_") else None,
+    }
+    idata = estimator.idata_.copy()
+    idata.posterior.attrs[_ATTR] = json.dumps(meta)
+    idata.to_netcdf(os.fspath(path))
+
+
+def load(cls, path):
+    """Read a file written by :func:`save` back into a fitted ``cls``."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no such file: {path!r}")
+    try:
+        idata = az.from_netcdf(path)
+        idata.load()  # read everything now and let go of the file
+        meta = json.loads(idata.posterior.attrs[_ATTR])
+    except Exception as exc:  # netCDF/HDF5 raise many types for a corrupt or foreign file
+        raise ValueError(
+            f"{path!r} is not a posterior saved by bayesreg ({type(exc).__name__}: {exc}). "
+            f"Save one with {cls.__name__}.save(path)."
+        ) from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ValueError(f"{path!r} was not written by bayesreg's save (format {FORMAT}).")
+    if meta["estimator"] != cls.__name__:
+        raise ValueError(
+            f"{path!r} holds a {meta['estimator']}; load it with {meta['estimator']}.load(path)."
+        )
+    params = dict(meta["params"])
+    params["prior"] = prior_from_dict(params["prior"])
+    estimator = cls(**params)
+    X = idata.constant_data["X"].values
+    y = idata.observed_data["y"].values
+    estimator.n_features_in_ = X.shape[1]
+    if meta["feature_names_in"] is not None:
+        estimator.feature_names_in_ = np.asarray(meta["feature_names_in"], dtype=object)
+    if meta["classes"] is not None:
+        estimator.classes_ = np.asarray(meta["classes"])
+    del idata.posterior.attrs[_ATTR]
+    estimator._set_results(idata, meta["diagnostics"])
+    estimator.map_ = estimator._fit_map(X, y)
+    return estimator

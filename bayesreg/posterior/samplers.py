@@ -1,0 +1,125 @@
+"""Running the samplers on a cached, compiled model.
+
+Compilation, not sampling, is the cost of these models (seconds against
+milliseconds), so each :class:`~bayesreg.posterior.model.ModelSpec` is built and
+compiled once per process and then only fed new data: nutpie's
+``CompiledModel.with_data`` and PyMC's ``pm.set_data`` swap shared values
+without recompiling.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import warnings
+from collections import OrderedDict
+
+import numpy as np
+
+from .model import build_model
+
+__all__ = ["NUTS_SAMPLERS", "SAMPLERS", "check_sampler", "sample_nuts"]
+
+NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro")
+SAMPLERS = NUTS_SAMPLERS + ("exact",)
+
+_REQUIREMENTS = {"nutpie": ("nutpie",), "numpyro": ("numpyro", "jax"), "pymc": ()}
+
+_CACHE_SIZE = 16
+_models = OrderedDict()  # ModelSpec -> pm.Model
+_compiled = OrderedDict()  # ModelSpec -> nutpie CompiledModel
+#: Models built and nutpie models compiled by this process (refits must not add to either).
+compile_counts = {"model": 0, "nutpie": 0}
+
+
+def check_sampler(name, owner):
+    """Raise a clear error if ``name`` is unknown or its package is not installed."""
+    if name not in SAMPLERS:
+        raise ValueError(f"{owner}: sampler must be one of {SAMPLERS}, got {name!r}.")
+    missing = [pkg for pkg in _REQUIREMENTS.get(name, ()) if importlib.util.find_spec(pkg) is None]
+    if missing:
+        raise ImportError(
+            f"{owner}: sampler={name!r} needs the package(s) {', '.join(missing)}, which "
+            f"are not installed. Install them with: pip install {' '.join(missing)} "
+            f"(or pip install 'bayesreg[{name}]'), or choose sampler='pymc'."
+        )
+
+
+def _remember(cache, key, value):
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)
+
+
+def _model(spec, data):
+    model = _models.get(spec)
+    if model is None:
+        model = build_model(spec, data)
+        compile_counts["model"] += 1
+        _remember(_models, spec, model)
+    else:
+        _models.move_to_end(spec)
+    return model
+
+
+def sample_nuts(spec, data, *, sampler, draws, tune, chains, random_seed, progressbar, target_accept):
+    """Sample the model of ``spec`` at ``data`` with a NUTS sampler.
+
+    Returns
+    -------
+    posterior, sample_stats : xarray.Dataset
+        Dimensions ``chain``, ``draw`` (and ``feature``).
+    """
+    model = _model(spec, data)
+    if sampler == "nutpie":
+        import nutpie
+
+        compiled = _compiled.get(spec)
+        if compiled is None:
+            compiled = nutpie.compile_pymc_model(model)
+            compile_counts["nutpie"] += 1
+            _remember(_compiled, spec, compiled)
+        else:
+            _compiled.move_to_end(spec)
+        idata = nutpie.sample(
+            compiled.with_data(**data),
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            seed=_seed(random_seed),
+            progress_bar=progressbar,
+            save_warmup=False,
+            target_accept=target_accept,
+        )
+        return idata.posterior, idata.sample_stats
+
+    import pymc as pm
+
+    with model:
+        pm.set_data(data)
+        kwargs = {"nuts_sampler": sampler} if sampler == "numpyro" else {}
+        with warnings.catch_warnings():
+            # PyMC warns about divergences and R-hat itself; bayesreg reports them
+            # once, with advice, in SamplingWarning (see diagnostics).
+            warnings.filterwarnings("ignore", message=".*(divergen|rhat|r_hat|effective sample).*")
+            idata = pm.sample(
+                draws=draws,
+                tune=tune,
+                chains=chains,
+                random_seed=_seed(random_seed),
+                progressbar=progressbar,
+                quiet=not progressbar,
+                target_accept=target_accept,
+                compute_convergence_checks=False,
+                **kwargs,
+            )
+    return idata.posterior, idata.sample_stats
+
+
+def _seed(random_seed):
+    """An int seed for the samplers (they differ in what else they accept)."""
+    if random_seed is None:
+        return int(np.random.SeedSequence().generate_state(1)[0])
+    if isinstance(random_seed, np.random.Generator):
+        return int(random_seed.integers(2**31))
+    return int(random_seed)
