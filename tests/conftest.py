@@ -28,3 +28,29 @@ def wide_problem():
     return br.datasets.make_sparse_regression(
         n_samples=40, n_features=120, n_informative=5, noise=1.0, random_state=3
     )
+
+
+# ---------------------------------------------------------------- posterior fixtures
+# Compilation dominates (about 10 s per model), so every sampled model is built
+# once per session and shared; draws are as small as the stated tolerances allow.
+
+SIGMA_DIABETES = 54.0
+
+
+@pytest.fixture(scope="session")
+def small_gaussian():
+    """n = 60, p = 3 with known truth: small enough for PyMC's own NUTS to be quick."""
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(60, 3))
+    y = 1.5 + X @ np.array([1.0, -0.5, 0.0]) + rng.normal(size=60)
+    return X, y
+
+
+@pytest.fixture(scope="session")
+def laplace_posterior(diabetes):
+    """The diabetes Bayesian lasso, fixed scale and sigma, nutpie."""
+    X, y = diabetes
+    return br.PosteriorRegressor(
+        br.Laplace(scale=1.0), sigma=SIGMA_DIABETES, draws=1500, chains=4,
+        random_seed=20261123, progressbar=False,
+    ).fit(X, y)

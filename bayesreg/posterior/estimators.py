@@ -112,7 +112,9 @@ class _PosteriorEstimator(BaseEstimator):
 
     def _inference_data(self, posterior, sample_stats, X, y, sigma):
         intercept = posterior["intercept"].values if "intercept" in posterior else 0.0
-        eta = np.einsum("cdp,np->cdn", posterior["coef"].values, X) + np.asarray(intercept)[..., None]
+        coef = posterior["coef"].values
+        eta = (coef.reshape(-1, X.shape[1]) @ X.T).reshape(*coef.shape[:2], -1)
+        eta += np.asarray(intercept)[..., None]
         sigma_draws = posterior["sigma"].values if "sigma" in posterior else sigma
         loglik = get_likelihood(self._likelihood).pointwise_loglik(y, eta, sigma_draws)
         obs = np.arange(X.shape[0])

@@ -100,6 +100,7 @@ def elastic_net_logp(value, scale, l1_ratio):
         Z = \sqrt{\pi/b}\,\operatorname{erfcx}\!\left(\tfrac{a}{2\sqrt b}\right)
         \;(Z = 2/a \text{ if } b = 0)
     """
+    scale, l1_ratio = pt.as_tensor_variable(scale), pt.as_tensor_variable(l1_ratio)
     a = l1_ratio / scale
     b = (1.0 - l1_ratio) / (2.0 * scale**2)
     b_safe = pt.switch(b > 0, b, 1.0)
