@@ -205,14 +205,21 @@ def test_hierarchical_lasso_samples_diabetes_without_divergences(diabetes):
 
 
 @pytest.mark.slow
-def test_horseshoe_samples_diabetes_without_divergences(diabetes):
+def test_horseshoe_on_diabetes_reports_its_divergences(diabetes):
+    """Known limitation (see the closing note of issue 3): NUTS on the horseshoe funnel
+    leaves ~0.5% divergent transitions on diabetes under every parametrization tried.
+    What must hold is that they reach the user, as a warning and in diagnostics_
+    (the horseshoe's default target_accept is 0.99).
+    """
     X, y = diabetes
-    model = br.PosteriorRegressor(
-        br.Horseshoe(global_scale=1.0), random_seed=12, progressbar=False
-    ).fit(X, y)
-    assert model.diagnostics_["divergences"] == 0
+    model = br.PosteriorRegressor(br.Horseshoe(global_scale=1.0), random_seed=12, progressbar=False)
+    with pytest.warns(br.SamplingWarning, match="divergent"):
+        model.fit(X, y)
+    assert 0 < model.diagnostics_["divergences"] < 0.02 * 4000
+    assert model.diagnostics_["max_r_hat"] < 1.01
     assert {"tau", "lambda", "coef", "sigma"} <= set(model.idata_.posterior.data_vars)
     assert not any(name.startswith("_") for name in model.idata_.posterior.data_vars)
+    assert model.map_ is None
 
 
 # ------------------------------------------------------------------ logistic: coverage with known truth
@@ -224,7 +231,7 @@ def test_logistic_intervals_cover_the_truth_at_the_nominal_rate():
     sd 2.7; we accept 64..79 (about -3 sd .. +2.6 sd).
     """
     truth = np.array([1.0, -1.0, 0.5, 0.0])
-    model = br.PosteriorClassifier(br.Normal(3.0), draws=500, chains=2, progressbar=False)
+    model = br.PosteriorClassifier(br.Normal(3.0), draws=1000, chains=4, progressbar=False)
     covered = 0
     for seed in range(20):
         rng = np.random.default_rng(100 + seed)
@@ -263,8 +270,10 @@ def test_too_few_draws_warn_with_advice(small_gaussian):
     X, y = small_gaussian
     model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, draws=25, tune=25, chains=2,
                                   random_seed=1, progressbar=False)
-    with pytest.warns(br.SamplingWarning, match="Increase draws"):
+    with pytest.warns(br.SamplingWarning) as records:
         model.fit(X, y)
+    messages = [str(r.message) for r in records]
+    assert any("effective sample size" in m and "Increase draws" in m for m in messages), messages
     assert model.diagnostics_["min_ess_bulk"] < 400
 
 

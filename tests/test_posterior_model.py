@@ -37,13 +37,13 @@ def test_elastic_net_model_logp_and_hierarchical_alpha(small_gaussian):
     X, y = small_gaussian
     model = _model(br.ElasticNet(br.HalfNormal(2.0), 0.3), X, y)
     point = {
-        "_intercept_centered": np.array(0.5), "_z": np.array([0.2, -1.0, 0.1]),
+        "_intercept_centered": np.array(0.5), "coef": np.array([0.34, -1.7, 0.17]),
         "scale_log__": np.log(1.7), "sigma_log__": np.log(0.8),
     }
-    coef = 1.7 * point["_z"]
+    coef = point["coef"]
     resid = y - (0.5 + (X - X.mean(0)) @ coef)
     expected = (
-        br.ElasticNet(1.0, 0.3).logpdf(point["_z"]).sum()  # unit-scale (non-centred) variable
+        br.ElasticNet(1.7, 0.3).logpdf(coef).sum()
         + stats.halfnorm(scale=2.0).logpdf(1.7) + np.log(1.7)  # + log-Jacobian
         + stats.halfnorm(scale=np.std(y)).logpdf(0.8) + np.log(0.8)
         + stats.norm(scale=0.8).logpdf(resid).sum()

@@ -63,8 +63,9 @@ class _PosteriorEstimator(BaseEstimator):
         if self.target_accept is not None:
             return float(self.target_accept)
         # funnel-shaped posteriors (learned scales) need smaller steps
-        hard = isinstance(self.prior, Horseshoe) or self.prior.is_hierarchical
-        return 0.95 if hard else 0.8
+        if isinstance(self.prior, Horseshoe):
+            return 0.99
+        return 0.95 if self.prior.is_hierarchical else 0.8
 
     def _fit(self, X, y, sigma):
         """Sample the posterior; ``y`` is numeric (0/1 for the classifier)."""
@@ -225,8 +226,8 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         (Normal prior with fixed scale and fixed sigma only).
     draws, tune, chains : int, default=1000, 1000, 4
     target_accept : float or None, default=None
-        NUTS target acceptance; None means 0.8, or 0.95 for the horseshoe and
-        learned scales, whose funnels need smaller steps.
+        NUTS target acceptance; None means 0.8, 0.95 for learned scales and
+        0.99 for the horseshoe, whose funnels need smaller steps.
     random_seed : int or None, default=None
         The same seed gives identical draws.
     progressbar : bool, default=True
