@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # outside the clone so that later runs on the same machine start warm.
 export PYTENSOR_FLAGS ?= base_compiledir=$(HOME)/.cache/bayesreg-pytensor,blas__ldflags=
 
-.PHONY: install demo test clean
+.PHONY: install demo test test-fast clean
 
 install: $(STAMP)
 
@@ -23,6 +23,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  # skips the statistical tests marked slow (CI runs them all)
+	$(BIN)/python -m pytest -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

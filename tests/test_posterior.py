@@ -77,20 +77,13 @@ def test_nutpie_normal_prior_matches_closed_form(small_gaussian, normal_nutpie):
 
 
 @pytest.mark.slow
-def test_pymc_normal_prior_matches_closed_form(small_gaussian):
+@pytest.mark.parametrize("sampler, seed", [("pymc", 2), ("numpyro", 3)])
+def test_other_nuts_samplers_match_closed_form(small_gaussian, sampler, seed):
+    if importlib.util.find_spec(sampler) is None:
+        pytest.skip(f"the optional {sampler} package is not installed")
     X, y = small_gaussian
     model = br.PosteriorRegressor(
-        br.Normal(1.0), sigma=1.0, sampler="pymc", draws=1000, random_seed=2, progressbar=False
-    ).fit(X, y)
-    assert_matches(model, *closed_form(X, y, 1.0, 1.0))
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("numpyro") is None, reason="numpyro extra not installed")
-def test_numpyro_normal_prior_matches_closed_form(small_gaussian):
-    X, y = small_gaussian
-    model = br.PosteriorRegressor(
-        br.Normal(1.0), sigma=1.0, sampler="numpyro", draws=1000, random_seed=3, progressbar=False
+        br.Normal(1.0), sigma=1.0, sampler=sampler, draws=1000, random_seed=seed, progressbar=False
     ).fit(X, y)
     assert_matches(model, *closed_form(X, y, 1.0, 1.0))
 
