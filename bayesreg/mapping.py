@@ -29,9 +29,11 @@ So ``Lasso`` has :math:`\alpha = \sigma^2/(ns)` and the Normal prior, as an
 glmnet (``family="gaussian"``) minimises the same objective as scikit-learn's
 ``ElasticNet`` with ``lambda`` = :math:`\alpha` and its ``alpha`` = :math:`\rho`,
 **provided y is not standardised**: for the Gaussian family glmnet
-standardises y internally, fits, and reports lambda on that standardised
-scale, so its lambda is :math:`\alpha/\mathrm{sd}(y)` (with the 1/n sd).  Pass
-``standardize=FALSE`` too, or glmnet also rescales the columns of X.
+standardises y internally and reports lambda on that scale, which rescales
+the L1 and L2 parts differently (the pure lasso's lambda becomes
+:math:`\alpha/\mathrm{sd}(y)`, with the 1/n sd; with both parts the mixing
+changes too).  Pass ``standardize=FALSE`` too, or glmnet also rescales the
+columns of X.
 
 **Bernoulli-logit likelihood.**  The MAP minimises
 :math:`\sum_i \log(1 + e^{-s_i\eta_i}) + \mathrm{pen}(w)`; scikit-learn's

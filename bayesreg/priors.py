@@ -57,7 +57,7 @@ def _check_positive(value, name, owner):
 
 def _check_scale(value, owner, name="scale"):
     """A coefficient prior's scale: a positive number or a hyperprior."""
-    if isinstance(value, Hyperprior):
+    if isinstance(value, (HalfCauchy, HalfNormal)):
         return value
     if isinstance(value, Prior):
         raise TypeError(

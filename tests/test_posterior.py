@@ -237,6 +237,7 @@ def test_logistic_intervals_cover_the_truth_at_the_nominal_rate():
     assert 64 <= covered <= 79, covered
     proba = model.predict_proba(X)
     assert np.all((proba > 0) & (proba < 1)) and np.allclose(proba.sum(axis=1), 1)
+    np.testing.assert_array_equal(model.decision_function(X) > 0, model.predict(X))
     assert np.mean(model.predict(X) == y) > 0.7
 
 
@@ -283,6 +284,17 @@ def test_save_and_load_round_trip(tmp_path, laplace_posterior, diabetes):
     np.testing.assert_allclose(loaded.summary()["map"], laplace_posterior.summary()["map"])
     with pytest.raises(ValueError, match="load it with PosteriorRegressor.load"):
         br.PosteriorClassifier.load(path)
+    loaded.save(path)  # the file was closed after loading, so it can be overwritten
+
+
+def test_save_with_numpy_scalar_parameters(tmp_path, small_gaussian):
+    X, y = small_gaussian
+    model = br.PosteriorRegressor(br.Normal(np.float64(1.0)), sigma=np.float32(1.0), sampler="exact",
+                                  draws=np.int64(500), random_seed=np.int64(3)).fit(X, y)
+    model.save(tmp_path / "m.nc")
+    loaded = br.PosteriorRegressor.load(tmp_path / "m.nc")
+    assert loaded.random_seed == 3 and loaded.draws == 500
+    np.testing.assert_array_equal(loaded.coef_, model.coef_)
 
 
 def test_load_rejects_corrupt_and_foreign_files(tmp_path):

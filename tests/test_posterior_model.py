@@ -50,7 +50,10 @@ def test_elastic_net_model_logp_and_hierarchical_alpha(small_gaussian):
     )
     assert model.compile_logp()(point) == pytest.approx(expected, rel=1e-9)
     alpha = model["alpha"].eval({model["scale"]: 1.7, model["sigma"]: 0.8})
-    assert alpha == pytest.approx(0.8**2 / len(y) * (0.3 / 1.7 + 0.7 / 1.7**2), rel=1e-12)
+    a, b = 0.3 / 1.7, 0.7 / 1.7**2
+    assert alpha == pytest.approx(0.8**2 / len(y) * (a + b), rel=1e-12)
+    ratio = model["penalty_l1_ratio"].eval({model["scale"]: 1.7})
+    assert ratio == pytest.approx(a / (a + b), rel=1e-12)
 
 
 def test_bernoulli_model_logp_matches_scipy():

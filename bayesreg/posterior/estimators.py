@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import arviz as az
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy.special import expit
+from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -25,8 +26,10 @@ from .samplers import check_sampler, sample_nuts
 
 __all__ = ["PosteriorClassifier", "PosteriorRegressor"]
 
-#: Posterior variables reported in summaries and checked by the diagnostics, in order.
-SUMMARY_VARS = ("intercept", "coef", "sigma", "scale", "alpha", "C", "tau")
+#: Posterior variables reported in summaries, in order.
+SUMMARY_VARS = ("intercept", "coef", "sigma", "scale", "alpha", "C", "penalty_l1_ratio", "tau")
+#: ... and checked by the diagnostics (the horseshoe's local scales often mix worst).
+DIAGNOSTIC_VARS = SUMMARY_VARS + ("lambda",)
 
 
 def _check_count(value, name, owner, minimum):
@@ -91,12 +94,27 @@ class _PosteriorEstimator(BaseEstimator):
             )
             internal = [name for name in posterior.data_vars if name.startswith(INTERNAL)]
             posterior = posterior.drop_vars(internal)
-        var_names = [name for name in SUMMARY_VARS if name in posterior]
+        var_names = [name for name in DIAGNOSTIC_VARS if name in posterior]
         diagnostics = compute_diagnostics(posterior, sample_stats, var_names)
         idata = self._inference_data(posterior, sample_stats, X, y, sigma)
         self._set_results(idata, diagnostics)
         self.map_ = self._fit_map(X, y)
         return owner, diagnostics
+
+    def _fit_map(self, X, y):
+        """The MAP of the same model, or None where it is not defined or cannot be fitted."""
+        if not self.prior.has_map or self.prior.is_hierarchical:
+            return None
+        try:
+            return self._map_estimator().fit(X, y)
+        except ValueError as exc:  # e.g. sigma=None with too few samples to estimate it
+            warnings.warn(
+                f"{type(self).__name__}: the MAP of the same model could not be fitted "
+                f"({exc}); map_ is None and summary() has no MAP column values.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return None
 
     def _check_exact(self, sigma):
         prior = self.prior
@@ -285,10 +303,8 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         posterior = idata.posterior
         self.sigma_ = float(posterior["sigma"].mean()) if "sigma" in posterior else float(self.sigma)
 
-    def _fit_map(self, X, y):
-        if not self.prior.has_map or self.prior.is_hierarchical:
-            return None
-        return MAPRegressor(self.prior, sigma=self.sigma, fit_intercept=self.fit_intercept).fit(X, y)
+    def _map_estimator(self):
+        return MAPRegressor(self.prior, sigma=self.sigma, fit_intercept=self.fit_intercept)
 
     def predict(self, X, return_std=False):
         """Posterior mean of ``intercept + X @ coef``; with ``return_std`` the predictive sd.
@@ -370,16 +386,16 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         warn_on_problems(diagnostics, owner)
         return self
 
-    def _fit_map(self, X, y):
-        if not self.prior.has_map or self.prior.is_hierarchical:
-            return None
-        return MAPClassifier(self.prior, fit_intercept=self.fit_intercept).fit(X, y)
+    def _map_estimator(self):
+        return MAPClassifier(self.prior, fit_intercept=self.fit_intercept)
 
     def decision_function(self, X):
-        """Posterior mean of the log-odds of ``classes_[1]``."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_ + self.intercept_
+        """Log-odds of the posterior predictive probability of ``classes_[1]``.
+
+        ``logit(predict_proba(X)[:, 1])``, so its sign agrees with :meth:`predict`
+        (it is not the log-odds at the posterior mean coefficients).
+        """
+        return logit(self.predict_proba(X)[:, 1])
 
     def predict_proba(self, X):
         """Posterior predictive class probabilities, shape (n_samples, 2).

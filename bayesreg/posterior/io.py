@@ -32,8 +32,17 @@ def save(estimator, path):
         "classes": np.asarray(estimator.classes_).tolist() if hasattr(estimator, "classes_") else None,
     }
     idata = estimator.idata_.copy()
-    idata.posterior.attrs[_ATTR] = json.dumps(meta)
+    idata.posterior.attrs[_ATTR] = json.dumps(meta, default=_plain)
     idata.to_netcdf(os.fspath(path))
+
+
+def _plain(value):
+    """JSON for numpy scalars; a Generator seed cannot be saved, so it becomes None."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.random.Generator):
+        return None
+    raise TypeError(f"cannot save {value!r} of type {type(value).__name__}")
 
 
 def load(cls, path):
@@ -42,8 +51,8 @@ def load(cls, path):
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such file: {path!r}")
     try:
-        idata = az.from_netcdf(path)
-        idata.load()  # read everything now and let go of the file
+        with az.rc_context({"data.load": "eager"}):  # read everything now, close the file
+            idata = az.from_netcdf(path)
         meta = json.loads(idata.posterior.attrs[_ATTR])
     except Exception as exc:  # netCDF/HDF5 raise many types for a corrupt or foreign file
         raise ValueError(

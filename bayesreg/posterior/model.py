@@ -189,4 +189,8 @@ def build_model(spec, data):
             else:
                 penalty = sigma**2 / n * (l1 + l2)
             pm.Deterministic(spec.penalty_name, penalty)
+            if spec.prior_kind == ElasticNet.__name__:
+                # the mixing ratio of the equivalent penalty moves with the scale too
+                ratio = l1 / (l1 + l2) if spec.likelihood == "gaussian" else l1 * penalty
+                pm.Deterministic("penalty_l1_ratio", ratio)
     return model
