@@ -20,20 +20,11 @@ class Gaussian:
 
     .. math::
 
-        \mathrm{NLL}(y \mid \eta, \sigma) = \frac{\lVert y - \eta\rVert^2}{2\sigma^2}
-            + n \log \sigma + \frac n2 \log 2\pi
+        \log p(y_i \mid \eta_i, \sigma) = -\frac{(y_i - \eta_i)^2}{2\sigma^2}
+            - \log \sigma - \tfrac12 \log 2\pi
     """
 
     name: str = "gaussian"
-
-    def nll(self, y, eta, sigma):
-        """Negative log likelihood of ``y`` given the linear predictor and ``sigma``."""
-        y, eta = np.asarray(y, float), np.asarray(eta, float)
-        n = y.shape[0]
-        resid = y - eta
-        return float(
-            resid @ resid / (2 * sigma**2) + n * math.log(sigma) + 0.5 * n * math.log(2 * math.pi)
-        )
 
     def pointwise_loglik(self, y, eta, sigma):
         """Log likelihood of each observation; ``eta`` (..., n) and ``sigma`` (...) broadcast."""
@@ -48,15 +39,10 @@ class BernoulliLogit:
 
     .. math::
 
-        \mathrm{NLL}(y \mid \eta) = \sum_i \log(1 + e^{-s_i \eta_i}), \qquad s_i = 2y_i - 1
+        \log p(y_i \mid \eta_i) = -\log(1 + e^{-s_i \eta_i}), \qquad s_i = 2y_i - 1
     """
 
     name: str = "bernoulli"
-
-    def nll(self, y, eta, sigma=None):
-        """Negative log likelihood of 0/1 labels ``y`` given the linear predictor."""
-        y, eta = np.asarray(y, float), np.asarray(eta, float)
-        return float(np.sum(np.logaddexp(0.0, -(2 * y - 1) * eta)))
 
     def pointwise_loglik(self, y, eta, sigma=None):
         """Log likelihood of each observation; ``eta`` has shape (..., n)."""

@@ -67,11 +67,6 @@ def _check_scale(value, owner, name="scale"):
     return _check_positive(value, name, owner)
 
 
-def _as_array(w):
-    w = np.asarray(w, dtype=float)
-    return w
-
-
 class PenaltyWeights(NamedTuple):
     """Weights of ``penalty(w) = l1 * sum|w| + l2 * sum(w**2) / 2``."""
 
@@ -109,7 +104,7 @@ class HalfCauchy(Hyperprior):
 
     def logpdf(self, s):
         """Log density at ``s`` (``-inf`` for ``s < 0``)."""
-        s = _as_array(s)
+        s = np.asarray(s, dtype=float)
         z = s / self.scale
         out = math.log(2 / math.pi) - math.log(self.scale) - np.log1p(z**2)
         return np.where(s >= 0, out, -np.inf)
@@ -134,7 +129,7 @@ class HalfNormal(Hyperprior):
 
     def logpdf(self, s):
         """Log density at ``s`` (``-inf`` for ``s < 0``)."""
-        s = _as_array(s)
+        s = np.asarray(s, dtype=float)
         z = s / self.scale
         out = 0.5 * math.log(2 / math.pi) - math.log(self.scale) - 0.5 * z**2
         return np.where(s >= 0, out, -np.inf)
@@ -183,7 +178,7 @@ class Prior:
     def logpdf(self, w):
         """Log density of each coefficient in ``w`` (elementwise)."""
         self._require_fixed_scale("logpdf")
-        w = _as_array(w)
+        w = np.asarray(w, dtype=float)
         l1, l2 = self.penalty_weights
         return -(l1 * np.abs(w) + 0.5 * l2 * w**2) - self._log_normalizer()
 
@@ -194,7 +189,7 @@ class Prior:
         entries of ``w``.
         """
         self._require_fixed_scale("the penalty")
-        w = _as_array(w)
+        w = np.asarray(w, dtype=float)
         l1, l2 = self.penalty_weights
         return float(l1 * np.sum(np.abs(w)) + 0.5 * l2 * np.sum(w**2))
 
@@ -221,8 +216,8 @@ class Prior:
             Weight of the quadratic term (positive).
         """
         self._require_fixed_scale("the proximal map")
-        z = _as_array(z)
-        step = _as_array(step)
+        z = np.asarray(z, dtype=float)
+        step = np.asarray(step, dtype=float)
         if np.any(~(step > 0)) or not np.all(np.isfinite(step)):
             raise ValueError(f"prox: step must be finite and > 0, got {step!r}.")
         l1, l2 = self.penalty_weights
@@ -405,7 +400,7 @@ class Horseshoe(Prior):
         the shared :math:`\tau`; this is the density of each one alone.
         ``logpdf(0)`` is ``+inf``.
         """
-        w = _as_array(w)
+        w = np.asarray(w, dtype=float)
         flat = np.abs(w).ravel()
         out = np.array([self._log_marginal(v) for v in flat])
         return out.reshape(w.shape)

@@ -248,6 +248,14 @@ def test_inference_data_groups_and_loo(laplace_posterior):
     assert list(idata.posterior["feature"].values) == ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
     loo = az.loo(idata)
     assert np.isfinite(loo.elpd_loo) and (loo.pareto_k < 0.7).all()
+    # the stored pointwise log likelihood, against scipy.stats at two draws
+    X, y = idata.constant_data["X"].values, idata.observed_data["y"].values
+    for chain, draw in [(0, 0), (3, 1499)]:
+        point = idata.posterior.isel(chain=chain, draw=draw)
+        mu = point["intercept"].item() + X @ point["coef"].values
+        np.testing.assert_allclose(
+            idata.log_likelihood["y"].values[chain, draw], stats.norm(mu, SIGMA_DIABETES).logpdf(y), rtol=1e-12
+        )
 
 
 def test_summary_has_the_map_column(laplace_posterior, diabetes):

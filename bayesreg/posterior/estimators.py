@@ -72,7 +72,6 @@ class _PosteriorEstimator(BaseEstimator):
 
     def _fit(self, X, y, sigma):
         """Sample the posterior; ``y`` is numeric (0/1 for the classifier)."""
-        owner = type(self).__name__
         feature_names = getattr(self, "feature_names_in_", None)
         if feature_names is None:
             feature_names = [f"x{j}" for j in range(X.shape[1])]
@@ -99,7 +98,7 @@ class _PosteriorEstimator(BaseEstimator):
         idata = self._inference_data(posterior, sample_stats, X, y, sigma)
         self._set_results(idata, diagnostics)
         self.map_ = self._fit_map(X, y)
-        return owner, diagnostics
+        return diagnostics
 
     def _fit_map(self, X, y):
         """The MAP of the same model, or None where it is not defined or cannot be fitted."""
@@ -294,8 +293,8 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         sigma = check_positive_or_none(self.sigma, "sigma", type(self).__name__)
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-            owner, diagnostics = self._fit(X, y, sigma)
-        warn_on_problems(diagnostics, owner)
+            diagnostics = self._fit(X, y, sigma)
+        warn_on_problems(diagnostics, type(self).__name__)
         return self
 
     def _set_results(self, idata, diagnostics):
@@ -382,8 +381,8 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
             X, y = validate_data(self, X, y, dtype=np.float64)
             classes, y01 = check_binary_target(y, type(self).__name__)
             self.classes_ = classes
-            owner, diagnostics = self._fit(X, y01.astype(float), None)
-        warn_on_problems(diagnostics, owner)
+            diagnostics = self._fit(X, y01.astype(float), None)
+        warn_on_problems(diagnostics, type(self).__name__)
         return self
 
     def _map_estimator(self):
