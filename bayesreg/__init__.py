@@ -4,7 +4,7 @@ Penalized (MAP) estimates and full posteriors of the same regression model,
 with the exact translation between a prior scale and a penalty strength.
 """
 
-from . import datasets
+from . import datasets, shrinkage
 from .likelihoods import BernoulliLogit, Gaussian
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .mapping import from_penalty, to_penalty
@@ -33,5 +33,6 @@ __all__ = [
     "estimate_sigma",
     "from_penalty",
     "map_path",
+    "shrinkage",
     "to_penalty",
 ]
