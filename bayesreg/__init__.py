@@ -4,7 +4,7 @@ Penalized (MAP) estimates and full posteriors of the same regression model,
 with the exact translation between a prior scale and a penalty strength.
 """
 
-from . import datasets, shrinkage
+from . import constrained, datasets, shrinkage
 from .likelihoods import BernoulliLogit, Gaussian
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .mapping import from_penalty, to_penalty
@@ -29,6 +29,7 @@ __all__ = [
     "PosteriorRegressor",
     "Prior",
     "SamplingWarning",
+    "constrained",
     "datasets",
     "estimate_sigma",
     "from_penalty",
