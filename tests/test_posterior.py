@@ -324,7 +324,7 @@ def test_load_rejects_corrupt_and_foreign_files(tmp_path):
     "kwargs, error, match",
     [
         ({"prior": "laplace"}, TypeError, "bayesreg prior"),
-        ({"prior": br.Laplace(), "sampler": "gibbs"}, ValueError, "sampler must be one of"),
+        ({"prior": br.Laplace(), "sampler": "metropolis"}, ValueError, "sampler must be one of"),
         ({"prior": br.Laplace(), "draws": 0}, ValueError, "draws must be an integer >= 1"),
         ({"prior": br.Laplace(), "chains": 1.5}, ValueError, "chains"),
         ({"prior": br.Laplace(), "target_accept": 1.0}, ValueError, "target_accept"),
