@@ -1,4 +1,4 @@
-"""Exact draws from the full conditionals the Gibbs sampler needs.
+r"""Exact draws from the full conditionals the Gibbs sampler needs.
 
 Every conditional of a prior variance ``v`` (a squared scale) in these models
 has the form
