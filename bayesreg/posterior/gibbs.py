@@ -27,6 +27,11 @@ The steps of one sweep, for every chain at once (chains are a batch axis):
    gamma for the half-Cauchy scales), and a learned scale.
 4. the intercept ``| w, sigma``: :math:`N(\bar y - \bar x^\top w, \sigma^2/n)`.
 
+For the Gaussian likelihood with ``n >= p`` a sweep is a few hundred flops, so
+it runs compiled, one chain after another (:mod:`._gibbs_kernel`, numba);
+``p > n`` and the logistic model run all chains at once in numpy, where BLAS
+and the Polya-Gamma draws dominate.
+
 Bernoulli-logit likelihood: Polya-Gamma augmentation (Polson, Scott & Windle
 2013), ``omega_i | w ~ PG(1, eta_i)``, after which ``(intercept, w)`` is
 Gaussian with precision :math:`\tilde X^\top \Omega \tilde X + V^{-1}` (the
@@ -308,27 +313,12 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
 
     rng = np.random.default_rng(random_seed)
     n, p = X.shape
-    variances = _prior_variances(prior, chains, p, rng)
-    if likelihood == "gaussian":
-        sweep = _GaussianSweep(X, y, sigma, fit_intercept, chains, rng)
-    else:
-        sweep = _LogisticSweep(X, y, fit_intercept, chains, rng)
-
-    store = {}
-    step = max(1, (tune + draws) // 100)
-    with _progress(tune + draws, progressbar) as advance:
-        for it in range(tune + draws):
-            coef = sweep.draw_coef(variances.variances, rng)
-            sweep.update_noise(coef, rng)
-            variances.update(coef, rng)
-            if it >= tune:
-                values = {"coef": coef, **sweep.record(coef, rng), **variances.record()}
-                for name, value in values.items():
-                    if name not in store:
-                        store[name] = np.empty((chains, draws) + value.shape[1:])
-                    store[name][:, it - tune] = value
-            if (it + 1) % step == 0:
-                advance(step)
+    with _progress(chains * (tune + draws), progressbar) as advance:
+        if likelihood == "gaussian" and _compiled_sweep_applies(prior, sigma, n, p, fit_intercept):
+            store = _sample_gaussian_compiled(prior, sigma, X, y, fit_intercept, draws, tune, chains, rng, advance)
+        else:
+            store = _sample_vectorised(likelihood, prior, sigma, X, y, fit_intercept, draws, tune, chains, rng,
+                                       advance)
 
     if prior.is_hierarchical:
         l1, l2 = _penalty_weights(type(prior).__name__, store["scale"], None)
@@ -349,3 +339,85 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
 
 def _noise_variance(store, sigma):
     return store["sigma"] ** 2 if "sigma" in store else float(sigma) ** 2
+
+
+def _sample_vectorised(likelihood, prior, sigma, X, y, fit_intercept, draws, tune, chains, rng, advance):
+    """All chains at once with numpy: the p > n and logistic samplers (BLAS-bound sweeps)."""
+    n, p = X.shape
+    variances = _prior_variances(prior, chains, p, rng)
+    if likelihood == "gaussian":
+        sweep = _GaussianSweep(X, y, sigma, fit_intercept, chains, rng)
+    else:
+        sweep = _LogisticSweep(X, y, fit_intercept, chains, rng)
+    store = {}
+    step = max(1, (tune + draws) // 100)
+    for it in range(tune + draws):
+        coef = sweep.draw_coef(variances.variances, rng)
+        sweep.update_noise(coef, rng)
+        variances.update(coef, rng)
+        if it >= tune:
+            values = {"coef": coef, **sweep.record(coef, rng), **variances.record()}
+            for name, value in values.items():
+                if name not in store:
+                    store[name] = np.empty((chains, draws) + value.shape[1:])
+                store[name][:, it - tune] = value
+        if (it + 1) % step == 0:
+            advance(step * chains)
+    return store
+
+
+def _compiled_sweep_applies(prior, sigma, n, p, fit_intercept):
+    """The compiled n >= p sweep needs every half-normal proposal shape k - 1/2 > 0."""
+    if n < p:
+        return False
+    if sigma is None and n - int(fit_intercept) < 2:
+        return False
+    hyper = prior.scale if prior.is_hierarchical else None
+    return not (isinstance(prior, Normal) and type(hyper).__name__ == "HalfNormal" and p < 2)
+
+
+def _sample_gaussian_compiled(prior, sigma, X, y, fit_intercept, draws, tune, chains, rng, advance):
+    """One compiled chain after another (see :mod:`._gibbs_kernel`); same model as the numpy sweep."""
+    from . import _gibbs_kernel as kernel
+
+    n, p = X.shape
+    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
+    y_mean = float(y.mean()) if fit_intercept else 0.0
+    xc, yc = np.ascontiguousarray(X - x_mean), y - y_mean
+    gram, xty = xc.T @ xc, xc.T @ yc
+    spread = float(np.std(y)) or 1.0
+    kind = {Normal: kernel.NORMAL, Laplace: kernel.LAPLACE, Horseshoe: kernel.HORSESHOE}[type(prior)]
+    if isinstance(prior, Horseshoe):
+        hyper, hyper_scale = kernel.HALF_CAUCHY, float(prior.global_scale)
+    elif prior.is_hierarchical:
+        hyper = {"HalfCauchy": kernel.HALF_CAUCHY, "HalfNormal": kernel.HALF_NORMAL}[type(prior.scale).__name__]
+        hyper_scale = float(prior.scale.scale)
+    else:
+        hyper, hyper_scale = kernel.FIXED, 1.0
+
+    store = {"coef": np.empty((chains, draws, p)), "sigma2": np.empty((chains, draws)),
+             "scale2": np.empty((chains, draws)), "local": np.empty((chains, draws, p))}
+    for c in range(chains):
+        jitter = np.exp(rng.uniform(-1, 1, p + 1))  # dispersed starts, for R-hat
+        scale2 = hyper_scale**2 * jitter[0] if hyper != kernel.FIXED else float(prior.scale) ** 2
+        variances = scale2 * (2.0 if kind == kernel.LAPLACE else 1.0) * jitter[1:]
+        sigma2 = float(sigma) ** 2 if sigma is not None else spread**2 * np.exp(rng.uniform(-2, 0))
+        kernel.gaussian_chain(
+            gram, xty, xc, yc, float(n - int(fit_intercept)), kind, hyper, hyper_scale, scale2, 1.0,
+            variances, np.ones(p), sigma2, spread, sigma is not None, tune, rng,
+            store["coef"][c], store["sigma2"][c], store["scale2"][c], store["local"][c],
+        )
+        advance(tune + draws)
+
+    out = {"coef": store["coef"]}
+    sigma2 = store["sigma2"]
+    if fit_intercept:  # b_c | w, sigma ~ N(mean(y), sigma^2 / n), reported as b_c - mean(x) @ w
+        centred = y_mean + np.sqrt(sigma2 / n) * rng.standard_normal((chains, draws))
+        out["intercept"] = centred - store["coef"] @ x_mean
+    if sigma is None:
+        out["sigma"] = np.sqrt(sigma2)
+    if isinstance(prior, Horseshoe):
+        out["tau"], out["lambda"] = np.sqrt(store["scale2"]), np.sqrt(store["local"])
+    elif prior.is_hierarchical:
+        out["scale"] = np.sqrt(store["scale2"])
+    return out
