@@ -54,3 +54,12 @@ def laplace_posterior(diabetes):
         br.Laplace(scale=1.0), sigma=SIGMA_DIABETES, draws=1500, chains=4,
         random_seed=20261123, progressbar=False,
     ).fit(X, y)
+
+
+@pytest.fixture(scope="session")
+def hierarchical_lasso_posterior(diabetes):
+    """The diabetes lasso with a learned scale (HalfCauchy(1)) and learned sigma, nutpie."""
+    X, y = diabetes
+    return br.PosteriorRegressor(
+        br.Laplace(scale=br.HalfCauchy(1.0)), random_seed=11, progressbar=False
+    ).fit(X, y)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import warnings
 
-import arviz as az
 import numpy as np
+
+from ._convergence import ess_bulk, ess_tail, rhat_rank
 
 __all__ = ["ESS_MIN", "RHAT_MAX", "SamplingWarning", "compute_diagnostics", "warn_on_problems"]
 
@@ -26,25 +27,29 @@ def compute_diagnostics(posterior, sample_stats, var_names):
         ``divergences`` (int), ``max_r_hat``, ``min_ess_bulk``, ``min_ess_tail``
         (floats; R-hat is NaN with a single chain), ``draws`` and ``chains``.
     """
-    subset = posterior[var_names]
     divergences = 0
     if sample_stats is not None and "diverging" in sample_stats:
         divergences = int(sample_stats["diverging"].sum())
-    chains, draws = subset.sizes["chain"], subset.sizes["draw"]
-    r_hat = _extreme(az.rhat(subset), np.nanmax) if chains > 1 else float("nan")
+    # every scalar of every variable as one (chain, draw, k) array
+    columns = [posterior[name].values for name in var_names]
+    draws = np.concatenate([c.reshape(*c.shape[:2], -1) for c in columns], axis=-1)
+    chains, n_draws = draws.shape[:2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_hat = _worst(rhat_rank(draws), np.nanmax) if chains > 1 else float("nan")
+        bulk, tail = _worst(ess_bulk(draws), np.nanmin), _worst(ess_tail(draws), np.nanmin)
     return {
         "divergences": divergences,
         "max_r_hat": r_hat,
-        "min_ess_bulk": _extreme(az.ess(subset, method="bulk"), np.nanmin),
-        "min_ess_tail": _extreme(az.ess(subset, method="tail"), np.nanmin),
+        "min_ess_bulk": bulk,
+        "min_ess_tail": tail,
         "chains": int(chains),
-        "draws": int(draws),
+        "draws": int(n_draws),
     }
 
 
-def _extreme(dataset, reduce):
-    values = [np.asarray(dataset[name]).ravel() for name in dataset.data_vars]
-    return float(reduce(np.concatenate(values)))
+def _worst(values, reduce):
+    """NaN (not a warning) when every value is NaN, e.g. constant draws."""
+    return float(reduce(values)) if np.isfinite(values).any() else float("nan")
 
 
 def warn_on_problems(diagnostics, owner):

@@ -20,7 +20,7 @@ from .model import build_model
 __all__ = ["NUTS_SAMPLERS", "SAMPLERS", "check_sampler", "sample_nuts"]
 
 NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro")
-SAMPLERS = NUTS_SAMPLERS + ("exact",)
+SAMPLERS = NUTS_SAMPLERS + ("gibbs", "exact")
 
 _REQUIREMENTS = {"nutpie": ("nutpie",), "numpyro": ("numpyro", "jax"), "pymc": ()}
 

@@ -1,0 +1,423 @@
+r"""Gibbs samplers for the regularization priors: exact conditionals, no tuning.
+
+The Normal, Laplace and horseshoe priors are scale mixtures of normals,
+
+.. math::
+
+    w_j \mid v_j \sim N(0, v_j), \qquad
+    v_j = t^2 \ (\text{Normal}), \quad
+    v_j \sim \text{Exp}\!\left(\text{rate} = \tfrac{1}{2 s^2}\right) \ (\text{Laplace}), \quad
+    v_j = \lambda_j^2 \tau^2,\ \lambda_j, \tau \sim C^+ \ (\text{horseshoe}),
+
+so given the variances ``v`` the coefficients are Gaussian, and given the
+coefficients every variance has a standard conditional (Park & Casella 2008 for
+the Laplace; Makalic & Schmidt 2016 for the half-Cauchy scales). This module
+samples exactly the model that :mod:`bayesreg.posterior.model` writes for PyMC:
+the same priors, the flat intercept, ``sigma`` fixed or ``HalfNormal(sd(y))``.
+
+The steps of one sweep, for every chain at once (chains are a batch axis):
+
+1. ``w | v, sigma`` (Gaussian likelihood; intercept integrated out by centring):
+   :math:`N(A^{-1} X_c^\top y_c / \sigma^2, A^{-1})`, :math:`A = X_c^\top X_c/\sigma^2 + V^{-1}`.
+   With ``n >= p`` by a Cholesky factor of ``A`` (Rue 2001); with ``p > n`` by
+   the ``n x n`` method of Bhattacharya, Chakraborty & Mallick (2016).
+2. ``sigma^2 | w`` (when learned): ``v^{-(n-1)/2} e^{-RSS/(2 v)}`` times the
+   half-normal prior (see :mod:`._conditionals`).
+3. the prior's variances ``| w`` (inverse Gaussian for the Laplace, inverse
+   gamma for the half-Cauchy scales), and a learned scale.
+4. the intercept ``| w, sigma``: :math:`N(\bar y - \bar x^\top w, \sigma^2/n)`.
+
+For the Gaussian likelihood with ``n >= p`` a sweep is a few hundred flops, so
+it runs compiled, one chain after another (:mod:`._gibbs_kernel`, numba);
+``p > n`` and the logistic model run all chains at once in numpy, where BLAS
+and the Polya-Gamma draws dominate.
+
+Bernoulli-logit likelihood: Polya-Gamma augmentation (Polson, Scott & Windle
+2013), ``omega_i | w ~ PG(1, eta_i)``, after which ``(intercept, w)`` is
+Gaussian with precision :math:`\tilde X^\top \Omega \tilde X + V^{-1}` (the
+intercept's prior precision is 0), drawn jointly when ``p < n`` and as
+intercept-then-coefficients (Bhattacharya) when ``p >= n``.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import numpy as np
+import xarray as xr
+
+from ..priors import Horseshoe, Laplace, Normal
+from ._conditionals import draw_variance
+
+__all__ = ["GIBBS_PRIORS", "check_gibbs", "sample_gibbs"]
+
+GIBBS_PRIORS = (Normal, Laplace, Horseshoe)
+
+
+def check_gibbs(prior, owner):
+    """Raise a clear error if the Gibbs sampler does not cover ``prior``."""
+    if not isinstance(prior, GIBBS_PRIORS):
+        raise ValueError(
+            f"{owner}: sampler='gibbs' covers the Normal, Laplace and Horseshoe priors "
+            f"(scale mixtures of normals); got {prior!r}. Use sampler='nutpie' for it."
+        )
+
+
+# ---------------------------------------------------------------- prior variances
+class _NormalVariances:
+    """``w_j ~ N(0, t^2)``, ``t`` fixed or with a hyperprior."""
+
+    def __init__(self, prior, chains, p, rng):
+        self.hyper = prior.scale if prior.is_hierarchical else None
+        if self.hyper is None:
+            self.t2 = np.full(chains, float(prior.scale) ** 2)
+        else:
+            self.t2 = self.hyper.scale**2 * np.exp(rng.uniform(-1, 1, chains))
+            self.xi = np.ones(chains)
+        self.p = p
+
+    @property
+    def variances(self):
+        return np.broadcast_to(self.t2[:, None], (self.t2.size, self.p))
+
+    def update(self, coef, rng):
+        if self.hyper is not None:
+            self.t2, self.xi = draw_variance(
+                self.p / 2, 0.5 * np.sum(coef**2, axis=1), type(self.hyper).__name__,
+                self.hyper.scale, self.xi, rng,
+            )
+
+    def record(self):
+        return {"scale": np.sqrt(self.t2)} if self.hyper is not None else {}
+
+
+class _LaplaceVariances:
+    """``w_j | v_j ~ N(0, v_j)``, ``v_j ~ Exp(rate 1/(2 s^2))``: Laplace(s) marginally."""
+
+    def __init__(self, prior, chains, p, rng):
+        self.hyper = prior.scale if prior.is_hierarchical else None
+        if self.hyper is None:
+            self.s2 = np.full(chains, float(prior.scale) ** 2)
+        else:
+            self.s2 = self.hyper.scale**2 * np.exp(rng.uniform(-1, 1, chains))
+            self.xi = np.ones(chains)
+        self.variances = 2.0 * self.s2[:, None] * np.exp(rng.uniform(-1, 1, (chains, p)))
+
+    def update(self, coef, rng):
+        s = np.sqrt(self.s2)[:, None]
+        abs_coef = np.maximum(np.abs(coef), 1e-300)
+        # 1/v_j | w_j ~ InverseGaussian(mean = 1 / (s |w_j|), shape = 1 / s^2)
+        self.variances = 1.0 / rng.wald(1.0 / (s * abs_coef), np.broadcast_to(1.0 / s**2, coef.shape))
+        if self.hyper is not None:
+            self.s2, self.xi = draw_variance(
+                coef.shape[1], 0.5 * np.sum(self.variances, axis=1), type(self.hyper).__name__,
+                self.hyper.scale, self.xi, rng,
+            )
+
+    def record(self):
+        return {"scale": np.sqrt(self.s2)} if self.hyper is not None else {}
+
+
+class _HorseshoeVariances:
+    """``w_j ~ N(0, lambda_j^2 tau^2)``, ``lambda_j ~ C+(0, 1)``, ``tau ~ C+(0, global_scale)``."""
+
+    def __init__(self, prior, chains, p, rng):
+        self.global_scale = float(prior.global_scale)
+        self.tau2 = self.global_scale**2 * np.exp(rng.uniform(-1, 1, chains))
+        self.lam2 = np.exp(rng.uniform(-1, 1, (chains, p)))
+        self.xi = np.ones(chains)
+        self.nu = np.ones((chains, p))
+
+    @property
+    def variances(self):
+        return self.lam2 * self.tau2[:, None]
+
+    def update(self, coef, rng):
+        coef2 = coef**2
+        self.lam2, self.nu = draw_variance(
+            0.5, coef2 / (2.0 * self.tau2[:, None]), "HalfCauchy", 1.0, self.nu, rng
+        )
+        self.tau2, self.xi = draw_variance(
+            coef.shape[1] / 2, 0.5 * np.sum(coef2 / self.lam2, axis=1), "HalfCauchy",
+            self.global_scale, self.xi, rng,
+        )
+
+    def record(self):
+        return {"tau": np.sqrt(self.tau2), "lambda": np.sqrt(self.lam2)}
+
+
+def _prior_variances(prior, chains, p, rng):
+    kind = {Normal: _NormalVariances, Laplace: _LaplaceVariances, Horseshoe: _HorseshoeVariances}
+    return kind[type(prior)](prior, chains, p, rng)
+
+
+# ---------------------------------------------------------------- Gaussian draws
+def _draw_gaussian_rue(precision, linear, rng):
+    """``N(Q^{-1} b, Q^{-1})`` per chain via ``Q = L L^T``: ``Q^{-1}(b + L z)``."""
+    chol = np.linalg.cholesky(precision)
+    z = rng.standard_normal(linear.shape)
+    rhs = linear + np.matmul(chol, z[..., None])[..., 0]
+    return np.linalg.solve(precision, rhs[..., None])[..., 0]
+
+
+def _draw_gaussian_bhattacharya(phi, alpha, variances, rng):
+    r"""``N(\mu, \Sigma)`` with :math:`\Sigma = (\Phi^\top\Phi + V^{-1})^{-1}`, :math:`\mu = \Sigma\Phi^\top\alpha`.
+
+    Bhattacharya, Chakraborty & Mallick (2016): ``u ~ N(0, V)``, ``d ~ N(0, I_n)``,
+    solve :math:`(\Phi V \Phi^\top + I) r = \alpha - (\Phi u + d)`, return
+    :math:`u + V \Phi^\top r`. Costs ``O(n^2 p)`` instead of ``O(p^3)``.
+    ``phi`` is ``(chains, n, p)``; ``alpha`` ``(chains, n)``; ``variances`` ``(chains, p)``.
+    """
+    chains, n, p = phi.shape
+    u = np.sqrt(variances) * rng.standard_normal((chains, p))
+    d = rng.standard_normal((chains, n))
+    phi_v = phi * variances[:, None, :]
+    system = np.matmul(phi_v, np.swapaxes(phi, 1, 2))
+    system[:, np.arange(n), np.arange(n)] += 1.0
+    r = np.linalg.solve(system, (alpha - np.matmul(phi, u[..., None])[..., 0] - d)[..., None])
+    return u + np.matmul(np.swapaxes(phi_v, 1, 2), r)[..., 0]
+
+
+def _add_to_diagonal(matrices, values):
+    idx = np.arange(matrices.shape[-1])
+    matrices[..., idx, idx] += values
+    return matrices
+
+
+# ---------------------------------------------------------------- the samplers
+class _GaussianSweep:
+    """One Gibbs sweep of the Gaussian-likelihood model, all chains at once."""
+
+    def __init__(self, X, y, sigma, fit_intercept, chains, rng):
+        n, p = X.shape
+        self.x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
+        self.y_mean = float(y.mean()) if fit_intercept else 0.0
+        self.Xc, self.yc = X - self.x_mean, y - self.y_mean
+        self.fit_intercept, self.n, self.p = fit_intercept, n, p
+        self.use_rue = n >= p
+        if self.use_rue:
+            self.gram, self.Xty = self.Xc.T @ self.Xc, self.Xc.T @ self.yc
+        self.sigma_fixed = sigma is not None
+        if self.sigma_fixed:
+            self.sigma2 = np.full(chains, float(sigma) ** 2)
+        else:
+            spread = float(np.std(y))
+            self.sigma_prior_scale = spread if spread > 0 else 1.0
+            self.sigma2 = self.sigma_prior_scale**2 * np.exp(rng.uniform(-2, 0, chains))
+
+    def draw_coef(self, variances, rng):
+        s2 = self.sigma2
+        if self.use_rue:
+            precision = _add_to_diagonal(self.gram / s2[:, None, None], 1.0 / variances)
+            return _draw_gaussian_rue(precision, self.Xty / s2[:, None], rng)
+        sigma = np.sqrt(s2)
+        phi = self.Xc[None, :, :] / sigma[:, None, None]
+        return _draw_gaussian_bhattacharya(phi, self.yc / sigma[:, None], variances, rng)
+
+    def update_noise(self, coef, rng):
+        if self.sigma_fixed:
+            return
+        rss = np.sum((self.yc - coef @ self.Xc.T) ** 2, axis=1)
+        dof = self.n - int(self.fit_intercept)  # the intercept is integrated out
+        self.sigma2, _ = draw_variance(dof / 2, rss / 2, "HalfNormal", self.sigma_prior_scale, None, rng)
+
+    def record(self, coef, rng):
+        out = {}
+        if self.fit_intercept:
+            centred = self.y_mean + np.sqrt(self.sigma2 / self.n) * rng.standard_normal(coef.shape[0])
+            out["intercept"] = centred - coef @ self.x_mean
+        if not self.sigma_fixed:
+            out["sigma"] = np.sqrt(self.sigma2)
+        return out
+
+
+class _LogisticSweep:
+    """One Polya-Gamma Gibbs sweep of the Bernoulli-logit model, all chains at once."""
+
+    def __init__(self, X, y, fit_intercept, chains, rng):
+        try:
+            from polyagamma import random_polyagamma
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            raise ImportError(
+                "sampler='gibbs' for the Bernoulli likelihood needs the polyagamma package: "
+                "pip install polyagamma"
+            ) from exc
+        self._random_pg = random_polyagamma
+        n, p = X.shape
+        self.X, self.kappa = X, y - 0.5
+        self.fit_intercept, self.n, self.p = fit_intercept, n, p
+        self.design = np.column_stack([np.ones(n), X]) if fit_intercept else X
+        self.joint = self.design.shape[1] < n
+        self.intercept = np.zeros(chains)
+        self.coef = np.zeros((chains, p))
+
+    def draw_coef(self, variances, rng):
+        chains = variances.shape[0]
+        eta = self.coef @ self.X.T + self.intercept[:, None]
+        omega = self._random_pg(1.0, eta, random_state=rng)
+        if self.joint:
+            prior_precision = 1.0 / variances
+            if self.fit_intercept:
+                prior_precision = np.column_stack([np.zeros(chains), prior_precision])
+            weighted = np.swapaxes(self.design, 0, 1)[None] * omega[:, None, :]
+            precision = _add_to_diagonal(np.matmul(weighted, self.design), prior_precision)
+            linear = np.broadcast_to(self.design.T @ self.kappa, prior_precision.shape)
+            theta = _draw_gaussian_rue(precision, linear, rng)
+            if self.fit_intercept:
+                self.intercept, coef = theta[:, 0], theta[:, 1:]
+            else:
+                coef = theta
+        else:
+            if self.fit_intercept:  # intercept | w, omega, then w | intercept, omega
+                total = omega.sum(axis=1)
+                resid = self.kappa - omega * (self.coef @ self.X.T)
+                self.intercept = resid.sum(axis=1) / total + rng.standard_normal(chains) / np.sqrt(total)
+            root = np.sqrt(omega)
+            phi = root[:, :, None] * self.X[None]
+            alpha = (self.kappa - omega * self.intercept[:, None]) / root
+            coef = _draw_gaussian_bhattacharya(phi, alpha, variances, rng)
+        self.coef = coef
+        return coef
+
+    def update_noise(self, coef, rng):
+        pass
+
+    def record(self, coef, rng):
+        return {"intercept": self.intercept.copy()} if self.fit_intercept else {}
+
+
+@contextmanager
+def _progress(total, enabled):
+    """A rich progress bar (PyMC's own dependency), or nothing."""
+    if not enabled:
+        yield lambda advance: None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("Gibbs"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TimeRemainingColumn())
+    with Progress(*columns) as progress:
+        task = progress.add_task("gibbs", total=total)
+        yield lambda advance: progress.update(task, advance=advance)
+
+
+def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, chains,
+                 random_seed, progressbar, feature_names):
+    """Sample the posterior by Gibbs; returns an ``xarray.Dataset`` like the NUTS samplers.
+
+    Variables: ``coef`` (dim ``feature``), ``intercept``, and where the model has
+    them ``sigma``, ``scale`` with ``alpha`` (Gaussian) or ``C`` (Bernoulli),
+    ``tau`` and ``lambda``. ``tune`` sweeps are discarded as burn-in.
+    """
+    from .model import _penalty_weights  # the same arithmetic as the PyMC model's
+
+    rng = np.random.default_rng(random_seed)
+    n, p = X.shape
+    with _progress(chains * (tune + draws), progressbar) as advance:
+        if likelihood == "gaussian" and _compiled_sweep_applies(prior, sigma, n, p, fit_intercept):
+            store = _sample_gaussian_compiled(prior, sigma, X, y, fit_intercept, draws, tune, chains, rng, advance)
+        else:
+            store = _sample_vectorised(likelihood, prior, sigma, X, y, fit_intercept, draws, tune, chains, rng,
+                                       advance)
+
+    if prior.is_hierarchical:
+        l1, l2 = _penalty_weights(type(prior).__name__, store["scale"], None)
+        if likelihood == "bernoulli":
+            store["C"] = 1.0 / (l1 + l2)
+        elif isinstance(prior, Normal):
+            store["alpha"] = _noise_variance(store, sigma) * l2
+        else:
+            store["alpha"] = _noise_variance(store, sigma) / n * (l1 + l2)
+
+    dims = {"coef": ("chain", "draw", "feature"), "lambda": ("chain", "draw", "feature")}
+    coords = {"chain": np.arange(chains), "draw": np.arange(draws), "feature": list(feature_names)}
+    return xr.Dataset(
+        {name: (dims.get(name, ("chain", "draw")), value) for name, value in store.items()},
+        coords=coords,
+    )
+
+
+def _noise_variance(store, sigma):
+    return store["sigma"] ** 2 if "sigma" in store else float(sigma) ** 2
+
+
+def _sample_vectorised(likelihood, prior, sigma, X, y, fit_intercept, draws, tune, chains, rng, advance):
+    """All chains at once with numpy: the p > n and logistic samplers (BLAS-bound sweeps)."""
+    n, p = X.shape
+    variances = _prior_variances(prior, chains, p, rng)
+    if likelihood == "gaussian":
+        sweep = _GaussianSweep(X, y, sigma, fit_intercept, chains, rng)
+    else:
+        sweep = _LogisticSweep(X, y, fit_intercept, chains, rng)
+    store = {}
+    step = max(1, (tune + draws) // 100)
+    for it in range(tune + draws):
+        coef = sweep.draw_coef(variances.variances, rng)
+        sweep.update_noise(coef, rng)
+        variances.update(coef, rng)
+        if it >= tune:
+            values = {"coef": coef, **sweep.record(coef, rng), **variances.record()}
+            for name, value in values.items():
+                if name not in store:
+                    store[name] = np.empty((chains, draws) + value.shape[1:])
+                store[name][:, it - tune] = value
+        if (it + 1) % step == 0:
+            advance(step * chains)
+    return store
+
+
+def _compiled_sweep_applies(prior, sigma, n, p, fit_intercept):
+    """The compiled n >= p sweep needs every half-normal proposal shape k - 1/2 > 0."""
+    if n < p:
+        return False
+    if sigma is None and n - int(fit_intercept) < 2:
+        return False
+    hyper = prior.scale if prior.is_hierarchical else None
+    return not (isinstance(prior, Normal) and type(hyper).__name__ == "HalfNormal" and p < 2)
+
+
+def _sample_gaussian_compiled(prior, sigma, X, y, fit_intercept, draws, tune, chains, rng, advance):
+    """One compiled chain after another (see :mod:`._gibbs_kernel`); same model as the numpy sweep."""
+    from . import _gibbs_kernel as kernel
+
+    n, p = X.shape
+    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
+    y_mean = float(y.mean()) if fit_intercept else 0.0
+    xc, yc = np.ascontiguousarray(X - x_mean), y - y_mean
+    gram, xty = xc.T @ xc, xc.T @ yc
+    spread = float(np.std(y)) or 1.0
+    kind = {Normal: kernel.NORMAL, Laplace: kernel.LAPLACE, Horseshoe: kernel.HORSESHOE}[type(prior)]
+    if isinstance(prior, Horseshoe):
+        hyper, hyper_scale = kernel.HALF_CAUCHY, float(prior.global_scale)
+    elif prior.is_hierarchical:
+        hyper = {"HalfCauchy": kernel.HALF_CAUCHY, "HalfNormal": kernel.HALF_NORMAL}[type(prior.scale).__name__]
+        hyper_scale = float(prior.scale.scale)
+    else:
+        hyper, hyper_scale = kernel.FIXED, 1.0
+
+    store = {"coef": np.empty((chains, draws, p)), "sigma2": np.empty((chains, draws)),
+             "scale2": np.empty((chains, draws)), "local": np.empty((chains, draws, p))}
+    for c in range(chains):
+        jitter = np.exp(rng.uniform(-1, 1, p + 1))  # dispersed starts, for R-hat
+        scale2 = hyper_scale**2 * jitter[0] if hyper != kernel.FIXED else float(prior.scale) ** 2
+        variances = scale2 * (2.0 if kind == kernel.LAPLACE else 1.0) * jitter[1:]
+        sigma2 = float(sigma) ** 2 if sigma is not None else spread**2 * np.exp(rng.uniform(-2, 0))
+        kernel.gaussian_chain(
+            gram, xty, xc, yc, float(n - int(fit_intercept)), kind, hyper, hyper_scale, scale2, 1.0,
+            variances, np.ones(p), sigma2, spread, sigma is not None, tune, rng,
+            store["coef"][c], store["sigma2"][c], store["scale2"][c], store["local"][c],
+        )
+        advance(tune + draws)
+
+    out = {"coef": store["coef"]}
+    sigma2 = store["sigma2"]
+    if fit_intercept:  # b_c | w, sigma ~ N(mean(y), sigma^2 / n), reported as b_c - mean(x) @ w
+        centred = y_mean + np.sqrt(sigma2 / n) * rng.standard_normal((chains, draws))
+        out["intercept"] = centred - store["coef"] @ x_mean
+    if sigma is None:
+        out["sigma"] = np.sqrt(sigma2)
+    if isinstance(prior, Horseshoe):
+        out["tau"], out["lambda"] = np.sqrt(store["scale2"]), np.sqrt(store["local"])
+    elif prior.is_hierarchical:
+        out["scale"] = np.sqrt(store["scale2"])
+    return out

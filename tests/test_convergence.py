@@ -1,0 +1,53 @@
+"""The vectorised R-hat and ESS against ArviZ's own, scalar by scalar."""
+
+import warnings
+
+import arviz as az
+import numpy as np
+import pytest
+
+from bayesreg.posterior._convergence import ess_bulk, ess_tail, rhat_rank
+
+
+def ar1_chains(rng, chains, draws, k, phi, offsets=None):
+    x = np.empty((chains, draws, k))
+    x[:, 0] = rng.normal(size=(chains, k))
+    for t in range(1, draws):
+        x[:, t] = phi * x[:, t - 1] + rng.normal(size=(chains, k))
+    return x if offsets is None else x + offsets[:, None, None]
+
+
+def cases():
+    rng = np.random.default_rng(0)
+    yield "independent", rng.normal(size=(4, 500, 3))
+    yield "autocorrelated", ar1_chains(rng, 4, 400, 3, 0.9)
+    yield "chains disagree", ar1_chains(rng, 4, 300, 2, 0.5, offsets=np.array([0.0, 0.0, 0.0, 3.0]))
+    yield "antithetic", ar1_chains(rng, 2, 301, 2, -0.6)
+    yield "discrete", rng.integers(0, 3, size=(4, 200, 2)).astype(float)
+    yield "one chain", rng.normal(size=(1, 200, 2))
+    yield "constant column", np.concatenate([rng.normal(size=(4, 100, 1)), np.ones((4, 100, 1))], axis=-1)
+
+
+@pytest.mark.parametrize("name, draws", list(cases()), ids=[c[0] for c in cases()])
+def test_matches_arviz(name, draws):
+    k = draws.shape[-1]
+    with warnings.catch_warnings():  # ArviZ divides 0 by 0 on the constant column
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = _arviz(draws, k)
+    with np.errstate(all="ignore"):
+        got = {"rhat": rhat_rank(draws), "bulk": ess_bulk(draws), "tail": ess_tail(draws)}
+    for key in expected:
+        np.testing.assert_allclose(got[key], expected[key], rtol=1e-10, equal_nan=True, err_msg=key)
+
+
+def _arviz(draws, k):
+    return {
+        "rhat": [float(az.rhat(draws[..., j])) for j in range(k)],
+        "bulk": [float(az.ess(draws[..., j], method="bulk")) for j in range(k)],
+        "tail": [float(az.ess(draws[..., j], method="tail")) for j in range(k)],
+    }
+
+
+def test_too_few_draws_gives_nan():
+    x = np.zeros((2, 3, 2))
+    assert np.isnan(rhat_rank(x)).all() and np.isnan(ess_bulk(x)).all() and np.isnan(ess_tail(x)).all()
