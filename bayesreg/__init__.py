@@ -5,16 +5,20 @@ with the exact translation between a prior scale and a penalty strength.
 """
 
 from . import constrained, datasets, shrinkage
+from .compare import Comparison, compare
 from .likelihoods import BernoulliLogit, Gaussian
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .mapping import from_penalty, to_penalty
 from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
+from .posterior_path import PosteriorPath, posterior_path
 from .priors import ElasticNet, HalfCauchy, HalfNormal, Horseshoe, Laplace, Normal, Prior
+from .scale_selection import ScaleChoice, choose_scale
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BernoulliLogit",
+    "Comparison",
     "ElasticNet",
     "Gaussian",
     "HalfCauchy",
@@ -26,14 +30,19 @@ __all__ = [
     "MAPRegressor",
     "Normal",
     "PosteriorClassifier",
+    "PosteriorPath",
     "PosteriorRegressor",
     "Prior",
     "SamplingWarning",
+    "ScaleChoice",
+    "choose_scale",
+    "compare",
     "constrained",
     "datasets",
     "estimate_sigma",
     "from_penalty",
     "map_path",
+    "posterior_path",
     "shrinkage",
     "to_penalty",
 ]

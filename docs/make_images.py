@@ -1,7 +1,8 @@
-"""Render every bayesreg plot once into docs/_static/images/<name>.png.
+"""Render every bayesreg plot once into docs/_static/images/<name>.png (diabetes data etc.).
 
 Each ``image_<name>()`` draws one figure and returns it; ``main()`` renders
-them all with the bayesreg style.  Run from the repository root:
+them with the bayesreg style.  Add a plot by adding a function.  Run from the
+repository root:
 
     python docs/make_images.py            # all images
     python docs/make_images.py shrinkage  # only those whose name contains "shrinkage"
@@ -9,6 +10,7 @@ them all with the bayesreg style.  Run from the repository root:
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from pathlib import Path
@@ -16,7 +18,6 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -25,8 +26,71 @@ from bayesreg import plots  # noqa: E402
 from bayesreg.shrinkage import one_coefficient_posterior  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "_static" / "images"
+SIGMA = 54.0  # the diabetes noise sd (estimate_sigma gives 54.15)
+SEED = 20261123
 
 
+@functools.cache
+def diabetes():
+    return br.datasets.load_diabetes()
+
+
+@functools.cache
+def lasso_pair():
+    X, y = diabetes()
+    prior = br.Laplace(scale=1.0)
+    map_model = br.MAPRegressor(prior, sigma=SIGMA).fit(X, y)
+    posterior = br.PosteriorRegressor(prior, sigma=SIGMA, draws=1000, chains=4,
+                                      random_seed=SEED, progressbar=False).fit(X, y)
+    return map_model, posterior
+
+
+# ---------------------------------------------------------------------- images
+def image_forest():
+    comparison = br.compare(*lasso_pair(), practical_zero=1.0)
+    with plots.bayesreg_style():
+        ax = comparison.plot()
+    return ax.figure
+
+
+def image_regularization_path():
+    X, y = diabetes()
+    prior = br.Laplace(scale=1.0)
+    scales = np.geomspace(0.02, 300, 60)
+    mp = br.map_path(X, y, prior, scales, sigma=SIGMA)
+    pp = br.posterior_path(X, y, prior, np.geomspace(0.05, 200, 9), sigma=SIGMA,
+                           random_seed=SEED)
+    chosen = br.choose_scale(X, y, prior, "all", sigma=SIGMA, random_seed=SEED)
+    with plots.bayesreg_style():
+        ax = plots.plot_regularization_path(mp, pp, chosen_scales=chosen, current_scale=1.0)
+    return ax.figure
+
+
+def image_ridge_path():
+    X, y = diabetes()
+    prior = br.Normal(scale=1.0)
+    scales = np.geomspace(0.05, 1000, 60)
+    mp = br.map_path(X, y, prior, scales, sigma=SIGMA)
+    pp = br.posterior_path(X, y, prior, np.geomspace(0.1, 500, 10), sigma=SIGMA,
+                           draws=1000, random_seed=SEED)
+    chosen = br.choose_scale(X, y, prior, "all", sigma=SIGMA, random_seed=SEED)
+    with plots.bayesreg_style():
+        ax = plots.plot_regularization_path(mp, pp, chosen_scales=chosen)
+    return ax.figure
+
+
+def image_scale_posterior():
+    X, y = diabetes()
+    model = br.PosteriorRegressor(br.Laplace(scale=br.HalfCauchy(1.0)), sigma=SIGMA,
+                                  draws=1000, chains=4, random_seed=SEED,
+                                  progressbar=False).fit(X, y)
+    with plots.bayesreg_style():
+        ax = plots.plot_scale_posterior(model)
+    return ax.figure
+
+
+
+# ---------------------------------------------------------------------- teaching images
 def _constraint_problem():
     """Two correlated features, least squares ~ (2, 0.4): the lasso lands on a corner."""
     rng = np.random.default_rng(4)
