@@ -5,6 +5,7 @@ with the exact translation between a prior scale and a penalty strength.
 """
 
 from . import datasets
+from .compare import Comparison, compare
 from .likelihoods import BernoulliLogit, Gaussian
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .mapping import from_penalty, to_penalty
@@ -15,6 +16,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BernoulliLogit",
+    "Comparison",
     "ElasticNet",
     "Gaussian",
     "HalfCauchy",
@@ -29,6 +31,7 @@ __all__ = [
     "PosteriorRegressor",
     "Prior",
     "SamplingWarning",
+    "compare",
     "datasets",
     "estimate_sigma",
     "from_penalty",
