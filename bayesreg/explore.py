@@ -400,26 +400,34 @@ class ScaleExplorer:
     def sample(self, scale):
         """Sample the posterior of the current family at ``scale`` and cache its draws.
 
+        Returns
+        -------
+        list of str
+            Warning messages from the sampler (empty when all is well).
+        """
+        return self.sample_prior(self.prior_at(scale))
+
+    def sample_prior(self, prior):
+        """Sample the posterior under the fixed-scale ``prior`` and cache its draws.
+
         Runs :class:`bayesreg.PosteriorRegressor` (its compiled model is cached
-        per process, so later scales reuse it).  Sampling problems
-        (divergences, R-hat) are returned, not raised.
+        per process and per family, so later scales only swap a shared value).
+        Sampling problems (divergences, R-hat) are returned, not raised.
 
         Returns
         -------
         list of str
             Warning messages from the sampler (empty when all is well).
         """
-        scale = _scale_key(scale)
-        family = self.family
         model = PosteriorRegressor(
-            self.prior_at(scale), sigma=self.sigma if self.sigma_fixed else None,
+            prior, sigma=self.sigma if self.sigma_fixed else None,
             sampler=self.sampler, draws=self.draws, tune=self.tune, chains=self.chains,
             random_seed=self.random_seed, progressbar=False,
         )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             model.fit(self.X, self.y)
-        self._store(family, scale, model)
+        self.add_posterior(model)
         return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
 
     def add_posterior(self, posterior):
