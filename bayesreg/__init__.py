@@ -10,7 +10,9 @@ from .likelihoods import BernoulliLogit, Gaussian
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .mapping import from_penalty, to_penalty
 from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
+from .posterior_path import PosteriorPath, posterior_path
 from .priors import ElasticNet, HalfCauchy, HalfNormal, Horseshoe, Laplace, Normal, Prior
+from .scale_selection import ScaleChoice, choose_scale
 
 __version__ = "0.1.0"
 
@@ -28,13 +30,17 @@ __all__ = [
     "MAPRegressor",
     "Normal",
     "PosteriorClassifier",
+    "PosteriorPath",
     "PosteriorRegressor",
     "Prior",
     "SamplingWarning",
+    "ScaleChoice",
+    "choose_scale",
     "compare",
     "datasets",
     "estimate_sigma",
     "from_penalty",
     "map_path",
+    "posterior_path",
     "to_penalty",
 ]

@@ -4,6 +4,9 @@ Every function takes what to draw (computed elsewhere) and an optional ``ax=``,
 draws, and returns the Axes. Nothing here fits a model.
 """
 
+from .forest import plot_forest
+from .hyper import plot_scale_posterior
+from .path import plot_regularization_path
 from ._style import (
     LIKELIHOOD_COLOR,
     MAP_COLOR,
@@ -20,4 +23,7 @@ __all__ = [
     "PRIOR_COLOR",
     "REFERENCE_COLOR",
     "bayesreg_style",
+    "plot_forest",
+    "plot_regularization_path",
+    "plot_scale_posterior",
 ]

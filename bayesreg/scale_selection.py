@@ -1,0 +1,387 @@
+r"""Choosing the prior scale three ways, all reported on the same scale axis.
+
+* **cross-validation** -- scikit-learn's CV estimator of the equivalent
+  penalty (``RidgeCV``, ``LassoCV``, ``LogisticRegressionCV``; a
+  ``GridSearchCV`` over the elastic net, whose scikit-learn ``l1_ratio``
+  moves with the scale), its chosen ``alpha``/``C`` mapped back to a prior
+  scale by :func:`bayesreg.from_penalty`: the scale whose MAP predicts best.
+* **empirical Bayes** -- the scale that maximises the marginal likelihood
+  :math:`p(y \mid t) = \int p(y \mid w)\,p(w \mid t)\,dw`, exact for the
+  Normal prior with a Gaussian likelihood:
+
+  .. math::
+
+      y_c \sim N\!\left(0,\; \sigma^2 I + t^2 X_c X_c^\top\right)
+
+  (centred data; integrating the flat intercept out only adds a constant,
+  because :math:`\mathbf 1` is an eigenvector of the covariance with
+  eigenvalue :math:`\sigma^2` whatever :math:`t`).  For the Laplace and
+  elastic-net priors, and for the Bernoulli likelihood, the integral has no
+  closed form, so this method is not available there.
+* **hierarchical** -- put a ``HalfCauchy`` hyperprior on the scale, sample
+  the joint posterior with :class:`bayesreg.PosteriorRegressor` (or
+  ``PosteriorClassifier``) and report the posterior median of ``scale``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize
+from sklearn.linear_model import ElasticNet as SkElasticNet
+from sklearn.linear_model import LassoCV, LogisticRegression, LogisticRegressionCV, RidgeCV
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
+
+from .likelihoods import get_likelihood
+from .map import estimate_sigma
+from .map.classifier import check_binary_target
+from .mapping import from_penalty, to_penalty
+from .posterior import PosteriorClassifier, PosteriorRegressor
+from .priors import ElasticNet, HalfCauchy, Hyperprior, Laplace, Normal, Prior
+
+__all__ = ["METHODS", "ScaleChoice", "choose_scale", "log_marginal_likelihood"]
+
+METHODS = ("cv", "empirical_bayes", "hierarchical")
+
+
+@dataclass(frozen=True)
+class ScaleChoice:
+    """A prior scale chosen by one method.
+
+    Attributes
+    ----------
+    scale : float
+        The chosen prior scale (same axis as ``Prior.scale`` and ``map_path``).
+    method : {"cv", "empirical_bayes", "hierarchical"}
+    alpha : float
+        The equivalent scikit-learn penalty at ``scale``: ``alpha`` of
+        Ridge/Lasso/ElasticNet, or ``C`` of LogisticRegression.  For the
+        hierarchical method the posterior median of the ``alpha``/``C`` draws.
+    prior : Prior
+        The prior at the chosen scale.
+    sigma : float or None
+        The noise sd used (Gaussian likelihood).
+    details : dict
+        Method specific: ``estimator`` (the fitted CV estimator), ``scales``
+        and ``log_marginal`` (the curve maximised), or ``draws`` (posterior
+        draws of ``scale``) and ``model`` (the fitted posterior).
+    """
+
+    scale: float
+    method: str
+    alpha: float
+    prior: Prior
+    sigma: float | None
+    details: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def choose_scale(
+    X, y, prior, method="cv", *, sigma=None, likelihood="gaussian", scales=None, cv=5,
+    fit_intercept=True, hyperprior=None, draws=1000, tune=1000, chains=2, random_seed=0,
+):
+    r"""Choose the scale of ``prior`` from the data.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    prior : Normal, Laplace or ElasticNet
+        The family (an ElasticNet keeps its ``l1_ratio``); its scale is what
+        is chosen.  For ``"hierarchical"`` a prior that already has a
+        hyperprior on its scale is used as it is.
+    method : {"cv", "empirical_bayes", "hierarchical", "all"}, default="cv"
+        ``"all"`` returns a dict ``{method: ScaleChoice}`` of every method
+        available for this prior and likelihood (empirical Bayes only for
+        the Normal prior with a Gaussian likelihood).
+    sigma : float or None, default=None
+        Noise sd (Gaussian).  ``None``: CV estimates it by
+        :func:`bayesreg.estimate_sigma` (the MAP's rule; it only converts the
+        chosen alpha into a scale), empirical Bayes maximises the marginal
+        likelihood over sigma as well (type-II maximum likelihood, as
+        scikit-learn's ``BayesianRidge``), the hierarchical model learns it.
+    likelihood : {"gaussian", "bernoulli"}, default="gaussian"
+    scales : array-like, optional
+        Candidate scales for CV (the alphas/Cs searched are their images
+        under :func:`to_penalty`) and the bracket of the empirical-Bayes
+        search.  Default: 61 log-spaced scales from :math:`10^{-4} t_0` to
+        :math:`10^{2} t_0`, :math:`t_0 = \mathrm{sd}(y)/\overline{\mathrm{sd}(x_j)}`
+        (:math:`\pi/\sqrt3` in place of sd(y) for the Bernoulli likelihood).
+    cv : int, default=5
+        Number of folds (shuffled, ``random_state=random_state``; stratified
+        for classification).
+    fit_intercept : bool, default=True
+    hyperprior : Hyperprior, optional
+        Hierarchical method: the prior on the scale.  Default
+        ``HalfCauchy(prior.scale)``: median at the scale given, heavy tail.
+    draws, tune, chains, random_seed
+        Sampler settings for the hierarchical method (nutpie); the seed also
+        shuffles the CV folds.
+
+    Returns
+    -------
+    ScaleChoice, or dict of them for ``method="all"``
+
+    Raises
+    ------
+    NotImplementedError
+        ``method="empirical_bayes"`` for a prior or likelihood without a
+        closed-form marginal likelihood.
+    """
+    likelihood = get_likelihood(likelihood).name
+    if method == "all":
+        methods = [m for m in METHODS if m != "empirical_bayes" or _has_marginal(prior, likelihood)]
+        return {
+            m: choose_scale(
+                X, y, prior, m, sigma=sigma, likelihood=likelihood, scales=scales, cv=cv,
+                fit_intercept=fit_intercept, hyperprior=hyperprior, draws=draws, tune=tune,
+                chains=chains, random_seed=random_seed,
+            )
+            for m in methods
+        }
+    if method not in METHODS:
+        raise ValueError(f"choose_scale: method must be one of {METHODS + ('all',)}, got {method!r}.")
+    if not isinstance(prior, Normal | Laplace | ElasticNet):
+        raise TypeError(
+            f"choose_scale: prior must be Normal, Laplace or ElasticNet, got {prior!r} "
+            "(the horseshoe's global scale has no penalty to cross-validate)."
+        )
+    if likelihood == "bernoulli" and sigma is not None:
+        raise ValueError("choose_scale: sigma has no role in the Bernoulli likelihood; leave it None.")
+    X, y, names = _check_data(X, y, likelihood)
+    if method == "hierarchical":
+        return _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior,
+                             draws, tune, chains, random_seed)
+    if prior.is_hierarchical:
+        raise ValueError(
+            f"choose_scale: method={method!r} needs a prior with a fixed scale (the family), "
+            f"got {prior!r}; the hyperprior is used only by method='hierarchical'."
+        )
+    scales = _scale_grid(X, y, likelihood) if scales is None else _positive_array(scales)
+    if method == "empirical_bayes":
+        return _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales)
+    return _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_seed)
+
+
+# ---------------------------------------------------------------------- helpers
+def _check_data(X, y, likelihood):
+    columns = getattr(X, "columns", None)
+    names = None if columns is None else [str(c) for c in columns]
+    X = check_array(X, dtype=np.float64, ensure_min_samples=3)
+    y = np.asarray(y)
+    if likelihood == "gaussian":
+        y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64), warn=False)
+    else:
+        _, y01 = check_binary_target(y, "choose_scale")
+        y = y01.astype(float)
+    check_consistent_length(X, y)
+    return X, y, names
+
+
+def _positive_array(scales):
+    scales = np.sort(np.asarray(scales, dtype=float).ravel())
+    if scales.size < 2 or not np.all(np.isfinite(scales)) or np.any(scales <= 0):
+        raise ValueError("choose_scale: scales must hold at least 2 finite positive values.")
+    return scales
+
+
+def _scale_grid(X, y, likelihood):
+    spread_x = float(np.mean(X.std(axis=0)))
+    spread_y = math.pi / math.sqrt(3.0) if likelihood == "bernoulli" else float(np.std(y))
+    t0 = (spread_y or 1.0) / (spread_x or 1.0)
+    return t0 * np.logspace(-4, 2, 61)
+
+
+def _with_scale(prior, scale):
+    return dataclasses.replace(prior, scale=float(scale))
+
+
+def _has_marginal(prior, likelihood):
+    return isinstance(prior, Normal) and likelihood == "gaussian"
+
+
+def _penalty_value(prior, n, sigma, likelihood):
+    pen = to_penalty(prior, n_samples=n, sigma=sigma, likelihood=likelihood)
+    return pen["C"] if likelihood == "bernoulli" else pen["alpha"]
+
+
+def _folds(cv, likelihood, random_state):
+    kind = StratifiedKFold if likelihood == "bernoulli" else KFold
+    return kind(n_splits=cv, shuffle=True, random_state=random_state)
+
+
+# ---------------------------------------------------------------------- CV
+def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_state):
+    n = X.shape[0]
+    folds = _folds(cv, likelihood, random_state)
+    if likelihood == "gaussian" and sigma is None:
+        sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
+    pens = [to_penalty(_with_scale(prior, s), n_samples=n, sigma=sigma, likelihood=likelihood)
+            for s in scales]
+    if likelihood == "bernoulli":
+        if isinstance(prior, ElasticNet):
+            est = _grid_search(LogisticRegression(solver="saga", max_iter=20_000, tol=1e-6,
+                                                  fit_intercept=fit_intercept),
+                               pens, ("C", "l1_ratio"), folds, "neg_log_loss").fit(X, y)
+            params = est.best_params_
+        else:
+            l1 = 1.0 if isinstance(prior, Laplace) else 0.0
+            est = LogisticRegressionCV(
+                Cs=[p["C"] for p in pens], l1_ratios=(l1,), cv=folds, scoring="neg_log_loss",
+                solver="saga" if l1 else "lbfgs", max_iter=20_000, tol=1e-6,
+                fit_intercept=fit_intercept, use_legacy_attributes=False,
+            ).fit(X, y)
+            params = {"C": float(est.C_), "l1_ratio": l1}
+        chosen = from_penalty("LogisticRegression", **params)
+        chosen = _same_family(prior, chosen)
+    else:
+        if isinstance(prior, Normal):
+            est = RidgeCV(alphas=[p["alpha"] for p in pens], cv=folds,
+                          fit_intercept=fit_intercept).fit(X, y)
+            chosen = from_penalty("Ridge", sigma=sigma, alpha=float(est.alpha_))
+        elif isinstance(prior, Laplace):
+            est = LassoCV(alphas=[p["alpha"] for p in pens], cv=folds, max_iter=100_000,
+                          tol=1e-8, fit_intercept=fit_intercept).fit(X, y)
+            chosen = from_penalty("Lasso", n_samples=n, sigma=sigma, alpha=float(est.alpha_))
+        else:
+            est = _grid_search(SkElasticNet(max_iter=100_000, tol=1e-8, fit_intercept=fit_intercept),
+                               pens, ("alpha", "l1_ratio"), folds, "neg_mean_squared_error").fit(X, y)
+            chosen = from_penalty("ElasticNet", n_samples=n, sigma=sigma, **est.best_params_)
+    chosen = _with_scale(prior, chosen.scale)
+    return ScaleChoice(
+        scale=float(chosen.scale), method="cv",
+        alpha=_penalty_value(chosen, n, sigma, likelihood), prior=chosen, sigma=sigma,
+        details={"estimator": est, "scales": scales},
+    )
+
+
+def _grid_search(estimator, pens, keys, folds, scoring):
+    # one grid point per scale: the elastic net's (alpha, l1_ratio) move together
+    grid = [{k: [pen[k]] for k in keys} for pen in pens]
+    return GridSearchCV(estimator, grid, cv=folds, scoring=scoring)
+
+
+def _same_family(prior, chosen):
+    """from_penalty gives Normal/Laplace at l1_ratio 0/1; keep the user's family."""
+    if isinstance(prior, ElasticNet) and not isinstance(chosen, ElasticNet):
+        return _with_scale(prior, chosen.scale)
+    return chosen
+
+
+# ---------------------------------------------------------------------- empirical Bayes
+def log_marginal_likelihood(X, y, scale, sigma, *, fit_intercept=True):
+    r"""Log marginal likelihood of the Normal-prior linear model at each ``scale``.
+
+    .. math::
+
+        \log N\!\left(y_c;\, 0,\, \sigma^2 I + t^2 X_c X_c^\top\right)
+        = -\tfrac12\Big[n\log 2\pi + \sum_i \log(\sigma^2 + t^2 d_i^2)
+          + (n - r)\log\sigma^2 + \sum_i \frac{(u_i^\top y_c)^2}{\sigma^2 + t^2 d_i^2}
+          + \frac{\lVert y_c\rVert^2 - \sum_i (u_i^\top y_c)^2}{\sigma^2}\Big]
+
+    with :math:`X_c = U D V^\top` (rank :math:`r`), computed from one SVD.
+    (With an intercept, the constant from integrating it out is dropped.)
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if fit_intercept:
+        X, y = X - X.mean(axis=0), y - y.mean()
+    U, d, _ = np.linalg.svd(X, full_matrices=False)
+    return _log_marginal_from_svd(U.T @ y, d, float(y @ y), X.shape[0], scale, sigma)
+
+
+def _log_marginal_from_svd(uty, d, yy, n, scale, sigma):
+    t2 = np.asarray(scale, dtype=float)[..., None] ** 2
+    s2 = np.asarray(sigma, dtype=float)[..., None] ** 2
+    var = s2 + t2 * d**2
+    rest = yy - np.sum(uty**2)
+    quad = np.sum(uty**2 / var, axis=-1) + rest / s2[..., 0]
+    logdet = np.sum(np.log(var), axis=-1) + (n - d.size) * np.log(s2[..., 0])
+    return -0.5 * (n * math.log(2 * math.pi) + logdet + quad)
+
+
+def _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales):
+    if not _has_marginal(prior, likelihood):
+        raise NotImplementedError(
+            f"choose_scale: empirical Bayes needs the marginal likelihood p(y | scale), which "
+            f"has a closed form only for the Normal prior with a Gaussian likelihood; got "
+            f"{type(prior).__name__} with likelihood={likelihood!r}, where the integral over "
+            "the coefficients has no closed form. Use method='hierarchical' (the posterior "
+            "of the scale, which integrates the coefficients by sampling) or method='cv'."
+        )
+    n = X.shape[0]
+    Xc, yc = (X - X.mean(axis=0), y - y.mean()) if fit_intercept else (X, y)
+    U, d, _ = np.linalg.svd(Xc, full_matrices=False)
+    uty, yy = U.T @ yc, float(yc @ yc)
+    log_lo, log_hi = math.log(scales[0]), math.log(scales[-1])
+
+    if sigma is not None:
+        def negative(log_t):
+            return -float(_log_marginal_from_svd(uty, d, yy, n, math.exp(log_t), sigma))
+        curve = _log_marginal_from_svd(uty, d, yy, n, scales, sigma)
+        best = int(np.argmax(curve))
+        lo, hi = np.log(scales[max(best - 1, 0)]), np.log(scales[min(best + 1, scales.size - 1)])
+        result = optimize.minimize_scalar(negative, bounds=(lo, hi), method="bounded",
+                                          options={"xatol": 1e-10})
+        log_t, sigma_hat = float(result.x), float(sigma)
+    else:
+        def negative(theta):
+            return -float(_log_marginal_from_svd(uty, d, yy, n, math.exp(theta[0]), math.exp(theta[1])))
+        sigma0 = estimate_sigma(X, y, fit_intercept=fit_intercept)
+        start_curve = _log_marginal_from_svd(uty, d, yy, n, scales, sigma0)
+        start = [math.log(scales[int(np.argmax(start_curve))]), math.log(sigma0)]
+        result = optimize.minimize(negative, start, method="Nelder-Mead",
+                                   options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 10_000})
+        log_t, sigma_hat = float(result.x[0]), float(math.exp(result.x[1]))
+        curve = _log_marginal_from_svd(uty, d, yy, n, scales, sigma_hat)
+    if not log_lo + 1e-6 < log_t < log_hi - 1e-6:
+        warnings.warn(
+            f"choose_scale: the marginal likelihood is largest at the edge of the scales "
+            f"searched (scale = {math.exp(log_t):.3g}); widen `scales`. A maximum at the small "
+            "end means the data support no effect at all.",
+            UserWarning,
+            stacklevel=3,
+        )
+    chosen = _with_scale(prior, math.exp(log_t))
+    return ScaleChoice(
+        scale=float(chosen.scale), method="empirical_bayes",
+        alpha=_penalty_value(chosen, n, sigma_hat, likelihood), prior=chosen, sigma=sigma_hat,
+        details={"scales": scales, "log_marginal": curve},
+    )
+
+
+# ---------------------------------------------------------------------- hierarchical
+def _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior, draws, tune,
+                  chains, random_seed):
+    if hyperprior is None:
+        hyperprior = prior.scale if prior.is_hierarchical else HalfCauchy(prior.scale)
+    if not isinstance(hyperprior, Hyperprior):
+        raise TypeError(f"choose_scale: hyperprior must be HalfCauchy(...) or HalfNormal(...), got {hyperprior!r}.")
+    hierarchical = dataclasses.replace(prior, scale=hyperprior)
+    kwargs = dict(fit_intercept=fit_intercept, draws=draws, tune=tune, chains=chains,
+                  random_seed=random_seed, progressbar=False)
+    if likelihood == "gaussian":
+        model = PosteriorRegressor(hierarchical, sigma=sigma, **kwargs)
+    else:
+        model = PosteriorClassifier(hierarchical, **kwargs)
+    if names is not None:
+        import pandas as pd
+
+        X = pd.DataFrame(X, columns=names)
+    model.fit(X, y)
+    posterior = model.idata_.posterior
+    scale_draws = posterior["scale"].values.ravel()
+    penalty_name = "C" if likelihood == "bernoulli" else "alpha"
+    scale = float(np.median(scale_draws))
+    return ScaleChoice(
+        scale=scale, method="hierarchical",
+        alpha=float(np.median(posterior[penalty_name].values)),
+        prior=_with_scale(prior, scale),
+        sigma=None if likelihood == "bernoulli" else float(model.sigma_),
+        details={"draws": scale_draws, "penalty_draws": posterior[penalty_name].values.ravel(),
+                 "model": model},
+    )
