@@ -4,7 +4,7 @@ Penalized (MAP) estimates and full posteriors of the same regression model,
 with the exact translation between a prior scale and a penalty strength.
 """
 
-from . import datasets
+from . import constrained, datasets, shrinkage
 from .compare import Comparison, compare
 from .likelihoods import BernoulliLogit, Gaussian
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
@@ -37,10 +37,12 @@ __all__ = [
     "ScaleChoice",
     "choose_scale",
     "compare",
+    "constrained",
     "datasets",
     "estimate_sigma",
     "from_penalty",
     "map_path",
     "posterior_path",
+    "shrinkage",
     "to_penalty",
 ]

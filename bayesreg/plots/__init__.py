@@ -15,6 +15,10 @@ from ._style import (
     REFERENCE_COLOR,
     bayesreg_style,
 )
+from .constraint import plot_constraint_regions
+from .mapping import plot_scale_to_penalty
+from .prior_penalty import plot_prior_and_penalty
+from .shrinkage import plot_one_coefficient, plot_shrinkage_curves
 
 __all__ = [
     "LIKELIHOOD_COLOR",
@@ -26,4 +30,9 @@ __all__ = [
     "plot_forest",
     "plot_regularization_path",
     "plot_scale_posterior",
+    "plot_constraint_regions",
+    "plot_one_coefficient",
+    "plot_prior_and_penalty",
+    "plot_scale_to_penalty",
+    "plot_shrinkage_curves",
 ]
