@@ -41,6 +41,12 @@ LAUNCH_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]
 
+KERNEL_IDLE = (
+    "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+    " const k = w && w.sessionContext && w.sessionContext.session &&"
+    " w.sessionContext.session.kernel; return k && k.status === 'idle'; }"
+)
+
 NOTEBOOK_CELLS = [
     "import bayesreg as br\n"
     "from bayesreg.widgets import PriorScaleExplorer\n"
@@ -162,12 +168,7 @@ def test_explorer_in_jupyterlab(jupyterlab, capsys):
             page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
             page.goto(jupyterlab["url"], wait_until="domcontentloaded", timeout=60_000)
             # the notebook is open and its kernel is ready
-            page.wait_for_function(
-                "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                " const k = w && w.sessionContext && w.sessionContext.session &&"
-                " w.sessionContext.session.kernel; return k && k.status === 'idle'; }",
-                timeout=90_000,
-            )
+            page.wait_for_function(KERNEL_IDLE, timeout=90_000)
             page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
 
             readout = page.locator(".bayesreg-penalty-readout")
@@ -196,11 +197,13 @@ def test_explorer_in_jupyterlab(jupyterlab, capsys):
             )
             deadline = time.monotonic() + 30
             while True:  # several updates may be in flight: wait for the last one
+                page.wait_for_function(KERNEL_IDLE, timeout=30_000)
                 slider_value = float(slider_readout.inner_text())
                 scale_after, alpha_after = _readout_numbers(readout.inner_text())
                 if float(f"{scale_after:.3g}") == slider_value or time.monotonic() > deadline:
                     break
                 time.sleep(0.2)
+            time.sleep(0.5)  # the last image message may still be on its way
             page.screenshot(path=ARTIFACTS / "explorer-after.png", full_page=True)
             page.locator(".bayesreg-explorer").screenshot(path=ARTIFACTS / "explorer-widget.png")
 

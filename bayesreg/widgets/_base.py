@@ -48,7 +48,8 @@ class FigureView:
     draw into the same, already placed, axes.
     """
 
-    def __init__(self, figsize=(6.0, 3.6), dpi=DPI):
+    def __init__(self, figsize=(6.0, 3.6), dpi=DPI, reserve_right=0.0):
+        self.reserve_right = reserve_right
         with bayesreg_style():
             self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
             self.canvas = FigureCanvasAgg(self.figure)
@@ -66,6 +67,10 @@ class FigureView:
             png = _png(self.canvas)
         if not self._laid_out:
             self.figure.set_layout_engine("none")  # keep the positions just computed
+            if self.reserve_right:  # room for legend text that grows later
+                x0, y0, width, height = self.ax.get_position().bounds
+                self.ax.set_position([x0, y0, width - self.reserve_right, height])
+                png = _png(self.canvas)
             self._laid_out = True
         return png
 
