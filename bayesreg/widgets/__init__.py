@@ -7,6 +7,8 @@ extension beyond ipywidgets), expose their widgets in ``controls`` and what
 they show in ``state``, and report bad input inside the widget area.
 """
 
+from .comparison import CoefficientComparison
 from .explorer import PriorScaleExplorer
+from .shrinkage import ShrinkageDemo1D
 
-__all__ = ["PriorScaleExplorer"]
+__all__ = ["CoefficientComparison", "PriorScaleExplorer", "ShrinkageDemo1D"]

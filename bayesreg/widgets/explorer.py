@@ -138,7 +138,7 @@ class PriorScaleExplorer(widgets.VBox):
         self.posterior_image = image_widget("bayesreg-posterior-figure")
         self._path_view = FigureView(figsize=(7.0, 4.0), reserve_right=0.04)
         self._path_drawn = None  # the MAPPath now drawn in _path_view
-        self._posterior_view = FigureView(figsize=(5.6, 4.0))
+        self._posterior_view = FigureView(figsize=(5.6, 4.0), reserve_right=0.06)
         self.posterior_note = widgets.HTML()
         self.posterior_note.add_class("bayesreg-posterior-note")
         self.progress = widgets.FloatProgress(value=0.0, min=0.0, max=1.0,
