@@ -424,9 +424,11 @@ class ScaleExplorer:
             sampler=self.sampler, draws=self.draws, tune=self.tune, chains=self.chains,
             random_seed=self.random_seed, progressbar=False,
         )
+        # named columns: the feature names are part of the compiled model's cache key
+        X = pd.DataFrame(self.X, columns=self.feature_names)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            model.fit(self.X, self.y)
+            model.fit(X, self.y)
         self.add_posterior(model)
         return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
 
