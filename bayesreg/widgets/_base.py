@@ -33,6 +33,17 @@ def _png(canvas):
     return buffer.getvalue()
 
 
+def _encode(canvas):
+    """PNG of what the Agg canvas holds now (no redraw)."""
+    from PIL import Image
+
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
 def render_png(draw, *, figsize=(6.0, 3.6), dpi=DPI):
     """Call ``draw(ax)`` on a fresh figure in the bayesreg style; return PNG bytes."""
     return FigureView(figsize=figsize, dpi=dpi).redraw(draw)
@@ -55,6 +66,7 @@ class FigureView:
             self.canvas = FigureCanvasAgg(self.figure)
             self.ax = self.figure.add_subplot()
         self._laid_out = False
+        self._background = None  # pixels without the animated artists (see blit)
 
     def redraw(self, draw):
         """Clear the axes, call ``draw(ax)``, return the figure as PNG bytes."""
@@ -63,6 +75,7 @@ class FigureView:
                 if extra is not self.ax:
                     extra.remove()  # twin axes a plot function may have added
             self.ax.cla()
+            self._background = None
             draw(self.ax)
             png = _png(self.canvas)
         if not self._laid_out:
@@ -78,6 +91,27 @@ class FigureView:
         """The figure as it is now (after artists were changed in place)."""
         with bayesreg_style():
             return _png(self.canvas)
+
+    def blit(self, animated, update):
+        """Redraw only ``animated`` artists after ``update()`` changed them; PNG bytes.
+
+        The rest of the figure is drawn once, without the animated artists,
+        and kept as pixels (matplotlib's blitting), so a slider step costs
+        drawing a line and a legend plus the PNG encoding.
+        """
+        with bayesreg_style():
+            if self._background is None:
+                for artist in animated:
+                    artist.set_visible(False)
+                self.canvas.draw()
+                self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+                for artist in animated:
+                    artist.set_visible(True)
+            update()
+            self.canvas.restore_region(self._background)
+            for artist in animated:
+                self.figure.draw_artist(artist)
+            return _encode(self.canvas)
 
 
 def message_html(text, kind="error"):

@@ -229,8 +229,10 @@ class PriorScaleExplorer(widgets.VBox):
             state = self.explorer.map_state(scale)
             self.readout.value = _readout_html(state)
             path = self.explorer.path()
-            if self._path_drawn is path and _move_current_scale(self._path_view.ax, state["scale"]):
-                self.path_image.value = self._path_view.png()  # same path: move the marker only
+            marker = _current_scale_artists(self._path_view.ax)
+            if self._path_drawn is path and marker:  # same path: move the marker only
+                self.path_image.value = self._path_view.blit(
+                    marker, lambda: _move_current_scale(self._path_view.ax, state["scale"]))
             else:
                 self.path_image.value = self._path_view.redraw(
                     lambda ax: _plot_path(path, state["scale"], ax))
@@ -268,6 +270,15 @@ def _plot_path(path, scale, ax):
     from ..plots.path import plot_regularization_path
 
     plot_regularization_path(path, current_scale=scale, ax=ax)
+
+
+def _current_scale_artists(ax):
+    """The path plot's current-scale marker (``gid="current_scale"``) and the legend."""
+    lines = [line for line in ax.get_lines() if line.get_gid() == "current_scale"]
+    if len(lines) != 1:
+        return []
+    legend = ax.get_legend()
+    return lines + ([legend] if legend is not None else [])
 
 
 def _move_current_scale(ax, scale):
