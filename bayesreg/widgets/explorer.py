@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from ..explore import ScaleExplorer, make_prior
 from ..plots.forest import plot_forest
+from ..priors import ElasticNet
 from ._base import BackgroundJob, FigureView, describe_error, image_widget, message_html
 
 __all__ = ["PriorScaleExplorer"]
@@ -47,7 +48,9 @@ class PriorScaleExplorer(widgets.VBox):
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    prior : {"normal", "laplace", "elasticnet"}, default="laplace"
+    prior : {"normal", "laplace", "elasticnet"} or Prior, default="laplace"
+        The family; a ``Normal``/``Laplace``/``ElasticNet`` instance also gives
+        the initial scale (and an ElasticNet its ``l1_ratio``).
     sigma : float or None, default=None
         Fixed noise sd; None estimates it for the MAP (and learns it when sampling).
     scale : float or None
@@ -93,6 +96,8 @@ class PriorScaleExplorer(widgets.VBox):
         self._render_lock = threading.RLock()
         self._job = BackgroundJob()
         self._sample_seconds = {}
+        if isinstance(prior, ElasticNet):
+            l1_ratio = prior.l1_ratio
         try:
             self.explorer = ScaleExplorer(X, y, prior, sigma=sigma, l1_ratio=l1_ratio,
                                           posterior=posterior, **explorer_kwargs)
@@ -103,6 +108,8 @@ class PriorScaleExplorer(widgets.VBox):
                 f"The explorer cannot use this data: {describe_error(exc)}")
             self.children = [self.message]
             return
+        if scale is None and isinstance(getattr(prior, "scale", None), (int, float)):
+            scale = float(prior.scale)  # a Prior instance: start at its scale
         self._build(scale)
         self._update_all()
 
