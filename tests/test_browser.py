@@ -9,6 +9,9 @@ slider with the keyboard, and checks that
   rounds to the slider's own readout, and its Lasso alpha equals
   sigma**2 / (n * scale) (computed here, independently);
 * the MAP path figure is redrawn (its ``<img>`` gets a new ``src``);
+* the Sample button samples in a background thread: a progress bar shows,
+  the slider still updates the readout while sampling, and afterwards the
+  posterior figure appears with a PSIS preview (Pareto k) at the moved scale;
 * the browser console shows no errors (console.error or uncaught exceptions).
 
 Screenshots go to ``test-artifacts/browser/`` in the repository (git-ignored).
@@ -51,7 +54,8 @@ NOTEBOOK_CELLS = [
     "import bayesreg as br\n"
     "from bayesreg.widgets import PriorScaleExplorer\n"
     "X, y = br.datasets.load_diabetes()",
-    "view = PriorScaleExplorer(X, y, prior='laplace', sigma=54.0, scale=1.0)\n"
+    "view = PriorScaleExplorer(X, y, prior='laplace', sigma=54.0, scale=1.0,\n"
+    "                          draws=2000, tune=1000, chains=2)\n"
     "view",
 ]
 
@@ -212,6 +216,27 @@ def test_explorer_in_jupyterlab(jupyterlab, capsys):
             assert alpha_after == pytest.approx(SIGMA**2 / (N_SAMPLES * scale_after), rel=1e-3)
             assert alpha_after < alpha_before
             assert path_img.get_attribute("src") != src_before
+            assert page.locator(".bayesreg-message").inner_text().strip() == ""
+
+            # Sample: runs in a background thread, the slider keeps working meanwhile
+            status = page.locator(".bayesreg-status")
+            page.locator(".bayesreg-sample").click()
+            expect(status).to_contain_text("sampling at scale", timeout=15_000)
+            expect(page.locator(".bayesreg-progress")).to_be_visible()
+            text_sampling = readout.inner_text()
+            handle.focus()
+            for _ in range(3):
+                page.keyboard.press("ArrowLeft")
+            expect(readout).not_to_have_text(text_sampling, timeout=15_000)
+            responsive_while_sampling = "sampling at scale" in status.inner_text()
+            page.screenshot(path=ARTIFACTS / "explorer-sampling.png", full_page=True)
+            expect(status).to_contain_text("sampled scale", timeout=240_000)
+            page.wait_for_function(KERNEL_IDLE, timeout=30_000)
+            posterior_img = page.locator("img.bayesreg-posterior-figure")
+            expect(posterior_img).to_be_visible(timeout=30_000)
+            expect(page.locator(".bayesreg-posterior-note")).to_contain_text("Pareto k")
+            page.locator(".bayesreg-explorer").screenshot(path=ARTIFACTS / "explorer-sampled.png")
+            assert responsive_while_sampling, "the slider did not respond while sampling"
             assert page.locator(".bayesreg-message").inner_text().strip() == ""
         finally:
             browser.close()

@@ -151,6 +151,7 @@ class PriorScaleExplorer(widgets.VBox):
         self.progress = widgets.FloatProgress(value=0.0, min=0.0, max=1.0,
                                               layout=widgets.Layout(width="200px",
                                                                     visibility="hidden"))
+        self.progress.add_class("bayesreg-progress")
         self.status = widgets.HTML()
         self.status.add_class("bayesreg-status")
 
