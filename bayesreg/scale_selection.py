@@ -232,7 +232,7 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
             l1 = 1.0 if isinstance(prior, Laplace) else 0.0
             est = LogisticRegressionCV(
                 Cs=[p["C"] for p in pens], l1_ratios=(l1,), cv=folds, scoring="neg_log_loss",
-                solver="saga" if l1 else "lbfgs", max_iter=20_000, tol=1e-6,
+                solver="saga" if l1 else "newton-cholesky", max_iter=20_000, tol=1e-6,
                 fit_intercept=fit_intercept, use_legacy_attributes=False,
             ).fit(X, y)
             params = {"C": float(est.C_), "l1_ratio": l1}
