@@ -323,7 +323,7 @@ def one_coefficient_posterior(z, se, prior, grid=None):
     >>> from bayesreg.shrinkage import one_coefficient_posterior
     >>> r = one_coefficient_posterior(1.0, 1.0, br.Laplace(scale=1.0))
     >>> r.map, round(r.mean, 4)
-    (0.0, 0.3679)
+    (0.0, 0.5032)
     """
     owner = "one_coefficient_posterior"
     z, se = _check_z(z, owner), _check_se(se, owner)

@@ -91,6 +91,9 @@ def plot_one_coefficient(result, *, ax=None):
     result : OneCoefficientPosterior
         From :func:`bayesreg.shrinkage.one_coefficient_posterior`.
     ax : matplotlib Axes, optional
+        The legend goes outside, right of the axes (inside it would hide the
+        prior's peak or the estimates): leave room for it, e.g. a figure made
+        with ``layout="constrained"``.
 
     Returns
     -------
