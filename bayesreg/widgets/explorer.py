@@ -216,7 +216,8 @@ class PriorScaleExplorer(widgets.VBox):
     def _sample_in_family(self, scale, family):
         # the family current at the click, even if the user has moved on since
         kind, l1_ratio = family
-        return self.explorer.sample_prior(make_prior(kind, scale, l1_ratio or 0.5))
+        l1_ratio = 0.5 if l1_ratio is None else l1_ratio
+        return self.explorer.sample_prior(make_prior(kind, scale, l1_ratio))
 
     def wait(self, timeout=None):
         """Block until a running Sample job has finished (for scripts and tests)."""
