@@ -1,0 +1,209 @@
+"""CoefficientComparison: MAP vs posterior per coefficient, with the prior as a control."""
+
+from __future__ import annotations
+
+import threading
+import time
+import warnings
+
+import ipywidgets as widgets
+
+from ..compare import compare
+from ..explore import _check_data, _scale_key, make_prior
+from ..map import MAPRegressor
+from ..plots.forest import plot_forest
+from ..posterior import PosteriorRegressor
+from ..priors import Normal
+from ._base import FigureView, describe_error, image_widget, message_html
+
+__all__ = ["CoefficientComparison"]
+
+_PRIOR_OPTIONS = [("Normal (ridge)", "normal"), ("Laplace (lasso)", "laplace"),
+                  ("ElasticNet", "elasticnet")]
+
+
+class CoefficientComparison(widgets.VBox):
+    """The forest plot of :func:`bayesreg.compare` with the prior and its scale as controls.
+
+    Each setting fits :class:`bayesreg.MAPRegressor` and
+    :class:`bayesreg.PosteriorRegressor` (the exact sampler for a Normal
+    prior with fixed ``sigma``; otherwise NUTS, whose compiled model is
+    reused) in a background thread, so the notebook stays usable; the latest
+    setting wins when the controls move during a fit.  Results are cached
+    per prior.  Coefficients with a teaching flag (the MAP is exactly zero
+    while the posterior is away from zero, or the reverse) are highlighted
+    by :func:`bayesreg.plots.plot_forest` and listed below it.
+
+    Controls (:attr:`controls`): ``"prior"``, ``"scale"`` (log slider),
+    ``"l1_ratio"``.  :attr:`state`: ``prior``, ``scale``, ``map_coef``,
+    ``penalty`` (the MAP's scikit-learn equivalent), ``table``
+    (``Comparison.table``), ``flagged`` (feature -> flag) and
+    ``comparison``; ``{"error": ...}`` for unusable input.  Call
+    :meth:`wait` to block until the current fit has finished.
+
+    Parameters
+    ----------
+    X, y : array-like
+    prior : {"normal", "laplace", "elasticnet"}, default="laplace"
+    sigma : float or None, default=None
+    scale : float, default=1.0
+    l1_ratio : float, default=0.5
+    posterior : PosteriorRegressor, optional
+        A fitted posterior on (X, y) to start the cache with.
+    hdi_prob : float, default=0.94
+    sampler, draws, tune, chains, random_seed
+        Passed to PosteriorRegressor.
+    """
+
+    def __init__(self, X, y, prior="laplace", sigma=None, *, scale=1.0, l1_ratio=0.5,
+                 posterior=None, hdi_prob=0.94, sampler="nutpie", draws=500, tune=500, chains=2,
+                 random_seed=0):
+        super().__init__()
+        self.add_class("bayesreg-comparison")
+        self.state = {}
+        self.controls = {}
+        self.message = widgets.HTML()
+        self.message.add_class("bayesreg-message")
+        self.sigma, self.hdi_prob = sigma, hdi_prob
+        self._sampling = {"sampler": sampler, "draws": draws, "tune": tune, "chains": chains,
+                          "random_seed": random_seed}
+        self._cache = {}  # prior -> (state, png)
+        self._seed_posterior = {}
+        self._lock = threading.Lock()
+        self._pending, self._running, self._idle = None, False, threading.Event()
+        self._idle.set()
+        try:
+            X_checked, y_checked, names = _check_data(X, y)
+            self.X, self.y = _as_frame(X_checked, names), y_checked
+            if posterior is not None:
+                self._seed_posterior[posterior.prior] = posterior
+        except Exception as exc:
+            self.state = {"error": describe_error(exc)}
+            self.message.value = message_html(
+                f"The comparison cannot use this data: {describe_error(exc)}")
+            self.children = [self.message]
+            return
+        self._build(prior, scale, l1_ratio)
+        self._request()
+
+    def _build(self, prior, scale, l1_ratio):
+        style = {"description_width": "80px"}
+        self.controls = {
+            "prior": widgets.Dropdown(options=_PRIOR_OPTIONS, value=str(prior).lower(),
+                                      description="prior", style=style),
+            "scale": widgets.FloatLogSlider(value=scale, base=10, min=-2, max=3, step=0.05,
+                                            description="prior scale", readout_format=".3g",
+                                            continuous_update=False, style=style,
+                                            layout=widgets.Layout(width="480px")),
+            "l1_ratio": widgets.FloatSlider(value=l1_ratio, min=0.0, max=1.0, step=0.05,
+                                            description="l1_ratio", continuous_update=False,
+                                            style=style),
+        }
+        for name, control in self.controls.items():
+            control.add_class(f"bayesreg-{name.replace('_', '-')}")
+            control.observe(lambda change: self._request(), names="value")
+        self.image = image_widget("bayesreg-forest-figure")
+        self._view = FigureView(figsize=(7.0, 4.2), reserve_right=0.08)
+        self.status = widgets.HTML()
+        self.status.add_class("bayesreg-status")
+        self.flags = widgets.HTML()
+        self.flags.add_class("bayesreg-flags")
+        self.children = [widgets.HBox([self.controls["prior"], self.controls["l1_ratio"]]),
+                         self.controls["scale"], self.status, self.image, self.flags,
+                         self.message]
+
+    # ---------------------------------------------------------------- fitting
+    def _prior(self):
+        return make_prior(self.controls["prior"].value, _scale_key(self.controls["scale"].value),
+                          self.controls["l1_ratio"].value)
+
+    def _request(self):
+        self.controls["l1_ratio"].layout.display = (
+            None if self.controls["prior"].value == "elasticnet" else "none")
+        try:
+            prior = self._prior()
+        except Exception as exc:
+            self.message.value = message_html(describe_error(exc))
+            return
+        with self._lock:
+            self._pending = prior
+            if self._running:
+                return
+            self._running = True
+            self._idle.clear()
+        threading.Thread(target=self._work, daemon=True, name="bayesreg-comparison").start()
+
+    def _work(self):
+        while True:
+            with self._lock:
+                prior, self._pending = self._pending, None
+                if prior is None:
+                    self._running = False
+                    self._idle.set()
+                    return
+            self._show(prior)
+
+    def wait(self, timeout=None):
+        """Block until no fit is running; True when idle."""
+        return self._idle.wait(timeout)
+
+    def _show(self, prior):
+        try:
+            cached = self._cache.get(prior)
+            if cached is None:
+                self.status.value = f"fitting MAP and posterior for {prior!r}..."
+                started = time.perf_counter()
+                state, notes = self._fit(prior)
+                png = self._view.redraw(lambda ax: plot_forest(state["comparison"], ax=ax))
+                cached = (state, png, notes, time.perf_counter() - started)
+                self._cache[prior] = cached
+            state, png, notes, seconds = cached
+            self.image.value = png
+            self.state = state
+            self.status.value = f"{prior!r}: MAP = {_penalty_text(state['penalty'])}; " \
+                                f"posterior by {state['sampler']} ({seconds:.1f} s)"
+            self.flags.value = _flags_html(state["flagged"])
+            self.message.value = message_html(" ".join(notes), "warning") if notes else ""
+        except Exception as exc:
+            self.status.value = ""
+            self.message.value = message_html(describe_error(exc))
+
+    def _fit(self, prior):
+        exact = isinstance(prior, Normal) and self.sigma is not None
+        options = dict(self._sampling, sampler="exact" if exact else self._sampling["sampler"])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            map_model = MAPRegressor(prior, sigma=self.sigma).fit(self.X, self.y)
+            posterior = self._seed_posterior.get(prior)
+            if posterior is None:
+                posterior = PosteriorRegressor(prior, sigma=self.sigma, progressbar=False,
+                                               **options).fit(self.X, self.y)
+            comparison = compare(map_model, posterior, hdi_prob=self.hdi_prob)
+        table = comparison.table
+        state = {
+            "prior": prior, "scale": prior.scale, "map_coef": map_model.coef_,
+            "penalty": map_model.penalty_, "table": table, "comparison": comparison,
+            "flagged": {f: table.loc[f, "flag"] for f in table.index if table.loc[f, "flag"]},
+            "sampler": posterior.sampler,
+        }
+        notes = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+        return state, notes
+
+
+def _as_frame(X, names):
+    import pandas as pd
+
+    return pd.DataFrame(X, columns=names)
+
+
+def _penalty_text(penalty):
+    params = ", ".join(f"{k}={v:.4g}" for k, v in penalty.items() if k != "estimator")
+    return f"{penalty['estimator']}({params})"
+
+
+def _flags_html(flagged):
+    if not flagged:
+        return "<i>No coefficient flagged: MAP and posterior agree about zero.</i>"
+    items = "".join(f"<li><b>{f}</b>: {flag}</li>" for f, flag in flagged.items())
+    return f"<div>Flagged coefficients:<ul style='margin:2px 0'>{items}</ul></div>"
+

@@ -1,0 +1,329 @@
+"""PriorScaleExplorer: move the prior scale, watch the penalty, the MAP and the posterior."""
+
+from __future__ import annotations
+
+import html
+import math
+import threading
+import time
+
+import ipywidgets as widgets
+
+from ..explore import ScaleExplorer, make_prior
+from ..plots.forest import plot_forest
+from ..priors import ElasticNet
+from ._base import BackgroundJob, FigureView, describe_error, image_widget, message_html
+
+__all__ = ["PriorScaleExplorer"]
+
+_PRIOR_OPTIONS = [("Normal (ridge)", "normal"), ("Laplace (lasso)", "laplace"),
+                  ("ElasticNet", "elasticnet")]
+
+
+class PriorScaleExplorer(widgets.VBox):
+    """A notebook view of a regression at any prior scale (ipywidgets 8).
+
+    Controls (in :attr:`controls`): ``"scale"``, a log slider for the prior
+    scale; ``"prior"``, the prior family; ``"l1_ratio"``, the elastic net's
+    mixing; ``"sample"``, a button that samples the posterior at the current
+    scale in a background thread (the notebook stays usable; the compiled
+    model is reused for every scale).  Views: the penalty readout in every
+    convention with its formula, the MAP path with the current scale marked,
+    and the posterior at the current scale as a forest plot:
+
+    * Normal prior with a fixed ``sigma``: the exact posterior, live;
+    * otherwise a preview: the nearest sampled posterior reweighted by
+      Pareto-smoothed importance sampling, with its Pareto k (flagged
+      unreliable above 0.7), or the sampled posterior itself.
+
+    All computation is :class:`bayesreg.explore.ScaleExplorer`; the figures
+    are :func:`bayesreg.plots.plot_regularization_path` and
+    :func:`bayesreg.plots.plot_forest`.
+
+    The explorer is an ``ipywidgets.VBox``: make it the last expression of a
+    cell (or ``display(...)`` it) in JupyterLab, Notebook 7 or VS Code; it
+    never displays itself.  Bad input shows a message inside the widget.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    prior : {"normal", "laplace", "elasticnet"} or Prior, default="laplace"
+        The family; a ``Normal``/``Laplace``/``ElasticNet`` instance also gives
+        the initial scale (and an ElasticNet its ``l1_ratio``).
+    sigma : float or None, default=None
+        Fixed noise sd; None estimates it for the MAP (and learns it when sampling).
+    scale : float or None
+        Initial prior scale; None starts in the middle of the slider (log scale).
+    l1_ratio : float, default=0.5
+    posterior : PosteriorRegressor, optional
+        A fitted posterior on the same data to start the cache with.
+    **explorer_kwargs
+        Passed to :class:`~bayesreg.explore.ScaleExplorer` (``scale_range``,
+        ``hdi_prob``, ``sampler``, ``draws``, ``tune``, ``chains``, ``random_seed``...).
+
+    Attributes
+    ----------
+    controls : dict of ipywidgets
+    state : dict
+        The state at the current scale (see :meth:`ScaleExplorer.state`):
+        ``scale``, ``prior``, ``alpha`` (the scikit-learn estimator's alpha),
+        ``glmnet_lambda``, ``logistic_C``, ``penalties``, ``formulas``,
+        ``map_coef``, ``map_intercept``, ``posterior`` (DataFrame or None),
+        ``posterior_source``, ``khat``, ``reliable``; ``{"error": ...}`` when
+        the input was unusable.
+    explorer : ScaleExplorer
+
+    Examples
+    --------
+    >>> import bayesreg as br
+    >>> from bayesreg.widgets import PriorScaleExplorer
+    >>> X, y = br.datasets.load_diabetes()
+    >>> view = PriorScaleExplorer(X, y, prior="laplace", sigma=54.0)
+    >>> view.controls["scale"].value = 2.0
+    >>> round(view.state["alpha"], 4)
+    3.2986
+    """
+
+    def __init__(self, X, y, prior="laplace", sigma=None, *, scale=None, l1_ratio=0.5,
+                 posterior=None, **explorer_kwargs):
+        super().__init__()
+        self.add_class("bayesreg-explorer")
+        self.controls = {}
+        self.state = {}
+        self.message = widgets.HTML()
+        self.message.add_class("bayesreg-message")
+        self._render_lock = threading.RLock()
+        self._job = BackgroundJob()
+        self._sample_seconds = {}
+        if isinstance(prior, ElasticNet):
+            l1_ratio = prior.l1_ratio
+        try:
+            self.explorer = ScaleExplorer(X, y, prior, sigma=sigma, l1_ratio=l1_ratio,
+                                          posterior=posterior, **explorer_kwargs)
+        except Exception as exc:  # bad input: say so inside the widget
+            self.explorer = None
+            self.state = {"error": describe_error(exc)}
+            self.message.value = message_html(
+                f"The explorer cannot use this data: {describe_error(exc)}")
+            self.children = [self.message]
+            return
+        if scale is None and isinstance(getattr(prior, "scale", None), (int, float)):
+            scale = float(prior.scale)  # a Prior instance: start at its scale
+        self._build(scale)
+        self._update_all()
+
+    # ---------------------------------------------------------------- layout
+    def _build(self, scale):
+        lo, hi = self.explorer.scale_range
+        log_lo, log_hi = math.log10(lo), math.log10(hi)
+        if scale is None:
+            scale = 10 ** ((log_lo + log_hi) / 2)
+        slider = widgets.FloatLogSlider(
+            value=min(max(scale, lo), hi), base=10, min=log_lo, max=log_hi,
+            step=(log_hi - log_lo) / 120, description="prior scale", readout_format=".3g",
+            continuous_update=False, layout=widgets.Layout(width="520px"),
+            style={"description_width": "80px"},
+        )
+        slider.add_class("bayesreg-scale")
+        kind = widgets.Dropdown(options=_PRIOR_OPTIONS, value=self.explorer.kind,
+                                description="prior", style={"description_width": "80px"})
+        kind.add_class("bayesreg-prior")
+        l1_ratio = widgets.FloatSlider(
+            value=self.explorer.l1_ratio, min=0.0, max=1.0, step=0.05, description="l1_ratio",
+            continuous_update=False, style={"description_width": "60px"},
+        )
+        l1_ratio.add_class("bayesreg-l1-ratio")
+        sample = widgets.Button(description="Sample", icon="play",
+                                tooltip="Sample the posterior at this scale (background)")
+        sample.add_class("bayesreg-sample")
+        self.controls = {"scale": slider, "prior": kind, "l1_ratio": l1_ratio, "sample": sample}
+
+        self.readout = widgets.HTML()
+        self.readout.add_class("bayesreg-penalty-readout")
+        self.path_image = image_widget("bayesreg-path-figure")
+        self.posterior_image = image_widget("bayesreg-posterior-figure")
+        self._path_view = FigureView(figsize=(7.0, 4.0), reserve_right=0.04)
+        self._path_drawn = None  # the MAPPath now drawn in _path_view
+        self._posterior_view = FigureView(figsize=(5.6, 4.0), reserve_right=0.06)
+        self.posterior_note = widgets.HTML()
+        self.posterior_note.add_class("bayesreg-posterior-note")
+        self.progress = widgets.FloatProgress(value=0.0, min=0.0, max=1.0,
+                                              layout=widgets.Layout(width="200px",
+                                                                    visibility="hidden"))
+        self.progress.add_class("bayesreg-progress")
+        self.status = widgets.HTML()
+        self.status.add_class("bayesreg-status")
+
+        slider.observe(self._on_scale, names="value")
+        kind.observe(self._on_family, names="value")
+        l1_ratio.observe(self._on_family, names="value")
+        sample.on_click(self._on_sample)
+
+        self.children = [
+            widgets.HBox([kind, l1_ratio]),
+            slider,
+            self.readout,
+            widgets.HBox([self.path_image, self.posterior_image]),
+            widgets.HBox([sample, self.progress, self.status]),
+            self.posterior_note,
+            self.message,
+        ]
+
+    # ---------------------------------------------------------------- events
+    def _on_scale(self, change):
+        self._update_all()
+
+    def _on_family(self, change):
+        self.explorer.set_family(self.controls["prior"].value, self.controls["l1_ratio"].value)
+        self._update_all()
+
+    def _on_sample(self, button=None):
+        """Sample the posterior at the current scale in a background thread."""
+        if self._job.running:
+            return
+        scale, family = self.controls["scale"].value, self.explorer.family
+        expected = self._sample_seconds.get(family, 20.0)  # first run compiles: ~15 s
+        self.controls["sample"].disabled = True
+        self.progress.layout.visibility = "visible"
+        self.progress.value = 0.0
+        self.status.value = "sampling..."
+
+        def tick(seconds):
+            # no per-draw hook in the sampler: the bar tracks time against the last run
+            self.progress.value = min(0.95, seconds / expected)
+            self.status.value = f"sampling at scale {scale:.3g}: {seconds:.1f} s"
+
+        def done(messages, error):
+            self._sample_seconds[family] = time.perf_counter() - started
+            self.progress.value = 1.0
+            self.progress.layout.visibility = "hidden"
+            self.controls["sample"].disabled = False
+            if error is not None:
+                self.status.value = ""
+                self.message.value = message_html(f"Sampling failed: {describe_error(error)}")
+                return
+            self.status.value = (f"sampled scale {scale:.3g} in "
+                                 f"{self._sample_seconds[family]:.1f} s")
+            self.message.value = (message_html(" ".join(messages), "warning")
+                                  if messages else "")
+            if self.explorer.family == family:
+                self._update_posterior()
+
+        started = time.perf_counter()
+        self._job.start(lambda: self._sample_in_family(scale, family), tick, done)
+
+    def _sample_in_family(self, scale, family):
+        # the family current at the click, even if the user has moved on since
+        kind, l1_ratio = family
+        l1_ratio = 0.5 if l1_ratio is None else l1_ratio
+        return self.explorer.sample_prior(make_prior(kind, scale, l1_ratio))
+
+    def wait(self, timeout=None):
+        """Block until a running Sample job has finished (for scripts and tests)."""
+        return self._job.wait(timeout)
+
+    # ---------------------------------------------------------------- redraw
+    def _update_all(self):
+        with self._render_lock:
+            if self._redraw_map():
+                self._update_posterior()
+
+    def _redraw_map(self):
+        """The fast part: penalty readout and MAP path with the current scale."""
+        try:
+            self.controls["l1_ratio"].layout.display = (
+                None if self.explorer.kind == "elasticnet" else "none")
+            scale = self.controls["scale"].value
+            state = self.explorer.map_state(scale)
+            self.readout.value = _readout_html(state)
+            path = self.explorer.path()
+            marker = _current_scale_artists(self._path_view.ax)
+            if self._path_drawn is path and marker:  # same path: move the marker only
+                self.path_image.value = self._path_view.blit(
+                    marker, lambda: _move_current_scale(self._path_view.ax, state["scale"]))
+            else:
+                self.path_image.value = self._path_view.redraw(
+                    lambda ax: _plot_path(path, state["scale"], ax))
+                self._path_drawn = path
+            self.state = state
+            self.message.value = ""
+            return True
+        except Exception as exc:
+            self.message.value = message_html(describe_error(exc))
+            return False
+
+    def _update_posterior(self):
+        with self._render_lock:
+            try:
+                state = dict(self.state)
+                state.update(self.explorer.posterior_state(state["scale"], state["map_coef"]))
+                table = state["posterior"]
+                if table is None:
+                    self.posterior_image.value = b""
+                    self.posterior_image.layout.display = "none"
+                else:
+                    title = {"exact": "exact posterior", "sampled": "sampled posterior",
+                             "reweighted": "PSIS preview"}[state["posterior_source"]]
+                    self.posterior_image.value = self._posterior_view.redraw(
+                        lambda ax: _plot_posterior(table, title, ax))
+                    self.posterior_image.layout.display = None
+                kind = "warning" if state["reliable"] is False else "info"
+                self.posterior_note.value = message_html(state["posterior_note"], kind)
+                self.state = state
+            except Exception as exc:
+                self.message.value = message_html(describe_error(exc))
+
+
+def _plot_path(path, scale, ax):
+    from ..plots.path import plot_regularization_path
+
+    plot_regularization_path(path, current_scale=scale, ax=ax)
+
+
+def _current_scale_artists(ax):
+    """The path plot's current-scale marker (``gid="current_scale"``) and the legend."""
+    lines = [line for line in ax.get_lines() if line.get_gid() == "current_scale"]
+    if len(lines) != 1:
+        return []
+    legend = ax.get_legend()
+    return lines + ([legend] if legend is not None else [])
+
+
+def _move_current_scale(ax, scale):
+    """Move the path plot's current-scale marker (``gid="current_scale"``) to ``scale``.
+
+    A redraw of the log-scaled path costs ~5x moving one line, so the slider
+    moves the line and the number in its legend entry.  Returns False when
+    the marker is not found (then the caller redraws the plot).
+    """
+    handles, _ = ax.get_legend_handles_labels()
+    for i, line in enumerate(handles):
+        if getattr(line, "get_gid", lambda: None)() == "current_scale":
+            old = float(line.get_xdata()[0])
+            line.set_xdata([scale, scale])
+            legend = ax.get_legend()
+            if legend is not None and i < len(legend.get_texts()):
+                text = legend.get_texts()[i]
+                text.set_text(text.get_text().replace(f"{old:.3g}", f"{scale:.3g}"))
+            line.set_label(line.get_label().replace(f"{old:.3g}", f"{scale:.3g}"))
+            return True
+    return False
+
+
+def _plot_posterior(table, title, ax):
+    plot_forest(table, ax=ax)
+    ax.set_title(title)
+
+
+def _readout_html(state):
+    sk = state["penalties"]["sklearn"]
+    extra = f", l1_ratio = {sk['l1_ratio']:.4g}" if "l1_ratio" in sk else ""
+    sigma_note = "fixed" if state["sigma_fixed"] else "estimated"
+    rows = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in state["formulas"])
+    return (
+        f"<div><b>{html.escape(repr(state['prior']))}</b> with n = {state['n_samples']}, "
+        f"sigma = {state['sigma']:.4g} ({sigma_note}) is "
+        f"<b>{sk['estimator']}(alpha={sk['alpha']:.4g}{extra})</b>"
+        f"<ul style='margin:2px 0'>{rows}</ul></div>"
+    )

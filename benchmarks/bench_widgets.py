@@ -1,0 +1,105 @@
+"""Slider-to-redraw time of PriorScaleExplorer on the diabetes data (kernel side).
+
+Run: ``.venv/bin/python benchmarks/bench_widgets.py``.  Each row moves the
+scale slider to 30 new values (never seen before, so no cache helps) by
+setting ``controls["scale"].value`` and times until the view has its new
+readout and PNG figure(s); medians and 90th percentiles over the moves.
+
+* "MAP part": Laplace prior, no posterior yet: the penalty readout, the MAP
+  at the new scale and the path figure with its marker moved. Target < 100 ms.
+* "MAP + exact posterior": Normal prior with fixed sigma: also the closed-form
+  posterior and its forest plot (information).
+* the pieces of the MAP part, and a revisit of cached scales (information).
+
+The browser adds the message round trip and image decoding on top (a few ms
+on localhost).
+"""
+
+import os
+import statistics
+import sys
+import time
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+
+import bayesreg as br  # noqa: E402
+from bayesreg.widgets import PriorScaleExplorer  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _timing import median_time, print_table  # noqa: E402
+
+SIGMA = 54.0
+MOVES = 30
+
+
+def _moves(view, scales):
+    times = []
+    for s in scales:
+        start = time.perf_counter()
+        view.controls["scale"].value = float(s)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _row(name, times, target=None):
+    ms = np.array(times) * 1e3
+    median = statistics.median(ms)
+    row = {
+        "measurement": name,
+        "moves": len(ms),
+        "median (ms)": f"{median:.1f}",
+        "p90 (ms)": f"{np.percentile(ms, 90):.1f}",
+        "max (ms)": f"{ms.max():.1f}",
+        "target": "< 100 ms median" if target else "(info)",
+        "met": ("yes" if median < target else "NO") if target else "",
+    }
+    return row
+
+
+def main():
+    X, y = br.datasets.load_diabetes()
+    rows = []
+    rng = np.random.default_rng(0)
+
+    laplace = PriorScaleExplorer(X, y, prior="laplace", sigma=SIGMA, scale=1.0)
+    lo, hi = laplace.explorer.scale_range
+    new_scales = np.exp(rng.uniform(np.log(lo), np.log(hi), MOVES))
+    _moves(laplace, np.exp(rng.uniform(np.log(lo), np.log(hi), 3)))  # warm-up
+    rows.append(_row("MAP part: Laplace, slider -> readout + path", _moves(laplace, new_scales),
+                     target=100))
+    rows.append(_row("  same scales again (cached state)", _moves(laplace, new_scales)))
+
+    # the pieces of one MAP-part update
+    explorer = laplace.explorer
+    fresh = iter(np.exp(rng.uniform(np.log(lo), np.log(hi), 100_000)))
+    state_time = median_time(lambda: explorer.map_state(next(fresh)), repeat=31)
+    rows.append({"measurement": "  piece: map_state (MAPRegressor + to_penalty)", "moves": 31,
+                 "median (ms)": f"{state_time * 1e3:.1f}", "p90 (ms)": "", "max (ms)": "",
+                 "target": "(info)", "met": ""})
+    from bayesreg.widgets.explorer import _current_scale_artists
+
+    marker = _current_scale_artists(laplace._path_view.ax)
+    png_time = median_time(lambda: laplace._path_view.blit(marker, lambda: None), repeat=31)
+    rows.append({"measurement": "  piece: path PNG, marker blitted", "moves": 31,
+                 "median (ms)": f"{png_time * 1e3:.1f}", "p90 (ms)": "", "max (ms)": "",
+                 "target": "(info)", "met": ""})
+
+    full_time = median_time(laplace._path_view.png, repeat=11)
+    rows.append({"measurement": "  piece: path PNG, full redraw (no blitting)", "moves": 11,
+                 "median (ms)": f"{full_time * 1e3:.1f}", "p90 (ms)": "", "max (ms)": "",
+                 "target": "(info)", "met": ""})
+
+    normal = PriorScaleExplorer(X, y, prior="normal", sigma=SIGMA, scale=1.0)
+    _moves(normal, np.exp(rng.uniform(np.log(lo), np.log(hi), 3)))
+    rows.append(_row("MAP + exact posterior: Normal, readout + path + forest",
+                     _moves(normal, np.exp(rng.uniform(np.log(lo), np.log(hi), MOVES)))))
+
+    print_table(rows, f"bench_widgets: PriorScaleExplorer on diabetes (n={len(y)}, "
+                      f"p={X.shape[1]}), sigma={SIGMA}, {MOVES} new slider values per row")
+
+
+if __name__ == "__main__":
+    main()

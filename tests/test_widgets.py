@@ -1,0 +1,256 @@
+"""Headless tests of the notebook views: drive every control by .value, check `state`.
+
+The references are independent of the widgets: closed forms of the penalty
+mapping and of the conjugate posterior (numpy here), scikit-learn's estimators
+at the mapped alpha, MAPRegressor, compare(), and numerical integration.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import integrate, stats
+from sklearn.linear_model import ElasticNet, Lasso, Ridge
+
+import bayesreg as br
+from bayesreg.posterior import samplers
+from bayesreg.widgets import CoefficientComparison, PriorScaleExplorer, ShrinkageDemo1D
+
+from .conftest import SIGMA_DIABETES as SIGMA
+
+N = 442  # diabetes rows
+
+
+def _conjugate(X, y, t, sigma=SIGMA):
+    """Posterior mean and sd of the coefficients, Normal(0, t^2) prior, flat intercept."""
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    precision = Xc.T @ Xc / sigma**2 + np.eye(X.shape[1]) / t**2
+    cov = np.linalg.inv(precision)
+    return cov @ Xc.T @ yc / sigma**2, np.sqrt(np.diag(cov))
+
+
+@pytest.fixture(scope="module")
+def explorer(diabetes):
+    X, y = diabetes
+    return PriorScaleExplorer(X, y, prior="laplace", sigma=SIGMA, scale=1.0)
+
+
+# ---------------------------------------------------------------- PriorScaleExplorer
+@pytest.mark.parametrize("scale", [0.05, 0.7, 3.0, 40.0])
+def test_explorer_scale_slider_laplace(explorer, diabetes, scale):
+    """Lasso alpha = sigma^2/(n s) and the MAP equals sklearn's Lasso at that alpha."""
+    X, y = diabetes
+    explorer.controls["prior"].value = "laplace"
+    explorer.controls["scale"].value = scale
+    state = explorer.state
+    assert state["scale"] == pytest.approx(explorer.controls["scale"].value, rel=1e-6)
+    alpha = SIGMA**2 / (N * state["scale"])
+    assert state["estimator"] == "Lasso"
+    assert state["alpha"] == pytest.approx(alpha, rel=1e-12)
+    assert state["glmnet_lambda"] == pytest.approx(alpha, rel=1e-12)
+    assert state["logistic_C"] == pytest.approx(state["scale"], rel=1e-12)
+    lasso = Lasso(alpha=alpha, tol=1e-12, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(state["map_coef"], lasso.coef_, atol=1e-6)
+    ref = br.MAPRegressor(br.Laplace(scale=state["scale"]), sigma=SIGMA).fit(X, y)
+    np.testing.assert_allclose(state["map_coef"], ref.coef_, atol=1e-10)
+    assert f"{alpha:.4g}" in explorer.readout.value
+    assert explorer.path_image.value[:4] == b"\x89PNG"
+    assert explorer.message.value == ""
+
+
+def test_explorer_normal_prior_exact_posterior(explorer, diabetes):
+    """Normal prior with fixed sigma: Ridge alpha = sigma^2/t^2 and the exact posterior."""
+    X, y = diabetes
+    explorer.controls["prior"].value = "normal"
+    for t in (0.8, 6.0):
+        explorer.controls["scale"].value = t
+        state = explorer.state
+        t = state["scale"]
+        assert state["estimator"] == "Ridge"
+        assert state["alpha"] == pytest.approx(SIGMA**2 / t**2, rel=1e-12)
+        assert state["glmnet_lambda"] == pytest.approx(SIGMA**2 / (N * t**2), rel=1e-12)
+        assert state["logistic_C"] == pytest.approx(t**2, rel=1e-12)
+        np.testing.assert_allclose(
+            state["map_coef"], Ridge(alpha=SIGMA**2 / t**2).fit(X, y).coef_, rtol=1e-8, atol=1e-10
+        )
+        mean, sd = _conjugate(X, y, t)
+        table = state["posterior"]
+        assert state["posterior_source"] == "exact"
+        assert list(table.columns) == ["map", "mean", "median", "sd", "hdi_low", "hdi_high"]
+        np.testing.assert_allclose(table["mean"], mean, rtol=1e-8)
+        np.testing.assert_allclose(table["median"], mean, rtol=1e-8)
+        np.testing.assert_allclose(table["sd"], sd, rtol=1e-8)
+        z = stats.norm.ppf(0.97)
+        np.testing.assert_allclose(table["hdi_low"], mean - z * sd, rtol=1e-8)
+        np.testing.assert_allclose(table["hdi_high"], mean + z * sd, rtol=1e-8)
+        # Normal prior: the MAP is the posterior mean
+        np.testing.assert_allclose(table["map"], mean, rtol=1e-6, atol=1e-8)
+    assert explorer.posterior_image.value[:4] == b"\x89PNG"
+
+
+def test_explorer_elasticnet_l1_ratio(explorer, diabetes):
+    X, y = diabetes
+    explorer.controls["prior"].value = "elasticnet"
+    explorer.controls["scale"].value = 2.0
+    explorer.controls["l1_ratio"].value = 0.3
+    state = explorer.state
+    s, r = state["scale"], 0.3
+    a, b = r / s, (1 - r) / s**2
+    assert state["prior"] == br.ElasticNet(scale=s, l1_ratio=r)
+    assert state["alpha"] == pytest.approx(SIGMA**2 / N * (a + b), rel=1e-12)
+    assert state["penalties"]["sklearn"]["l1_ratio"] == pytest.approx(a / (a + b), rel=1e-12)
+    assert state["logistic_C"] == pytest.approx(1 / (a + b), rel=1e-12)
+    enet = ElasticNet(alpha=state["alpha"], l1_ratio=a / (a + b), tol=1e-12, max_iter=100_000)
+    np.testing.assert_allclose(state["map_coef"], enet.fit(X, y).coef_, atol=1e-6)
+    # no posterior sampled for this family: the view says so
+    assert state["posterior"] is None
+    assert "Sample" in explorer.posterior_note.value
+
+
+@pytest.mark.slow
+def test_explorer_psis_preview_and_sample_button(diabetes, laplace_posterior):
+    """Seeded with a sampled posterior: exact source at its scale, a reliable PSIS
+    preview nearby that agrees with a real sample there, an unreliable one far away."""
+    X, y = diabetes
+    view = PriorScaleExplorer(X, y, prior="laplace", sigma=SIGMA, scale=1.0,
+                              posterior=laplace_posterior, draws=1000, tune=500, chains=2,
+                              random_seed=5)
+    state = view.state
+    assert state["posterior_source"] == "sampled"
+    np.testing.assert_allclose(state["posterior"]["mean"], laplace_posterior.coef_, rtol=1e-10)
+
+    view.controls["scale"].value = 1.25
+    preview = view.state
+    assert preview["posterior_source"] == "reweighted" and preview["source_scale"] == 1.0
+    assert preview["reliable"] and preview["khat"] < 0.7
+    assert "Pareto k" in view.posterior_note.value
+
+    view.controls["scale"].value = 0.05
+    far = view.state
+    assert far["posterior_source"] == "reweighted"
+    assert far["khat"] > 0.7 and far["reliable"] is False
+    assert "Unreliable" in view.posterior_note.value
+
+    # the Sample button: background thread, compiled model reused
+    view.controls["scale"].value = 1.25
+    compiled = dict(samplers.compile_counts)
+    view.controls["sample"].click()
+    assert view.wait(timeout=300)
+    assert samplers.compile_counts == compiled
+    assert view.message.value == "" or "Note" in view.message.value
+    sampled = view.state
+    assert sampled["posterior_source"] == "sampled" and sampled["scale"] == pytest.approx(1.25)
+    assert view.controls["sample"].disabled is False
+    assert "sampled scale" in view.status.value
+    # the PSIS preview agrees with the real posterior at 1.25 within Monte Carlo error
+    sd = sampled["posterior"]["sd"].to_numpy()
+    mcse = np.sqrt(sd**2 / preview["ess"] + sd**2 / 500)  # 2000 NUTS draws, ESS >= ~500
+    diff = np.abs(preview["posterior"]["mean"].to_numpy() - sampled["posterior"]["mean"].to_numpy())
+    np.testing.assert_array_less(diff, 4 * mcse)
+
+
+def test_explorer_bad_input_shows_a_message(diabetes):
+    X, y = diabetes
+    empty = PriorScaleExplorer(X.iloc[:0], y.iloc[:0])
+    assert "error" in empty.state and "0 sample" in empty.state["error"]
+    assert "cannot use this data" in empty.message.value and "Traceback" not in empty.message.value
+    assert empty.children == (empty.message,)
+
+    text = X.assign(sex=np.where(X["sex"] > 0, "m", "f"))
+    view = PriorScaleExplorer(text, y)
+    assert "non-numeric" in view.state["error"] and "sex" in view.state["error"]
+
+    nan_y = PriorScaleExplorer(X, y.where(y > 50))
+    assert "NaN" in nan_y.state["error"]
+    # and a good explorer still works afterwards (nothing global broke)
+    ok = PriorScaleExplorer(X, y, sigma=SIGMA, scale=1.0)
+    assert ok.state["alpha"] == pytest.approx(SIGMA**2 / N)
+
+
+# ---------------------------------------------------------------- CoefficientComparison
+def test_comparison_normal_prior_against_ridge_and_closed_form(diabetes, laplace_posterior):
+    X, y = diabetes
+    view = CoefficientComparison(X, y, prior="normal", sigma=SIGMA, scale=3.0,
+                                 posterior=laplace_posterior, draws=2000, chains=2)
+    assert view.wait(timeout=60)
+    for t in (3.0, 10.0):
+        view.controls["scale"].value = t
+        assert view.wait(timeout=60)
+        state = view.state
+        t = state["scale"]
+        table = state["table"]
+        assert state["prior"] == br.Normal(scale=t) and state["sampler"] == "exact"
+        np.testing.assert_allclose(table["map"], Ridge(alpha=SIGMA**2 / t**2).fit(X, y).coef_,
+                                   rtol=1e-8, atol=1e-10)
+        mean, sd = _conjugate(X, y, t)
+        np.testing.assert_array_less(np.abs(table["mean"] - mean), 4 * sd / np.sqrt(4000))
+        assert set(state["flagged"]) == set(table.index[table["flag"] != ""])
+    assert view.image.value[:4] == b"\x89PNG"
+
+    # Laplace at scale 1: the seeded posterior, exactly what compare() gives
+    view.controls["scale"].value = 1.0
+    view.controls["prior"].value = "laplace"
+    assert view.wait(timeout=60)
+    expected = br.compare(br.MAPRegressor(br.Laplace(scale=1.0), sigma=SIGMA).fit(X, y),
+                          laplace_posterior).table
+    pd.testing.assert_frame_equal(view.state["table"], expected)
+    assert view.state["penalty"]["alpha"] == pytest.approx(SIGMA**2 / N)
+    flagged = [f for f in expected.index if expected.loc[f, "flag"]]
+    for feature in flagged:
+        assert feature in view.flags.value
+
+
+def test_comparison_bad_input(diabetes):
+    X, y = diabetes
+    view = CoefficientComparison(X.assign(bmi="high"), y)
+    assert "non-numeric" in view.state["error"]
+    assert view.message.value and not view.controls
+
+
+# ---------------------------------------------------------------- ShrinkageDemo1D
+def _posterior_mean_by_quadrature(z, se, prior):
+    def unnormalised(w):
+        return stats.norm.pdf(z, w, se) * np.exp(prior.logpdf(w))
+
+    lo, hi = min(z, 0) - 12 * se, max(z, 0) + 12 * se
+    mass = integrate.quad(unnormalised, lo, hi, points=[0.0, z], limit=200)[0]
+    first = integrate.quad(lambda w: w * unnormalised(w), lo, hi, points=[0.0, z], limit=200)[0]
+    return first / mass
+
+
+def test_shrinkage_demo_controls():
+    demo = ShrinkageDemo1D(z=1.5, se=1.0, prior="laplace", scale=1.0)
+    c = demo.controls
+    # Laplace: soft thresholding at se^2/s
+    for z, se, s in [(1.5, 1.0, 1.0), (0.6, 1.0, 1.0), (-3.0, 0.5, 0.4)]:
+        c["estimate"].value, c["se"].value, c["scale"].value = z, se, s
+        st = demo.state
+        z, se, s = st["z"], st["se"], st["prior"].scale
+        assert st["prior"] == br.Laplace(scale=s)
+        assert st["map"] == pytest.approx(np.sign(z) * max(abs(z) - se**2 / s, 0.0), abs=1e-12)
+        assert st["mean"] == pytest.approx(_posterior_mean_by_quadrature(z, se, st["prior"]),
+                                           rel=1e-6, abs=1e-9)
+        assert st["mean"] != 0.0
+    # Normal: linear shrinkage, posterior N(k z, k se^2), k = t^2 / (t^2 + se^2)
+    c["prior"].value = "normal"
+    c["estimate"].value, c["se"].value, c["scale"].value = 2.0, 0.8, 1.5
+    st = demo.state
+    t, se = st["prior"].scale, st["se"]
+    k = t**2 / (t**2 + se**2)
+    assert st["map"] == pytest.approx(k * 2.0, rel=1e-12)
+    assert st["mean"] == pytest.approx(k * 2.0, rel=1e-10)
+    assert st["median"] == pytest.approx(k * 2.0, rel=1e-8)
+    assert st["sd"] == pytest.approx(np.sqrt(k) * se, rel=1e-10)
+    # elastic net: the l1_ratio slider; MAP = sign(z)(|z| - se^2 a)_+ / (1 + se^2 b)
+    c["prior"].value = "elasticnet"
+    c["l1_ratio"].value = 0.4
+    st = demo.state
+    s, r = st["prior"].scale, 0.4
+    a, b = r / s, (1 - r) / s**2
+    assert st["prior"] == br.ElasticNet(scale=s, l1_ratio=r)
+    assert st["map"] == pytest.approx((2.0 - se**2 * a) / (1 + se**2 * b), rel=1e-12)
+    assert st["mean"] == pytest.approx(_posterior_mean_by_quadrature(2.0, se, st["prior"]),
+                                       rel=1e-6)
+    assert demo.posterior_image.value[:4] == b"\x89PNG"
+    assert demo.curves_image.value[:4] == b"\x89PNG"
+    assert demo.message.value == ""
