@@ -45,7 +45,7 @@ def _draw_coef(gram, xty, sigma2, variances, rng, work, coef):
     for i in range(p):
         for j in range(i + 1):
             work[i, j] = gram[i, j] / sigma2
-        work[i, i] += 1.0 / variances[i]
+        work[i, i] += 1.0 / max(variances[i], 1e-200)  # gibbs.VARIANCE_FLOOR
     for j in range(p):  # in-place lower Cholesky factor
         s = work[j, j]
         for k in range(j):
