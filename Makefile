@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 # The main job: the quickstart notebook, executed headless on a fresh kernel
 # (full draw counts), written as a self-contained HTML page.
 demo: $(STAMP)
-	$(NB_ENV) $(BIN)/jupyter nbconvert --to html --execute --log-level=WARN \
+	$(NB_ENV) $(BIN)/jupyter nbconvert --to html --execute --log-level=ERROR \
 		--ExecutePreprocessor.timeout=900 \
 		--output-dir build --output quickstart notebooks/01_quickstart.ipynb
 	@echo "bayesreg demo written to $(CURDIR)/build/quickstart.html"

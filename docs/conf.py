@@ -66,7 +66,7 @@ nb_merge_streams = True
 
 # --- API reference ----------------------------------------------------------
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False  # the autosummary class template lists them
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
@@ -74,7 +74,8 @@ numpydoc_xref_param_type = False
 # --- HTML ---------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = "bayesreg"
-html_static_path = ["_static"]
+html_static_path = ["_static"]  # _static/images/ holds the figures the README shows too
+html_css_files = ["bayesreg.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
@@ -86,12 +87,17 @@ html_sidebars = {"**": ["sidebar-nav-bs"]}
 html_show_sourcelink = False
 
 
-def _skip_metadata_routing(app, what, name, obj, skip, options):
-    """Hide scikit-learn's generated ``set_*_request`` methods (metadata routing)."""
-    if name.startswith("set_") and name.endswith("_request"):
+def _skip_sklearn_members(app, what, name, obj, skip, options):
+    """Hide what scikit-learn's base classes define (get_params, score, set_*_request...).
+
+    Their docstrings point into scikit-learn's own docs, and they behave as documented
+    there; our classes list only what bayesreg defines, inherited ones included.
+    """
+    module = getattr(obj, "__module__", None) or ""
+    if module.startswith("sklearn.") or (name.startswith("set_") and name.endswith("_request")):
         return True
     return None
 
 
 def setup(app):
-    app.connect("autodoc-skip-member", _skip_metadata_routing)
+    app.connect("autodoc-skip-member", _skip_sklearn_members)
