@@ -49,8 +49,9 @@ docs: $(STAMP)
 	$(NB_ENV) $(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
 	@echo "documentation written to $(CURDIR)/docs/_build/html/index.html"
 
+# JupyterLab refuses to run as root without --allow-root (containers, CI machines).
 lab: $(STAMP)
-	$(NB_ENV) $(BIN)/jupyter lab --notebook-dir=notebooks
+	$(NB_ENV) $(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build docs/_build docs/generated docs/notebooks
