@@ -34,15 +34,24 @@ def ridge_coef(Xc, yc, alpha):
     r"""Closed-form ridge: :math:`(X^\top X + \alpha I)^{-1} X^\top y`.
 
     Uses the n x n dual system :math:`X^\top (X X^\top + \alpha I)^{-1} y` when p > n.
+    A tiny alpha on collinear columns (e.g. an estimated sigma floored near 0
+    for data the model fits exactly) makes the system numerically singular;
+    then the SVD form of :func:`ridge_path_coefs` is used, which stays finite
+    (it tends to the minimum-norm least-squares solution).
     """
     n, p = Xc.shape
-    if p <= n:
-        gram = Xc.T @ Xc
-        gram.flat[:: p + 1] += alpha
-        return linalg.solve(gram, Xc.T @ yc, assume_a="pos")
-    kernel = Xc @ Xc.T
-    kernel.flat[:: n + 1] += alpha
-    return Xc.T @ linalg.solve(kernel, yc, assume_a="pos")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", linalg.LinAlgWarning)
+            if p <= n:
+                gram = Xc.T @ Xc
+                gram.flat[:: p + 1] += alpha
+                return linalg.solve(gram, Xc.T @ yc, assume_a="pos")
+            kernel = Xc @ Xc.T
+            kernel.flat[:: n + 1] += alpha
+            return Xc.T @ linalg.solve(kernel, yc, assume_a="pos")
+    except (linalg.LinAlgError, linalg.LinAlgWarning):
+        return ridge_path_coefs(Xc, yc, [alpha])[0]
 
 
 def ridge_path_coefs(Xc, yc, alphas):

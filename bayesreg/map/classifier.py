@@ -92,6 +92,8 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Converted to float64 (float32 input too: coefficients and
+            predictions are always float64).
         y : array-like of shape (n_samples,) with exactly two classes
 
         Returns

@@ -14,6 +14,8 @@ __all__ = ["load", "save"]
 
 FORMAT = "bayesreg-posterior/1"
 _ATTR = "bayesreg"
+#: The only classes a file may name (by string; nothing is imported by name).
+ESTIMATORS = ("PosteriorRegressor", "PosteriorClassifier")
 
 
 def save(estimator, path):
@@ -61,21 +63,40 @@ def load(cls, path):
         ) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ValueError(f"{path!r} was not written by bayesreg's save (format {FORMAT}).")
-    if meta["estimator"] != cls.__name__:
+    name = meta.get("estimator")
+    if name not in ESTIMATORS:
         raise ValueError(
-            f"{path!r} holds a {meta['estimator']}; load it with {meta['estimator']}.load(path)."
+            f"{path!r} names the estimator {name!r}; a bayesreg posterior file holds one of "
+            f"{ESTIMATORS}. Nothing named in a file is ever imported or called."
         )
-    params = dict(meta["params"])
-    params["prior"] = prior_from_dict(params["prior"])
-    estimator = cls(**params)
-    X = idata.constant_data["X"].values
-    y = idata.observed_data["y"].values
-    estimator.n_features_in_ = X.shape[1]
-    if meta["feature_names_in"] is not None:
-        estimator.feature_names_in_ = np.asarray(meta["feature_names_in"], dtype=object)
-    if meta["classes"] is not None:
-        estimator.classes_ = np.asarray(meta["classes"])
-    del idata.posterior.attrs[_ATTR]
-    estimator._set_results(idata, meta["diagnostics"])
+    if name != cls.__name__:
+        raise ValueError(f"{path!r} holds a {name}; load it with {name}.load(path).")
+    try:
+        # only bayesreg's own classes are built, from plain values; a damaged or
+        # hand-edited file fails here with the reason
+        params = dict(meta["params"])
+        unknown = set(params) - set(cls._get_param_names())
+        if unknown:
+            raise ValueError(f"unknown parameters {sorted(unknown)} for {name}")
+        params["prior"] = prior_from_dict(params["prior"])
+        estimator = cls(**params)
+        try:
+            estimator._check_params()  # the same checks as fit
+        except ImportError:  # a file sampled with an optional sampler loads without it
+            pass
+        X = idata.constant_data["X"].values
+        y = idata.observed_data["y"].values
+        estimator.n_features_in_ = X.shape[1]
+        if meta["feature_names_in"] is not None:
+            estimator.feature_names_in_ = np.asarray(meta["feature_names_in"], dtype=object)
+        if meta["classes"] is not None:
+            estimator.classes_ = np.asarray(meta["classes"])
+        del idata.posterior.attrs[_ATTR]
+        estimator._set_results(idata, meta["diagnostics"])
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{path!r} is a damaged or edited bayesreg posterior file ({type(exc).__name__}: "
+            f"{exc}). Save the model again with {cls.__name__}.save(path)."
+        ) from None
     estimator.map_ = estimator._fit_map(X, y)
     return estimator

@@ -72,8 +72,11 @@ def model_data(spec, prior, sigma, X, y):
     A learned sigma gets the prior ``HalfNormal(sd(y))``: weakly informative,
     since the noise sd cannot much exceed the sd of y itself.
     """
-    x_mean = X.mean(axis=0) if spec.fit_intercept else np.zeros(X.shape[1])
-    data = {"X_centered": X - x_mean, "x_mean": x_mean, "y_observed": y}
+    if spec.fit_intercept:
+        x_mean = X.mean(axis=0)
+        data = {"X_centered": X - x_mean, "x_mean": x_mean, "y_observed": y}
+    else:  # no intercept, no x_mean in the graph: nutpie's with_data rejects unknown data
+        data = {"X_centered": X, "y_observed": y}
     if isinstance(prior, Horseshoe):
         data["global_scale"] = prior.global_scale
     elif prior.is_hierarchical:
