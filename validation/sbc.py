@@ -71,7 +71,7 @@ import numpy as np
 from scipy import stats
 
 import bayesreg as br
-from bayesreg.posterior import estimators as _estimators
+from bayesreg.posterior import model as _model
 from bayesreg.posterior import samplers as _samplers
 
 RANK_DRAWS = 99  # L: ranks take L + 1 = 100 values
@@ -175,27 +175,21 @@ def simulate(config, X, coef, truth, rng):
 def fixed_sigma_prior_scale(scale):
     """Make ``sigma=None`` models use ``HalfNormal(scale)`` instead of ``HalfNormal(sd(y))``.
 
-    Wraps the ``model_data`` the estimators call, overriding one ``pm.Data`` value;
-    the graph (and its compiled form) is unchanged.
+    Replaces ``bayesreg.posterior.model.sigma_prior_scale``, from which every
+    sampler (NUTS through the ``pm.Data`` value, Gibbs directly) takes that
+    scale; the graph (and its compiled form) is unchanged.
     """
-    original = getattr(_estimators, "model_data", None)
+    original = getattr(_model, "sigma_prior_scale", None)
     if original is None:
         raise RuntimeError(
-            "bayesreg.posterior.estimators.model_data is gone; update "
-            "validation.sbc.fixed_sigma_prior_scale to the new place the model data are made."
+            "bayesreg.posterior.model.sigma_prior_scale is gone; update "
+            "validation.sbc.fixed_sigma_prior_scale to the new place the sigma prior is set."
         )
-
-    def patched(spec, prior, sigma, X, y):
-        data = original(spec, prior, sigma, X, y)
-        if "sigma_prior_scale" in data:
-            data["sigma_prior_scale"] = np.asarray(float(scale))
-        return data
-
-    _estimators.model_data = patched
+    _model.sigma_prior_scale = lambda y: float(scale)
     try:
         yield
     finally:
-        _estimators.model_data = original
+        _model.sigma_prior_scale = original
 
 
 def make_estimator(config, sampler, draws, chains, seed):

@@ -24,10 +24,20 @@ def _split_chains(draws):
 
 
 def _z_scale(draws):
-    """Normal scores of the pooled ranks (Blom's offset 3/8), per parameter."""
-    flat = draws.reshape(-1, draws.shape[-1])
-    ranks = stats.rankdata(flat, method="average", axis=0)
-    return special.ndtri((ranks - 0.375) / (flat.shape[0] + 0.25)).reshape(draws.shape)
+    """Normal scores of the pooled ranks (Blom's offset 3/8), per parameter.
+
+    Average ranks as ``scipy.stats.rankdata``; columns without ties (the usual
+    case for continuous draws) take their ranks from one argsort.
+    """
+    flat = np.ascontiguousarray(draws.reshape(-1, draws.shape[-1]).T)  # (k, N)
+    order = np.argsort(flat, axis=1)
+    ranks = np.empty_like(flat)
+    np.put_along_axis(ranks, order, np.arange(1.0, flat.shape[1] + 1.0)[None, :], axis=1)
+    tied = (np.diff(np.take_along_axis(flat, order, axis=1), axis=1) == 0).any(axis=1)
+    if tied.any():
+        ranks[tied] = stats.rankdata(flat[tied], method="average", axis=1)
+    scores = special.ndtri((ranks - 0.375) / (flat.shape[1] + 0.25))
+    return scores.T.reshape(draws.shape)
 
 
 def _rhat(draws):
@@ -84,37 +94,37 @@ def _ess(draws):
     with np.errstate(divide="ignore", invalid="ignore"):
         rho = 1.0 - (mean_var - acov.mean(axis=0)) / var_plus  # (n_draw, k)
     spread = draws.max(axis=(0, 1)) - draws.min(axis=(0, 1))
-    out = np.empty(k)
-    for j in range(k):
-        if spread[j] < np.finfo(float).resolution:
-            out[j] = n_chain * n_draw
-        else:
-            out[j] = _geyer_ess(rho[:, j].tolist(), n_chain * n_draw)
-    return out
+    total = n_chain * n_draw
+    ess = total / np.maximum(_geyer_tau(rho), 1.0 / np.log10(total))
+    ess[np.isnan(rho).any(axis=0)] = np.nan
+    ess[spread < np.finfo(float).resolution] = total
+    return ess
 
 
-def _geyer_ess(rho, total):
-    """Geyer's initial positive then monotone sequence on the autocorrelations ``rho``."""
-    n_draw = len(rho)
-    if any(r != r for r in rho):  # NaN
-        return float("nan")
-    kept = [0.0] * n_draw
-    kept[0], kept[1] = 1.0, rho[1]
-    even, odd = 1.0, rho[1]
-    t = 1
-    while t < n_draw - 3 and even + odd > 0.0:
-        even, odd = rho[t + 1], rho[t + 2]
-        if even + odd >= 0:
-            kept[t + 1], kept[t + 2] = even, odd
-        t += 2
-    max_t = t - 2
-    if even > 0:
-        kept[max_t + 1] = even
-    t = 1
-    while t <= max_t - 2:
-        if kept[t + 1] + kept[t + 2] > kept[t - 1] + kept[t]:
-            kept[t + 1] = kept[t + 2] = (kept[t - 1] + kept[t]) / 2.0
-        t += 2
-    tau = -1.0 + 2.0 * sum(kept[: max_t + 1]) + sum(kept[max_t + 1 : max_t + 2])
-    tau = max(tau, 1.0 / np.log10(total))
-    return total / tau
+def _geyer_tau(rho):
+    r"""Integrated autocorrelation time per column of ``rho`` (n_draw, k), vectorised.
+
+    ArviZ's loop, restated on pair sums :math:`S_m = \rho_{2m} + \rho_{2m+1}`:
+    pairs ``1, 2, ...`` are taken up to and including the first with
+    :math:`S_m \le 0` (or the last that fits); Geyer's monotone step replaces
+    the pair sums before it by their running minimum; then
+    :math:`\tau = -1 + 2 \sum_{m' < m} \min_{l \le m'} S_l + \rho_{2m}^{+}`,
+    where the last term is :math:`\rho_{2m}` if it is positive or :math:`S_m \ge 0`.
+    """
+    n_draw, k = rho.shape
+    n_pairs = len(range(1, n_draw - 3, 2))  # pairs the loop may take: 1 .. n_pairs
+    if n_pairs == 0:
+        return np.zeros(k)  # nothing taken: tau = -1 + 1
+    pairs = rho[: 2 * n_pairs + 2].reshape(n_pairs + 1, 2, k).copy()
+    pairs[0, 0] = 1.0  # the lag-0 autocorrelation is 1 by definition (not its estimate)
+    sums = pairs.sum(axis=1)  # S_0 .. S_{n_pairs}
+    nonpositive = sums[1:] <= 0
+    first = np.where(nonpositive.any(axis=0), nonpositive.argmax(axis=0) + 1, n_pairs)
+    taken = np.where(sums[0] > 0, first, 0)  # S_0 <= 0 (rho_1 <= -1) stops before pair 1
+    running_min = np.minimum.accumulate(sums, axis=0)
+    cumulative = np.concatenate([np.zeros((1, k)), np.cumsum(running_min, axis=0)])
+    before = cumulative[taken, np.arange(k)]
+    last_even = pairs[taken, 0, np.arange(k)]
+    last_sum = sums[taken, np.arange(k)]
+    last = np.where((last_even > 0) | (last_sum >= 0), last_even, 0.0)
+    return -1.0 + 2.0 * before + last

@@ -115,7 +115,7 @@ class _PosteriorEstimator(BaseEstimator):
         if not self.prior.has_map or self.prior.is_hierarchical:
             return None
         try:
-            return self._map_estimator().fit(X, y)
+            map_model = self._map_estimator().fit(X, y)
         except ValueError as exc:  # e.g. sigma=None with too few samples to estimate it
             warnings.warn(
                 f"{type(self).__name__}: the MAP of the same model could not be fitted "
@@ -124,6 +124,10 @@ class _PosteriorEstimator(BaseEstimator):
                 stacklevel=4,
             )
             return None
+        if hasattr(self, "feature_names_in_"):
+            # fitted on the validated array; it predicts on the same DataFrames as self
+            map_model.feature_names_in_ = self.feature_names_in_
+        return map_model
 
     def _check_exact(self, sigma):
         prior = self.prior

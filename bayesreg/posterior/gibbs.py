@@ -48,6 +48,7 @@ import xarray as xr
 from threadpoolctl import threadpool_limits
 
 from ..priors import Horseshoe, Laplace, Normal
+from . import model as _model
 from ._conditionals import draw_variance
 
 __all__ = ["GIBBS_PRIORS", "check_gibbs", "sample_gibbs"]
@@ -58,6 +59,11 @@ GIBBS_PRIORS = (Normal, Laplace, Horseshoe)
 #: variances of noise coefficients can drift below 1e-308, and BLAS on subnormal
 #: numbers runs ~100x slower; a prior sd of 1e-100 is zero to working precision.
 VARIANCE_FLOOR = 1e-200
+#: Update the horseshoe's tau with the coefficients integrated out when p > n
+#: (False: the plain tau | w conditional; the tests compare the two).
+COLLAPSED_TAU = True
+#: Metropolis steps on the horseshoe's global scale per sweep (p > n; each is one n x n Cholesky).
+_TAU_STEPS = 3
 
 
 def check_gibbs(prior, owner):
@@ -133,19 +139,28 @@ class _HorseshoeVariances:
         self.lam2 = np.exp(rng.uniform(-1, 1, (chains, p)))
         self.xi = np.ones(chains)
         self.nu = np.ones((chains, p))
+        self.log_step = np.full(chains, np.log(0.5))  # Metropolis step on log tau (p > n)
+        self._adapted = 0
+
+    def adapt(self, accepted):
+        """Robbins-Monro towards acceptance 0.44 (one-dimensional random walk)."""
+        self._adapted += 1
+        self.log_step += (accepted - 0.44) * self._adapted**-0.6
 
     @property
     def variances(self):
         return self.lam2 * self.tau2[:, None]
 
     def update(self, coef, rng):
-        coef2 = coef**2
-        self.lam2, self.nu = draw_variance(
-            0.5, coef2 / (2.0 * self.tau2[:, None]), "HalfCauchy", 1.0, self.nu, rng
-        )
+        self.update_local(coef, rng)
         self.tau2, self.xi = draw_variance(
-            coef.shape[1] / 2, 0.5 * np.sum(coef2 / self.lam2, axis=1), "HalfCauchy",
+            coef.shape[1] / 2, 0.5 * np.sum(coef**2 / self.lam2, axis=1), "HalfCauchy",
             self.global_scale, self.xi, rng,
+        )
+
+    def update_local(self, coef, rng):
+        self.lam2, self.nu = draw_variance(
+            0.5, coef**2 / (2.0 * self.tau2[:, None]), "HalfCauchy", 1.0, self.nu, rng
         )
 
     def record(self):
@@ -166,20 +181,22 @@ def _draw_gaussian_rue(precision, linear, rng):
     return np.linalg.solve(precision, rhs[..., None])[..., 0]
 
 
-def _draw_gaussian_bhattacharya(phi, alpha, variances, rng):
+def _draw_gaussian_bhattacharya(phi, alpha, variances, rng, system=None):
     r"""``N(\mu, \Sigma)`` with :math:`\Sigma = (\Phi^\top\Phi + V^{-1})^{-1}`, :math:`\mu = \Sigma\Phi^\top\alpha`.
 
     Bhattacharya, Chakraborty & Mallick (2016): ``u ~ N(0, V)``, ``d ~ N(0, I_n)``,
     solve :math:`(\Phi V \Phi^\top + I) r = \alpha - (\Phi u + d)`, return
     :math:`u + V \Phi^\top r`. Costs ``O(n^2 p)`` instead of ``O(p^3)``.
-    ``phi`` is ``(chains, n, p)``; ``alpha`` ``(chains, n)``; ``variances`` ``(chains, p)``.
+    ``phi`` is ``(chains, n, p)``; ``alpha`` ``(chains, n)``; ``variances`` ``(chains, p)``;
+    ``system`` the matrix :math:`\Phi V \Phi^\top + I` when the caller has it already.
     """
     chains, n, p = phi.shape
     u = np.sqrt(variances) * rng.standard_normal((chains, p))
     d = rng.standard_normal((chains, n))
     phi_v = phi * variances[:, None, :]
-    system = np.matmul(phi_v, np.swapaxes(phi, 1, 2))
-    system[:, np.arange(n), np.arange(n)] += 1.0
+    if system is None:
+        system = np.matmul(phi_v, np.swapaxes(phi, 1, 2))
+        system[:, np.arange(n), np.arange(n)] += 1.0
     r = np.linalg.solve(system, (alpha - np.matmul(phi, u[..., None])[..., 0] - d)[..., None])
     return u + np.matmul(np.swapaxes(phi_v, 1, 2), r)[..., 0]
 
@@ -207,8 +224,7 @@ class _GaussianSweep:
         if self.sigma_fixed:
             self.sigma2 = np.full(chains, float(sigma) ** 2)
         else:
-            spread = float(np.std(y))
-            self.sigma_prior_scale = spread if spread > 0 else 1.0
+            self.sigma_prior_scale = _model.sigma_prior_scale(y)
             self.sigma2 = self.sigma_prior_scale**2 * np.exp(rng.uniform(-2, 0, chains))
 
     def draw_coef(self, variances, rng):
@@ -220,6 +236,44 @@ class _GaussianSweep:
         sigma = np.sqrt(s2)
         phi = self.Xc[None, :, :] / sigma[:, None, None]
         return _draw_gaussian_bhattacharya(phi, self.yc / sigma[:, None], variances, rng)
+
+    def draw_tau_and_coef(self, horseshoe, rng, tuning):
+        r"""``(tau, w) | lambda, sigma`` for the horseshoe when ``p > n``.
+
+        ``tau`` by random-walk Metropolis on ``log tau`` with ``w`` integrated out,
+        :math:`y_c \sim N(0, \sigma^2 I + \tau^2 X_c \Lambda^2 X_c^\top)` (Johndrow,
+        Orenstein & Bhattacharya 2020: the one-at-a-time ``tau | w`` update mixes
+        very slowly when p is large), then ``w | tau`` exactly (Bhattacharya).
+        The step size adapts during ``tune`` only.
+        """
+        lam2 = np.maximum(horseshoe.lam2, VARIANCE_FLOOR)
+        gram = np.matmul(self.Xc[None] * lam2[:, None, :], self.Xc.T)  # X_c Lambda^2 X_c^T
+        current = self._log_tau_posterior(gram, horseshoe.tau2, horseshoe.global_scale)
+        for _ in range(_TAU_STEPS):
+            step = np.exp(horseshoe.log_step)
+            tau2 = horseshoe.tau2 * np.exp(2.0 * step * rng.standard_normal(step.shape))
+            proposed = self._log_tau_posterior(gram, tau2, horseshoe.global_scale)
+            accept = np.log(rng.random(step.shape)) < proposed - current
+            horseshoe.tau2 = np.where(accept, tau2, horseshoe.tau2)
+            current = np.where(accept, proposed, current)
+            if tuning:
+                horseshoe.adapt(accept)
+        sigma = np.sqrt(self.sigma2)
+        system = gram * (horseshoe.tau2 / self.sigma2)[:, None, None]
+        _add_to_diagonal(system, 1.0)
+        phi = self.Xc[None, :, :] / sigma[:, None, None]
+        variances = np.maximum(lam2 * horseshoe.tau2[:, None], VARIANCE_FLOOR)
+        return _draw_gaussian_bhattacharya(phi, self.yc / sigma[:, None], variances, rng, system=system)
+
+    def _log_tau_posterior(self, gram, tau2, global_scale):
+        """log p(log tau | lambda, sigma, y) up to a constant, per chain."""
+        cov = gram * tau2[:, None, None]
+        _add_to_diagonal(cov, self.sigma2[:, None])
+        chol = np.linalg.cholesky(cov)
+        white = np.linalg.solve(chol, np.broadcast_to(self.yc, tau2.shape + self.yc.shape)[..., None])[..., 0]
+        log_det = 2.0 * np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1)
+        log_prior = -np.log1p(tau2 / global_scale**2) + 0.5 * np.log(tau2)  # C+(g), Jacobian of log tau
+        return -0.5 * log_det - 0.5 * np.sum(white**2, axis=1) + log_prior
 
     def update_noise(self, coef, rng):
         if self.sigma_fixed:
@@ -317,8 +371,6 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     them ``sigma``, ``scale`` with ``alpha`` (Gaussian) or ``C`` (Bernoulli),
     ``tau`` and ``lambda``. ``tune`` sweeps are discarded as burn-in.
     """
-    from .model import _penalty_weights  # the same arithmetic as the PyMC model's
-
     rng = np.random.default_rng(random_seed)
     n, p = X.shape
     # One BLAS thread: the sweeps are many small products, and OpenBLAS's spinning
@@ -331,7 +383,8 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
                                        advance)
 
     if prior.is_hierarchical:
-        l1, l2 = _penalty_weights(type(prior).__name__, store["scale"], None)
+        # the same arithmetic as the PyMC model's
+        l1, l2 = _model._penalty_weights(type(prior).__name__, store["scale"], None)
         if likelihood == "bernoulli":
             store["C"] = 1.0 / (l1 + l2)
         elif isinstance(prior, Normal):
@@ -359,12 +412,19 @@ def _sample_vectorised(likelihood, prior, sigma, X, y, fit_intercept, draws, tun
         sweep = _GaussianSweep(X, y, sigma, fit_intercept, chains, rng)
     else:
         sweep = _LogisticSweep(X, y, fit_intercept, chains, rng)
+    collapsed_tau = (COLLAPSED_TAU and isinstance(prior, Horseshoe) and likelihood == "gaussian"
+                     and not sweep.use_rue)
     store = {}
     step = max(1, (tune + draws) // 100)
     for it in range(tune + draws):
-        coef = sweep.draw_coef(variances.variances, rng)
-        sweep.update_noise(coef, rng)
-        variances.update(coef, rng)
+        if collapsed_tau:
+            coef = sweep.draw_tau_and_coef(variances, rng, tuning=it < tune)
+            sweep.update_noise(coef, rng)
+            variances.update_local(coef, rng)
+        else:
+            coef = sweep.draw_coef(variances.variances, rng)
+            sweep.update_noise(coef, rng)
+            variances.update(coef, rng)
         if it >= tune:
             values = {"coef": coef, **sweep.record(coef, rng), **variances.record()}
             for name, value in values.items():
@@ -395,7 +455,7 @@ def _sample_gaussian_compiled(prior, sigma, X, y, fit_intercept, draws, tune, ch
     y_mean = float(y.mean()) if fit_intercept else 0.0
     xc, yc = np.ascontiguousarray(X - x_mean), y - y_mean
     gram, xty = xc.T @ xc, xc.T @ yc
-    spread = float(np.std(y)) or 1.0
+    spread = _model.sigma_prior_scale(y)
     kind = {Normal: kernel.NORMAL, Laplace: kernel.LAPLACE, Horseshoe: kernel.HORSESHOE}[type(prior)]
     if isinstance(prior, Horseshoe):
         hyper, hyper_scale = kernel.HALF_CAUCHY, float(prior.global_scale)

@@ -31,7 +31,7 @@ import pytensor.tensor as pt
 
 from ..priors import ElasticNet, HalfCauchy, Horseshoe, Laplace, Normal
 
-__all__ = ["ModelSpec", "build_model", "elastic_net_logp", "model_data"]
+__all__ = ["ModelSpec", "build_model", "elastic_net_logp", "model_data", "sigma_prior_scale"]
 
 #: Variables whose names start with this are sampler internals, dropped from ``idata_``.
 INTERNAL = "_"
@@ -89,9 +89,18 @@ def model_data(spec, prior, sigma, X, y):
         if spec.sigma_fixed:
             data["sigma_fixed"] = sigma
         else:
-            spread = float(np.std(y))
-            data["sigma_prior_scale"] = spread if spread > 0 else 1.0
+            data["sigma_prior_scale"] = sigma_prior_scale(y)
     return {name: np.asarray(value, dtype=float) for name, value in data.items()}
+
+
+def sigma_prior_scale(y):
+    """Scale of the ``HalfNormal`` prior of a learned sigma: ``sd(y)`` (1 if y is constant).
+
+    Weakly informative, since the noise sd cannot much exceed the sd of y
+    itself. Every sampler (NUTS and Gibbs) takes it from here.
+    """
+    spread = float(np.std(y))
+    return spread if spread > 0 else 1.0
 
 
 def elastic_net_logp(value, scale, l1_ratio):
