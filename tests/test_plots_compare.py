@@ -200,3 +200,23 @@ def test_scale_posterior_histogram_median_and_penalty_axis(hierarchical_model):
 def test_scale_posterior_needs_a_learned_scale(ridge_comparison):
     with pytest.raises(ValueError, match="hyperprior on the scale"):
         plot_scale_posterior(ridge_comparison.posterior_model)
+
+
+def test_style_keeps_interactive_mode_switched_on_inside():
+    # A notebook's inline backend switches interactive mode on when its first figure is
+    # made; if that happens inside bayesreg_style, leaving the style must not switch it
+    # off again (rc_context restores every rcParam), or no later figure is shown.
+    from bayesreg.plots import bayesreg_style
+
+    before = matplotlib.is_interactive()
+    try:
+        matplotlib.interactive(False)
+        with bayesreg_style():
+            matplotlib.interactive(True)  # what the inline backend's activation does
+            assert matplotlib.rcParams["axes.grid"]  # the style applies inside
+        assert matplotlib.is_interactive()
+        with bayesreg_style():
+            pass
+        assert matplotlib.is_interactive()  # and the style itself does not change it
+    finally:
+        matplotlib.interactive(before)

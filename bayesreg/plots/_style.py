@@ -45,5 +45,16 @@ def bayesreg_style():
     >>> with bayesreg_style():
     ...     ax = plot_forest(comparison)
     """
-    with mpl.rc_context(STYLE):
-        yield
+    # rc_context restores every rcParam on exit, "interactive" included.  A
+    # notebook's inline backend is activated by its first figure and turns
+    # interactive mode on; if that figure is drawn in here, restoring the old
+    # value would hide every later figure of the session.  Keep what was set inside.
+    inside = {}
+    try:
+        with mpl.rc_context(STYLE):
+            try:
+                yield
+            finally:
+                inside["interactive"] = mpl.is_interactive()
+    finally:
+        mpl.interactive(inside.get("interactive", mpl.is_interactive()))
