@@ -18,6 +18,8 @@ from numba import njit
 # prior kinds and hyperprior kinds, as ints for the compiled code
 NORMAL, LAPLACE, HORSESHOE = 0, 1, 2
 FIXED, HALF_CAUCHY, HALF_NORMAL = 0, 1, 2
+_MAX_REJECTION_ROUNDS = 50
+_METROPOLIS_STEPS = 20
 
 
 @njit(cache=True)
@@ -26,16 +28,41 @@ def _inverse_gamma(rng, shape, rate):
 
 
 @njit(cache=True)
-def _variance(rng, k, b, hyper, beta, xi):
-    """Draw v from v^-k exp(-b/v) pi(v); returns (v, new xi). See _conditionals.py."""
+def _variance(rng, k, b, hyper, beta, xi, current):
+    """Draw v from v^-k exp(-b/v) pi(v); returns (v, new xi). See _conditionals.py.
+
+    The half-normal case is exact rejection sampling; if 50 proposals are all
+    rejected (the prior factor dominates, far in the tails) it falls back to
+    Metropolis steps from ``current`` that leave the same conditional invariant.
+    """
     if hyper == HALF_CAUCHY:
         v = _inverse_gamma(rng, k + 0.5, b + 1.0 / xi)
         return v, _inverse_gamma(rng, 1.0, 1.0 / v + 1.0 / beta**2)
     # half-normal: InvGamma(k - 1/2, b) proposal, accepted with prob exp(-v / (2 beta^2))
-    while True:
+    for _ in range(_MAX_REJECTION_ROUNDS):
         v = _inverse_gamma(rng, k - 0.5, b)
         if rng.random() < math.exp(-v / (2.0 * beta**2)):
             return v, xi
+    return _metropolis_variance(rng, k, b, beta, current), xi
+
+
+@njit(cache=True)
+def _log_halfnormal_variance_target(log_v, k, b, beta):
+    v = math.exp(log_v)  # density of log v: v^-(k-1/2) exp(-b/v - v/(2 beta^2))
+    return -(k - 0.5) * log_v - b / v - v / (2.0 * beta**2)
+
+
+@njit(cache=True)
+def _metropolis_variance(rng, k, b, beta, current):
+    log_v = math.log(current)
+    step = 1.0 / math.sqrt(k + 1.0)
+    logp = _log_halfnormal_variance_target(log_v, k, b, beta)
+    for _ in range(_METROPOLIS_STEPS):
+        proposal = log_v + step * rng.standard_normal()
+        logq = _log_halfnormal_variance_target(proposal, k, b, beta)
+        if math.log(rng.random()) < logq - logp:
+            log_v, logp = proposal, logq
+    return math.exp(log_v)
 
 
 @njit(cache=True)
@@ -93,13 +120,13 @@ def gaussian_chain(gram, xty, xc, yc, dof, prior_kind, hyper, hyper_scale, scale
                 for j in range(p):
                     r -= xc[i, j] * coef[j]
                 rss += r * r
-            sigma2, _ = _variance(rng, dof / 2.0, rss / 2.0, HALF_NORMAL, sigma_prior_scale, 1.0)
+            sigma2, _ = _variance(rng, dof / 2.0, rss / 2.0, HALF_NORMAL, sigma_prior_scale, 1.0, sigma2)
         if prior_kind == NORMAL:
             if hyper != FIXED:
                 ss = 0.0
                 for j in range(p):
                     ss += coef[j] ** 2
-                scale2, xi = _variance(rng, p / 2.0, ss / 2.0, hyper, hyper_scale, xi)
+                scale2, xi = _variance(rng, p / 2.0, ss / 2.0, hyper, hyper_scale, xi, scale2)
             for j in range(p):
                 variances[j] = scale2
         elif prior_kind == LAPLACE:
@@ -111,14 +138,14 @@ def gaussian_chain(gram, xty, xc, yc, dof, prior_kind, hyper, hyper_scale, scale
                 variances[j] = 1.0 / rng.wald(1.0 / (s * w), 1.0 / scale2)
                 total += variances[j]
             if hyper != FIXED:
-                scale2, xi = _variance(rng, float(p), total / 2.0, hyper, hyper_scale, xi)
+                scale2, xi = _variance(rng, float(p), total / 2.0, hyper, hyper_scale, xi, scale2)
         else:  # horseshoe: variances[j] = lambda_j^2 tau^2, out_local holds lambda_j^2
             ss = 0.0
             for j in range(p):
-                lam2, nu[j] = _variance(rng, 0.5, coef[j] ** 2 / (2.0 * scale2), HALF_CAUCHY, 1.0, nu[j])
+                lam2, nu[j] = _variance(rng, 0.5, coef[j] ** 2 / (2.0 * scale2), HALF_CAUCHY, 1.0, nu[j], 1.0)
                 variances[j] = lam2
                 ss += coef[j] ** 2 / lam2
-            scale2, xi = _variance(rng, p / 2.0, ss / 2.0, HALF_CAUCHY, hyper_scale, xi)
+            scale2, xi = _variance(rng, p / 2.0, ss / 2.0, HALF_CAUCHY, hyper_scale, xi, scale2)
             for j in range(p):
                 if it >= tune:
                     out_local[it - tune, j] = variances[j]
