@@ -13,9 +13,10 @@ r"""Choosing the prior scale three ways, all reported on the same scale axis.
 
       y_c \sim N\!\left(0,\; \sigma^2 I + t^2 X_c X_c^\top\right)
 
-  (centred data; integrating the flat intercept out only adds a constant,
-  because :math:`\mathbf 1` is an eigenvector of the covariance with
-  eigenvalue :math:`\sigma^2` whatever :math:`t`).  For the Laplace and
+  (centred data). With an intercept, integrating its flat prior out leaves
+  the density of :math:`y_c` on the :math:`n - 1` dimensions orthogonal to
+  :math:`\mathbf 1` (up to the constant :math:`-\tfrac12\log n`): the same
+  formula with :math:`n - 1` for :math:`n`, which matters when sigma is learned.  For the Laplace and
   elastic-net priors, and for the Bernoulli likelihood, the integral has no
   closed form, so this method is not available there.
 * **hierarchical** -- put a ``HalfCauchy`` hyperprior on the scale, sample
@@ -284,14 +285,17 @@ def log_marginal_likelihood(X, y, scale, sigma, *, fit_intercept=True):
           + \frac{\lVert y_c\rVert^2 - \sum_i (u_i^\top y_c)^2}{\sigma^2}\Big]
 
     with :math:`X_c = U D V^\top` (rank :math:`r`), computed from one SVD.
-    (With an intercept, the constant from integrating it out is dropped.)
+    With an intercept, its flat prior integrated out, ``n`` is replaced by
+    ``n - 1`` (the density of :math:`y_c` on the complement of :math:`\mathbf 1`;
+    the constant :math:`-\tfrac12 \log n` is dropped).
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     if fit_intercept:
         X, y = X - X.mean(axis=0), y - y.mean()
     U, d, _ = np.linalg.svd(X, full_matrices=False)
-    return _log_marginal_from_svd(U.T @ y, d, float(y @ y), X.shape[0], scale, sigma)
+    n_dims = X.shape[0] - int(fit_intercept)
+    return _log_marginal_from_svd(U.T @ y, d, float(y @ y), n_dims, scale, sigma)
 
 
 def _log_marginal_from_svd(uty, d, yy, n, scale, sigma):
@@ -313,7 +317,7 @@ def _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales):
             "the coefficients has no closed form. Use method='hierarchical' (the posterior "
             "of the scale, which integrates the coefficients by sampling) or method='cv'."
         )
-    n = X.shape[0]
+    n = X.shape[0] - int(fit_intercept)  # dimensions left once a flat intercept is integrated out
     Xc, yc = (X - X.mean(axis=0), y - y.mean()) if fit_intercept else (X, y)
     U, d, _ = np.linalg.svd(Xc, full_matrices=False)
     uty, yy = U.T @ yc, float(yc @ yc)

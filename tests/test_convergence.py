@@ -23,6 +23,8 @@ def cases():
     yield "autocorrelated", ar1_chains(rng, 4, 400, 3, 0.9)
     yield "chains disagree", ar1_chains(rng, 4, 300, 2, 0.5, offsets=np.array([0.0, 0.0, 0.0, 3.0]))
     yield "near random walk, short", ar1_chains(rng, 4, 40, 2, 0.999)
+    yield "odd length, one chain", ar1_chains(rng, 1, 41, 2, 0.7)
+    yield "rounded (ties at the quantiles)", np.round(ar1_chains(rng, 2, 17, 2, 0.3), 1)
     yield "antithetic", ar1_chains(rng, 2, 301, 2, -0.6)
     yield "discrete", rng.integers(0, 3, size=(4, 200, 2)).astype(float)
     yield "one chain", rng.normal(size=(1, 200, 2))

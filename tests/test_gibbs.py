@@ -232,3 +232,24 @@ def test_compiled_halfnormal_variance_falls_back_to_metropolis_far_in_the_tail()
         chain.append(value)
     reference = stats.geninvgauss(-(k - 0.5), np.sqrt(2 * b / beta**2), scale=np.sqrt(2 * b * beta**2))
     assert stats.kstest(chain[500::5], reference.cdf).pvalue > 1e-3
+
+
+def test_one_sample_with_learned_sigma_draws_sigma_from_its_prior():
+    """n = 1 with an intercept: no residual informs sigma, so its posterior is the
+    HalfNormal prior (scale 1 for a constant y): KS test of the draws."""
+    model = gibbs(br.Normal(1.0), draws=1000, random_seed=20)
+    with pytest.warns(UserWarning, match="MAP of the same model could not be fitted"):
+        model.fit([[1.0, 2.0]], [3.0])
+    sigma = model.idata_.posterior["sigma"].values.ravel()
+    assert stats.kstest(sigma, stats.halfnorm(scale=1.0).cdf).pvalue > 1e-3
+
+
+def test_classifier_map_keeps_the_users_labels():
+    rng = np.random.default_rng(21)
+    X = rng.normal(size=(80, 2))
+    y = np.where(X[:, 0] + rng.normal(size=80) > 0, "yes", "no")
+    model = br.PosteriorClassifier(br.Normal(1.0), sampler="gibbs", draws=500, random_seed=22,
+                                   progressbar=False).fit(X, y)
+    np.testing.assert_array_equal(model.map_.classes_, model.classes_)
+    reference = br.MAPClassifier(br.Normal(1.0)).fit(X, y)
+    np.testing.assert_array_equal(model.map_.predict(X), reference.predict(X))

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import linalg, stats
 from sklearn.linear_model import BayesianRidge, LassoCV, LogisticRegressionCV, RidgeCV
 from sklearn.model_selection import KFold, StratifiedKFold
 
@@ -22,11 +22,18 @@ def _folds(kind=KFold):
 def test_log_marginal_likelihood_is_the_gaussian_density_of_y(diabetes):
     X, y = diabetes
     X, y = X.to_numpy()[:150], y.to_numpy()[:150]
-    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    # the flat intercept integrated out: y on the n - 1 directions orthogonal to 1
+    Q = linalg.null_space(np.ones((1, len(y))))
+    Xq, yq = Q.T @ X, Q.T @ y
     for scale in (0.5, 14.0, 300.0):
-        cov = SIGMA_DIABETES**2 * np.eye(len(y)) + scale**2 * Xc @ Xc.T
-        expected = stats.multivariate_normal(mean=np.zeros(len(y)), cov=cov).logpdf(yc)
+        cov = SIGMA_DIABETES**2 * np.eye(len(yq)) + scale**2 * Xq @ Xq.T
+        expected = stats.multivariate_normal(mean=np.zeros(len(yq)), cov=cov).logpdf(yq)
         got = log_marginal_likelihood(X, y, scale, SIGMA_DIABETES)
+        np.testing.assert_allclose(got, expected, rtol=1e-10)
+        # without an intercept: the n-dimensional density of y itself
+        cov = SIGMA_DIABETES**2 * np.eye(len(y)) + scale**2 * X @ X.T
+        expected = stats.multivariate_normal(mean=np.zeros(len(y)), cov=cov).logpdf(y)
+        got = log_marginal_likelihood(X, y, scale, SIGMA_DIABETES, fit_intercept=False)
         np.testing.assert_allclose(got, expected, rtol=1e-10)
 
 
@@ -60,8 +67,12 @@ def test_empirical_bayes_maximises_the_marginal_likelihood(diabetes):
 def test_empirical_bayes_with_learned_sigma_matches_bayesian_ridge(diabetes):
     X, y = diabetes
     choice = br.choose_scale(X, y, br.Normal(scale=1.0), "empirical_bayes")
-    # BayesianRidge maximises the same evidence over both precisions (flat-ish gamma priors)
-    ridge = BayesianRidge(tol=1e-12, max_iter=100_000).fit(X, y)
+    # BayesianRidge maximises the evidence over both precisions (flat-ish gamma priors) without
+    # integrating its intercept out; on the data projected onto the n - 1 directions orthogonal
+    # to 1, without an intercept, its evidence is exactly ours with the flat intercept integrated out
+    Q = linalg.null_space(np.ones((1, len(y))))
+    ridge = BayesianRidge(tol=1e-12, max_iter=100_000, fit_intercept=False).fit(Q.T @ X.to_numpy(),
+                                                                                 Q.T @ y.to_numpy())
     assert choice.scale == pytest.approx(1 / np.sqrt(ridge.lambda_), rel=1e-4)
     assert choice.sigma == pytest.approx(1 / np.sqrt(ridge.alpha_), rel=1e-4)
 

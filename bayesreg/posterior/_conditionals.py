@@ -78,8 +78,15 @@ def _draw_halfnormal_variance(k, b, beta, rng):
             if not todo.any():
                 return v
     # GIG(lambda=-shape, chi=2b, psi=1/beta^2): v = sqrt(chi/psi) * geninvgauss(lambda, sqrt(chi psi))
-    chi, psi = 2.0 * b[todo], 1.0 / beta**2
-    v[todo] = np.sqrt(chi / psi) * stats.geninvgauss.rvs(
-        -shape, np.sqrt(chi * psi), random_state=rng
-    )
+    degenerate = todo & (b <= 0)  # b = 0 (e.g. n = 1: no residual): Gamma(-shape, rate 1/(2 beta^2))
+    if degenerate.any():
+        if shape >= 0:
+            raise ValueError("improper conditional: no data informs this variance")
+        v[degenerate] = rng.gamma(-shape, 2.0 * beta**2, size=int(degenerate.sum()))
+        todo &= ~degenerate
+    if todo.any():
+        chi, psi = 2.0 * b[todo], 1.0 / beta**2
+        v[todo] = np.sqrt(chi / psi) * stats.geninvgauss.rvs(
+            -shape, np.sqrt(chi * psi), random_state=rng
+        )
     return v

@@ -75,7 +75,9 @@ def ess_tail(draws, probs=(0.05, 0.95)):
     flat = draws.reshape(-1, draws.shape[-1])
     out = []
     for prob in probs:
-        below = (draws <= np.quantile(flat, prob, axis=0)).astype(float)
+        # R's type-7 quantile computed as ArviZ does (mquantiles), to the last ulp
+        cut = np.asarray(stats.mstats.mquantiles(flat, [prob], alphap=1, betap=1, axis=0)).reshape(-1)
+        below = (draws <= cut).astype(float)
         out.append(_ess(_split_chains(below)))
     return np.minimum(*out)
 

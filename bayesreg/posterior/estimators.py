@@ -107,8 +107,12 @@ class _PosteriorEstimator(BaseEstimator):
         diagnostics = compute_diagnostics(posterior, sample_stats, var_names)
         idata = self._inference_data(posterior, sample_stats, X, y, sigma)
         self._set_results(idata, diagnostics)
-        self.map_ = self._fit_map(X, y)
+        self.map_ = self._fit_map(X, self._map_target(y))
         return diagnostics
+
+    def _map_target(self, y):
+        """The y the MAP estimator is fitted on (the classifier's own labels, not 0/1)."""
+        return y
 
     def _fit_map(self, X, y):
         """The MAP of the same model, or None where it is not defined or cannot be fitted."""
@@ -405,6 +409,9 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
 
     def _map_estimator(self):
         return MAPClassifier(self.prior, fit_intercept=self.fit_intercept)
+
+    def _map_target(self, y):
+        return self.classes_[np.asarray(y).astype(int)]
 
     def decision_function(self, X):
         """Log-odds of the posterior predictive probability of ``classes_[1]``.

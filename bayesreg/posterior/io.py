@@ -98,5 +98,5 @@ def load(cls, path):
             f"{path!r} is a damaged or edited bayesreg posterior file ({type(exc).__name__}: "
             f"{exc}). Save the model again with {cls.__name__}.save(path)."
         ) from None
-    estimator.map_ = estimator._fit_map(X, y)
+    estimator.map_ = estimator._fit_map(X, estimator._map_target(y))
     return estimator

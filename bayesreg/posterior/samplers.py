@@ -10,6 +10,7 @@ without recompiling.
 from __future__ import annotations
 
 import importlib.util
+import threading
 import warnings
 from collections import OrderedDict
 
@@ -25,6 +26,9 @@ SAMPLERS = NUTS_SAMPLERS + ("gibbs", "exact")
 _REQUIREMENTS = {"nutpie": ("nutpie",), "numpyro": ("numpyro", "jax"), "pymc": ()}
 
 _CACHE_SIZE = 16
+# Widgets sample from worker threads: the caches, and pm.set_data on a shared
+# pm.Model (pymc/numpyro), must not interleave. nutpie's with_data returns a copy.
+_lock = threading.RLock()
 _models = OrderedDict()  # ModelSpec -> pm.Model
 _compiled = OrderedDict()  # ModelSpec -> nutpie CompiledModel
 #: Models built and nutpie models compiled by this process (refits must not add to either).
@@ -70,19 +74,21 @@ def sample_nuts(spec, data, *, sampler, draws, tune, chains, random_seed, progre
     posterior, sample_stats : xarray.Dataset
         Dimensions ``chain``, ``draw`` (and ``feature``).
     """
-    model = _model(spec, data)
     if sampler == "nutpie":
         import nutpie
 
-        compiled = _compiled.get(spec)
-        if compiled is None:
-            compiled = nutpie.compile_pymc_model(model)
-            compile_counts["nutpie"] += 1
-            _remember(_compiled, spec, compiled)
-        else:
-            _compiled.move_to_end(spec)
+        with _lock:
+            model = _model(spec, data)
+            compiled = _compiled.get(spec)
+            if compiled is None:
+                compiled = nutpie.compile_pymc_model(model)
+                compile_counts["nutpie"] += 1
+                _remember(_compiled, spec, compiled)
+            else:
+                _compiled.move_to_end(spec)
+            with_data = compiled.with_data(**data)
         idata = nutpie.sample(
-            compiled.with_data(**data),
+            with_data,
             draws=draws,
             tune=tune,
             chains=chains,
@@ -95,7 +101,7 @@ def sample_nuts(spec, data, *, sampler, draws, tune, chains, random_seed, progre
 
     import pymc as pm
 
-    with model:
+    with _lock, _model(spec, data) as model:
         pm.set_data(data)
         kwargs = {"nuts_sampler": sampler} if sampler == "numpyro" else {}
         with warnings.catch_warnings():
