@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 import numbers
 import threading
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -38,6 +37,7 @@ from .posterior import PosteriorRegressor
 from .posterior.exact import conjugate_posterior
 from .posterior.reweight import KHAT_THRESHOLD, psis_reweight, weighted_summary
 from .priors import ElasticNet, Laplace, Normal, Prior
+from ._warnings import recording_warnings
 
 __all__ = ["PRIOR_KINDS", "ScaleExplorer", "make_prior", "penalty_readout"]
 
@@ -426,8 +426,7 @@ class ScaleExplorer:
         )
         # named columns: the feature names are part of the compiled model's cache key
         X = pd.DataFrame(self.X, columns=self.feature_names)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with recording_warnings() as caught:
             model.fit(X, self.y)
         self.add_posterior(model)
         return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import warnings
 
 import ipywidgets as widgets
 
@@ -15,6 +14,7 @@ from ..plots.forest import plot_forest
 from ..posterior import PosteriorRegressor
 from ..priors import Normal
 from ._base import FigureView, describe_error, image_widget, message_html
+from .._warnings import recording_warnings
 
 __all__ = ["CoefficientComparison"]
 
@@ -171,8 +171,7 @@ class CoefficientComparison(widgets.VBox):
     def _fit(self, prior):
         exact = isinstance(prior, Normal) and self.sigma is not None
         options = dict(self._sampling, sampler="exact" if exact else self._sampling["sampler"])
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with recording_warnings() as caught:
             map_model = MAPRegressor(prior, sigma=self.sigma).fit(self.X, self.y)
             posterior = self._seed_posterior.get(prior)
             if posterior is None:
