@@ -216,6 +216,12 @@ def test_gibbs_rejects_the_elastic_net_with_advice(small_gaussian):
         gibbs(br.ElasticNet(1.0, 0.5), sigma=1.0).fit(X, y)
 
 
+def test_gibbs_refuses_the_logistic_horseshoe_that_fails_calibration(small_gaussian):
+    X, y = small_gaussian
+    with pytest.raises(ValueError, match="fails simulation-based calibration"):
+        br.PosteriorClassifier(br.Horseshoe(1.0), sampler="gibbs").fit(X, y > np.median(y))
+
+
 def test_compiled_halfnormal_variance_falls_back_to_metropolis_far_in_the_tail():
     """When the InvGamma proposal is all but always rejected (b/k >> beta^2), the compiled
     sweep must not loop forever: its Metropolis fallback keeps the same GIG conditional

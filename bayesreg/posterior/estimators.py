@@ -86,7 +86,7 @@ class _PosteriorEstimator(BaseEstimator):
             )
             sample_stats = None
         elif self.sampler == "gibbs":
-            check_gibbs(self.prior, type(self).__name__)
+            check_gibbs(self.prior, type(self).__name__, self._likelihood)
             posterior = sample_gibbs(
                 self._likelihood, self.prior, sigma, X, y, fit_intercept=self.fit_intercept,
                 draws=self.draws, tune=self.tune, chains=self.chains,

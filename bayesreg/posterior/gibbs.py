@@ -66,12 +66,20 @@ COLLAPSED_TAU = True
 _TAU_STEPS = 3
 
 
-def check_gibbs(prior, owner):
-    """Raise a clear error if the Gibbs sampler does not cover ``prior``."""
+def check_gibbs(prior, owner, likelihood="gaussian"):
+    """Raise a clear error if the Gibbs sampler does not cover ``prior`` (and ``likelihood``)."""
     if not isinstance(prior, GIBBS_PRIORS):
         raise ValueError(
             f"{owner}: sampler='gibbs' covers the Normal, Laplace and Horseshoe priors "
             f"(scale mixtures of normals); got {prior!r}. Use sampler='nutpie' for it."
+        )
+    if isinstance(prior, Horseshoe) and likelihood == "bernoulli":
+        # docs/validation_results.md: its tau | w update mixes too slowly under the
+        # Polya-Gamma augmentation; simulation-based calibration fails even at 5000 draws
+        raise ValueError(
+            f"{owner}: sampler='gibbs' is not available for the horseshoe with the "
+            "Bernoulli likelihood: its global scale mixes too slowly and the posterior it "
+            "returns fails simulation-based calibration. Use sampler='nutpie'."
         )
 
 
