@@ -139,7 +139,7 @@ def wide_horseshoe():
     X, y, _ = br.datasets.make_sparse_regression(
         n_samples=100, n_features=1000, n_informative=10, noise=1.0, random_state=0
     )
-    configs = [("gibbs", 1.0, 3000, 500), ("nutpie", 1.0, DRAWS, TUNE), ("gibbs", None, 3000, 500)]
+    configs = [("gibbs", 1.0, 2500, 500), ("nutpie", 1.0, DRAWS, TUNE), ("gibbs", None, 2500, 500)]
     if "--skip-wide-nuts" in sys.argv:
         configs = [c for c in configs if c[0] == "gibbs"]
     rows = []

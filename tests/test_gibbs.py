@@ -168,6 +168,35 @@ def test_collapsed_tau_step_samples_the_same_horseshoe_posterior(monkeypatch):
     assert ess[0] > 2 * ess[1], ess
 
 
+@pytest.mark.slow
+def test_numpy_sweep_matches_the_compiled_sweep_on_the_horseshoe(small_gaussian, monkeypatch):
+    """Two implementations of the horseshoe Gibbs sampler: the compiled n >= p kernel
+    (Makalic & Schmidt auxiliaries) and the numpy sweep (exact lambda | w draws, forced
+    here on the same n >= p data), sigma learned."""
+    from bayesreg.posterior import gibbs as gibbs_module
+
+    X, y = small_gaussian
+    compiled = gibbs(br.Horseshoe(1.0), draws=4000, random_seed=23).fit(X, y)
+    monkeypatch.setattr(gibbs_module, "_compiled_sweep_applies", lambda *args: False)
+    vectorised = gibbs(br.Horseshoe(1.0), draws=4000, random_seed=24).fit(X, y)
+    assert_same_posterior(compiled, vectorised, ["coef", "intercept", "sigma", "tau"])
+
+
+def test_horseshoe_local_precision_draws_follow_their_density():
+    """eta = 1/lambda^2 | m has density exp(-m eta) / (1 + eta): KS test against its CDF by quadrature."""
+    from scipy import integrate
+
+    from bayesreg.posterior._conditionals import draw_horseshoe_local_precision
+
+    rng = np.random.default_rng(25)
+    for m in (1e-4, 0.05, 0.9, 1.1, 40.0):
+        draws = draw_horseshoe_local_precision(np.full(4000, m), rng)
+        density = lambda e, m=m: np.exp(-m * e) / (1 + e)  # noqa: E731
+        total = integrate.quad(density, 0, np.inf)[0]
+        cdf = np.vectorize(lambda x: integrate.quad(density, 0, x)[0] / total)
+        assert stats.kstest(draws, cdf).pvalue > 1e-3, m
+
+
 # ------------------------------------------------------------------ building blocks
 def test_halfnormal_variance_conditional_is_the_generalised_inverse_gaussian():
     """v^-k exp(-b/v) exp(-v/(2 beta^2)) v^-1/2 is GIG(-(k-1/2), chi=2b, psi=1/beta^2): KS test."""

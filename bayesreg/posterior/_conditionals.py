@@ -23,11 +23,12 @@ half-normal prior on the scale ``sqrt(v)``.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
-__all__ = ["draw_inverse_gamma", "draw_variance"]
+__all__ = ["draw_horseshoe_local_precision", "draw_inverse_gamma", "draw_variance"]
 
 _MAX_REJECTION_ROUNDS = 30
+_NEWTON_STEPS = 100
 
 
 def draw_inverse_gamma(shape, rate, rng):
@@ -90,3 +91,45 @@ def _draw_halfnormal_variance(k, b, beta, rng):
             -shape, np.sqrt(chi * psi), random_state=rng
         )
     return v
+
+
+def draw_horseshoe_local_precision(m, rng):
+    r"""Exact draws of :math:`\eta = 1/\lambda^2` given :math:`m = w^2 / (2\tau^2)`.
+
+    With :math:`\lambda \sim C^+(0, 1)` and :math:`w \mid \lambda \sim N(0, \lambda^2\tau^2)`,
+
+    .. math::
+
+        p(\eta \mid m) \propto \frac{e^{-m\eta}}{1 + \eta}, \qquad
+        F(x) = 1 - \frac{E_1(m(1 + x))}{E_1(m)}
+
+    (no auxiliary variable, unlike Makalic & Schmidt's, so one fewer Gibbs lag).
+    For ``m > 1``: ``Exp(m)`` proposals accepted with probability ``1/(1+eta)``
+    (acceptance above 0.59); otherwise the inverse CDF, solving
+    :math:`\log E_1(z) = \log(1-u) + \log E_1(m)` by Newton's method from
+    :math:`z = m` (monotone: :math:`\log E_1` is convex and decreasing).
+    """
+    m = np.asarray(m, dtype=float)
+    flat, out = m.ravel(), np.empty(m.size)
+    todo = np.flatnonzero(flat > 1.0)
+    while todo.size:
+        proposal = rng.exponential(1.0 / flat[todo])
+        accept = rng.random(todo.size) < 1.0 / (1.0 + proposal)
+        out[todo[accept]] = proposal[accept]
+        todo = todo[~accept]
+    small = np.flatnonzero(flat <= 1.0)
+    if small.size:
+        ms = flat[small]
+        target = np.log1p(-rng.random(small.size)) + np.log(special.exp1(ms))
+        z = ms.copy()
+        active = np.arange(z.size)
+        for _ in range(_NEWTON_STEPS):  # only the entries not yet converged
+            za = z[active]
+            e1 = special.exp1(za)
+            step = (np.log(e1) - target[active]) * za * e1 * np.exp(za)
+            z[active] = za + step
+            active = active[np.abs(step) > 1e-12 * za]
+            if not active.size:
+                break
+        out[small] = (z - ms) / ms
+    return out.reshape(m.shape)

@@ -49,7 +49,7 @@ from threadpoolctl import threadpool_limits
 
 from ..priors import Horseshoe, Laplace, Normal
 from . import model as _model
-from ._conditionals import draw_variance
+from ._conditionals import draw_horseshoe_local_precision, draw_variance
 
 __all__ = ["GIBBS_PRIORS", "check_gibbs", "sample_gibbs"]
 
@@ -167,9 +167,8 @@ class _HorseshoeVariances:
         )
 
     def update_local(self, coef, rng):
-        self.lam2, self.nu = draw_variance(
-            0.5, coef**2 / (2.0 * self.tau2[:, None]), "HalfCauchy", 1.0, self.nu, rng
-        )
+        """lambda_j^2 | w_j, tau exactly (see draw_horseshoe_local_precision)."""
+        self.lam2 = 1.0 / draw_horseshoe_local_precision(coef**2 / (2.0 * self.tau2[:, None]), rng)
 
     def record(self):
         return {"tau": np.sqrt(self.tau2), "lambda": np.sqrt(self.lam2)}
