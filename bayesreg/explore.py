@@ -444,6 +444,19 @@ class ScaleExplorer:
                 f"posterior was fitted on {posterior.n_features_in_} features; the explorer "
                 f"has {self.X.shape[1]}."
             )
+        expected_sigma = self.sigma if self.sigma_fixed else None
+        if not posterior.fit_intercept or posterior.sigma != expected_sigma:
+            raise ValueError(
+                f"posterior was fitted with fit_intercept={posterior.fit_intercept}, "
+                f"sigma={posterior.sigma!r}; the explorer's model has fit_intercept=True, "
+                f"sigma={expected_sigma!r}. Fit it with those settings."
+            )
+        same_data = (
+            np.array_equal(posterior.idata_.constant_data["X"].values, self.X)
+            and np.array_equal(posterior.idata_.observed_data["y"].values, self.y)
+        )
+        if not same_data:
+            raise ValueError("posterior was fitted on other data than the explorer's X and y.")
         kind = type(prior).__name__.lower()
         if kind not in PRIOR_KINDS:
             raise ValueError(f"the explorer has no {type(prior).__name__} family.")

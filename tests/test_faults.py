@@ -250,3 +250,27 @@ def test_crafted_metadata_gives_a_clear_error_and_never_runs(tmp_path, saved, na
     with pytest.raises(ValueError, match=match):
         br.PosteriorRegressor.load(path)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda meta: {**meta, "feature_names_in": ["a", "b"]}, "2 feature names for 3 features"),
+        (lambda meta: {**meta, "params": {**meta["params"], "fit_intercept": False}}, "has intercept"),
+    ],
+    ids=["feature-names", "intercept"],
+)
+def test_metadata_that_contradicts_the_draws_gives_a_clear_error(tmp_path, saved, edit, match):
+    path = with_meta(saved, tmp_path / "edited.nc", edit)
+    with pytest.raises(ValueError, match=match):
+        br.PosteriorRegressor.load(path)
+
+
+def test_draws_that_contradict_the_data_give_a_clear_error(tmp_path, saved):
+    """coef over 2 features beside an X with 3 columns (hand-edited groups)."""
+    idata = az.from_netcdf(saved)
+    idata.posterior = idata.posterior.isel(feature=slice(0, 2))
+    path = tmp_path / "narrow.nc"
+    idata.to_netcdf(str(path))
+    with pytest.raises(ValueError, match="coef has 2 features but X has 3 columns"):
+        br.PosteriorRegressor.load(path)

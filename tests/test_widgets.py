@@ -254,3 +254,14 @@ def test_shrinkage_demo_controls():
     assert demo.posterior_image.value[:4] == b"\x89PNG"
     assert demo.curves_image.value[:4] == b"\x89PNG"
     assert demo.message.value == ""
+
+
+def test_explorer_refuses_a_seed_posterior_of_another_model(diabetes, laplace_posterior):
+    """A seed posterior must be the explorer's own model: same sigma setting, same data."""
+    from bayesreg.explore import ScaleExplorer
+
+    X, y = diabetes
+    with pytest.raises(ValueError, match="sigma=None"):
+        ScaleExplorer(X, y, prior="laplace", sigma=None, posterior=laplace_posterior)
+    with pytest.raises(ValueError, match="other data"):
+        ScaleExplorer(X, y + 1.0, prior="laplace", sigma=SIGMA, posterior=laplace_posterior)

@@ -91,6 +91,7 @@ def load(cls, path):
             estimator.feature_names_in_ = np.asarray(meta["feature_names_in"], dtype=object)
         if meta["classes"] is not None:
             estimator.classes_ = np.asarray(meta["classes"])
+        _check_consistent(estimator, idata, X, y)
         del idata.posterior.attrs[_ATTR]
         estimator._set_results(idata, meta["diagnostics"])
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
@@ -100,3 +101,21 @@ def load(cls, path):
         ) from None
     estimator.map_ = estimator._fit_map(X, estimator._map_target(y))
     return estimator
+
+
+def _check_consistent(estimator, idata, X, y):
+    """The groups and the metadata describe one model (a hand-edited file may not)."""
+    n_features = idata.posterior.sizes.get("feature")
+    if n_features != X.shape[1]:
+        raise ValueError(f"coef has {n_features} features but X has {X.shape[1]} columns")
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None and len(names) != n_features:
+        raise ValueError(f"{len(names)} feature names for {n_features} features")
+    if len(y) != X.shape[0]:
+        raise ValueError(f"y has {len(y)} rows but X has {X.shape[0]}")
+    if ("intercept" in idata.posterior) != bool(estimator.fit_intercept):
+        raise ValueError(f"fit_intercept={estimator.fit_intercept} but the posterior "
+                         f"{'has' if 'intercept' in idata.posterior else 'has no'} intercept")
+    if hasattr(estimator, "_map_target") and type(estimator).__name__ == "PosteriorClassifier":
+        if len(getattr(estimator, "classes_", ())) != 2:
+            raise ValueError("a PosteriorClassifier file must name exactly 2 classes")
