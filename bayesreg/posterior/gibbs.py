@@ -84,58 +84,56 @@ def check_gibbs(prior, owner, likelihood="gaussian"):
 
 
 # ---------------------------------------------------------------- prior variances
-class _NormalVariances:
+class _PriorScale:
+    """The squared prior scale ``scale2`` per chain: fixed, or learned under a hyperprior."""
+
+    def __init__(self, prior, chains, rng):
+        self.hyper = prior.scale if prior.is_hierarchical else None
+        if self.hyper is None:
+            self.scale2 = np.full(chains, float(prior.scale) ** 2)
+        else:
+            self.scale2 = self.hyper.scale**2 * np.exp(rng.uniform(-1, 1, chains))
+            self.xi = np.ones(chains)
+
+    def update_scale(self, k, b, rng):
+        """Draw ``scale2`` from ``v^-k exp(-b/v)`` times its hyperprior (when learned)."""
+        if self.hyper is not None:
+            self.scale2, self.xi = draw_variance(
+                k, b, type(self.hyper).__name__, self.hyper.scale, self.xi, rng
+            )
+
+    def record(self):
+        return {"scale": np.sqrt(self.scale2)} if self.hyper is not None else {}
+
+
+class _NormalVariances(_PriorScale):
     """``w_j ~ N(0, t^2)``, ``t`` fixed or with a hyperprior."""
 
     def __init__(self, prior, chains, p, rng):
-        self.hyper = prior.scale if prior.is_hierarchical else None
-        if self.hyper is None:
-            self.t2 = np.full(chains, float(prior.scale) ** 2)
-        else:
-            self.t2 = self.hyper.scale**2 * np.exp(rng.uniform(-1, 1, chains))
-            self.xi = np.ones(chains)
+        super().__init__(prior, chains, rng)
         self.p = p
 
     @property
     def variances(self):
-        return np.broadcast_to(self.t2[:, None], (self.t2.size, self.p))
+        return np.broadcast_to(self.scale2[:, None], (self.scale2.size, self.p))
 
     def update(self, coef, rng):
-        if self.hyper is not None:
-            self.t2, self.xi = draw_variance(
-                self.p / 2, 0.5 * np.sum(coef**2, axis=1), type(self.hyper).__name__,
-                self.hyper.scale, self.xi, rng,
-            )
-
-    def record(self):
-        return {"scale": np.sqrt(self.t2)} if self.hyper is not None else {}
+        self.update_scale(self.p / 2, 0.5 * np.sum(coef**2, axis=1), rng)
 
 
-class _LaplaceVariances:
+class _LaplaceVariances(_PriorScale):
     """``w_j | v_j ~ N(0, v_j)``, ``v_j ~ Exp(rate 1/(2 s^2))``: Laplace(s) marginally."""
 
     def __init__(self, prior, chains, p, rng):
-        self.hyper = prior.scale if prior.is_hierarchical else None
-        if self.hyper is None:
-            self.s2 = np.full(chains, float(prior.scale) ** 2)
-        else:
-            self.s2 = self.hyper.scale**2 * np.exp(rng.uniform(-1, 1, chains))
-            self.xi = np.ones(chains)
-        self.variances = 2.0 * self.s2[:, None] * np.exp(rng.uniform(-1, 1, (chains, p)))
+        super().__init__(prior, chains, rng)
+        self.variances = 2.0 * self.scale2[:, None] * np.exp(rng.uniform(-1, 1, (chains, p)))
 
     def update(self, coef, rng):
-        s = np.sqrt(self.s2)[:, None]
+        s = np.sqrt(self.scale2)[:, None]
         abs_coef = np.maximum(np.abs(coef), 1e-300)
         # 1/v_j | w_j ~ InverseGaussian(mean = 1 / (s |w_j|), shape = 1 / s^2)
         self.variances = 1.0 / rng.wald(1.0 / (s * abs_coef), np.broadcast_to(1.0 / s**2, coef.shape))
-        if self.hyper is not None:
-            self.s2, self.xi = draw_variance(
-                coef.shape[1], 0.5 * np.sum(self.variances, axis=1), type(self.hyper).__name__,
-                self.hyper.scale, self.xi, rng,
-            )
-
-    def record(self):
-        return {"scale": np.sqrt(self.s2)} if self.hyper is not None else {}
+        self.update_scale(coef.shape[1], 0.5 * np.sum(self.variances, axis=1), rng)
 
 
 class _HorseshoeVariances:
@@ -146,7 +144,6 @@ class _HorseshoeVariances:
         self.tau2 = self.global_scale**2 * np.exp(rng.uniform(-1, 1, chains))
         self.lam2 = np.exp(rng.uniform(-1, 1, (chains, p)))
         self.xi = np.ones(chains)
-        self.nu = np.ones((chains, p))
         self.log_step = np.full(chains, np.log(0.5))  # Metropolis step on log tau (p > n)
         self._adapted = 0
 
@@ -228,10 +225,10 @@ class _GaussianSweep:
         if self.use_rue:
             self.gram, self.Xty = self.Xc.T @ self.Xc, self.Xc.T @ self.yc
         self.sigma_fixed = sigma is not None
+        self.sigma_prior_scale = _model.sigma_prior_scale(y)  # used when sigma is learned
         if self.sigma_fixed:
             self.sigma2 = np.full(chains, float(sigma) ** 2)
         else:
-            self.sigma_prior_scale = _model.sigma_prior_scale(y)
             self.sigma2 = self.sigma_prior_scale**2 * np.exp(rng.uniform(-2, 0, chains))
 
     def draw_coef(self, variances, rng):
@@ -289,13 +286,19 @@ class _GaussianSweep:
         dof = self.n - int(self.fit_intercept)  # the intercept is integrated out
         self.sigma2, _ = draw_variance(dof / 2, rss / 2, "HalfNormal", self.sigma_prior_scale, None, rng)
 
-    def record(self, coef, rng):
+    def record(self, coef, rng, sigma2=None):
+        """Intercept and sigma to store beside ``coef`` (one sweep, or a whole run's draws).
+
+        The intercept integrated out of the sweep is drawn here: the centred one
+        ``| w, sigma ~ N(mean(y), sigma^2 / n)``, reported as ``b_c - mean(x) @ w``.
+        """
+        sigma2 = self.sigma2 if sigma2 is None else sigma2
         out = {}
         if self.fit_intercept:
-            centred = self.y_mean + np.sqrt(self.sigma2 / self.n) * rng.standard_normal(coef.shape[0])
+            centred = self.y_mean + np.sqrt(sigma2 / self.n) * rng.standard_normal(sigma2.shape)
             out["intercept"] = centred - coef @ self.x_mean
         if not self.sigma_fixed:
-            out["sigma"] = np.sqrt(self.sigma2)
+            out["sigma"] = np.sqrt(sigma2)
         return out
 
 
@@ -458,11 +461,8 @@ def _sample_gaussian_compiled(prior, sigma, X, y, fit_intercept, draws, tune, ch
     from . import _gibbs_kernel as kernel
 
     n, p = X.shape
-    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
-    y_mean = float(y.mean()) if fit_intercept else 0.0
-    xc, yc = np.ascontiguousarray(X - x_mean), y - y_mean
-    gram, xty = xc.T @ xc, xc.T @ yc
-    spread = _model.sigma_prior_scale(y)
+    sweep = _GaussianSweep(X, y, sigma, fit_intercept, chains, rng)  # centred data, gram, first sigma^2
+    xc = np.ascontiguousarray(sweep.Xc)
     kind = {Normal: kernel.NORMAL, Laplace: kernel.LAPLACE, Horseshoe: kernel.HORSESHOE}[type(prior)]
     if isinstance(prior, Horseshoe):
         hyper, hyper_scale = kernel.HALF_CAUCHY, float(prior.global_scale)
@@ -478,21 +478,15 @@ def _sample_gaussian_compiled(prior, sigma, X, y, fit_intercept, draws, tune, ch
         jitter = np.exp(rng.uniform(-1, 1, p + 1))  # dispersed starts, for R-hat
         scale2 = hyper_scale**2 * jitter[0] if hyper != kernel.FIXED else float(prior.scale) ** 2
         variances = scale2 * (2.0 if kind == kernel.LAPLACE else 1.0) * jitter[1:]
-        sigma2 = float(sigma) ** 2 if sigma is not None else spread**2 * np.exp(rng.uniform(-2, 0))
         kernel.gaussian_chain(
-            gram, xty, xc, yc, float(n - int(fit_intercept)), kind, hyper, hyper_scale, scale2, 1.0,
-            variances, np.ones(p), sigma2, spread, sigma is not None, tune, rng,
+            sweep.gram, sweep.Xty, xc, sweep.yc, float(n - int(fit_intercept)), kind, hyper, hyper_scale,
+            scale2, 1.0, variances, np.ones(p), float(sweep.sigma2[c]), sweep.sigma_prior_scale,
+            sweep.sigma_fixed, tune, rng,
             store["coef"][c], store["sigma2"][c], store["scale2"][c], store["local"][c],
         )
         advance(tune + draws)
 
-    out = {"coef": store["coef"]}
-    sigma2 = store["sigma2"]
-    if fit_intercept:  # b_c | w, sigma ~ N(mean(y), sigma^2 / n), reported as b_c - mean(x) @ w
-        centred = y_mean + np.sqrt(sigma2 / n) * rng.standard_normal((chains, draws))
-        out["intercept"] = centred - store["coef"] @ x_mean
-    if sigma is None:
-        out["sigma"] = np.sqrt(sigma2)
+    out = {"coef": store["coef"], **sweep.record(store["coef"], rng, sigma2=store["sigma2"])}
     if isinstance(prior, Horseshoe):
         out["tau"], out["lambda"] = np.sqrt(store["scale2"]), np.sqrt(store["local"])
     elif prior.is_hierarchical:

@@ -116,6 +116,5 @@ def _check_consistent(estimator, idata, X, y):
     if ("intercept" in idata.posterior) != bool(estimator.fit_intercept):
         raise ValueError(f"fit_intercept={estimator.fit_intercept} but the posterior "
                          f"{'has' if 'intercept' in idata.posterior else 'has no'} intercept")
-    if hasattr(estimator, "_map_target") and type(estimator).__name__ == "PosteriorClassifier":
-        if len(getattr(estimator, "classes_", ())) != 2:
-            raise ValueError("a PosteriorClassifier file must name exactly 2 classes")
+    if estimator._likelihood == "bernoulli" and len(getattr(estimator, "classes_", ())) != 2:
+        raise ValueError("a PosteriorClassifier file must name exactly 2 classes")
