@@ -11,9 +11,9 @@ fit that took longer than drawing the samples.
 from __future__ import annotations
 
 import numpy as np
-from scipy import fft, special, stats
+from scipy import fft, special
 
-__all__ = ["ess_bulk", "ess_tail", "rhat_rank"]
+__all__ = ["ess_bulk", "ess_tail", "rank_diagnostics", "rhat_rank"]
 
 _MIN_DRAWS = 4
 
@@ -23,19 +23,34 @@ def _split_chains(draws):
     return np.concatenate([draws[:, :half], draws[:, -half:]], axis=0)
 
 
-def _z_scale(draws):
-    """Normal scores of the pooled ranks (Blom's offset 3/8), per parameter.
+def _sorted_ranks(flat):
+    """Average ranks (as ``scipy.stats.rankdata``) of each row of ``flat`` (m, N), and its sort.
 
-    Average ranks as ``scipy.stats.rankdata``; columns without ties (the usual
-    case for continuous draws) take their ranks from one argsort.
+    Rows without ties (the usual case for continuous draws) take their ranks
+    from one argsort; ties get the mean of the positions they share, found for
+    all tied rows at once from the sorted values.
     """
-    flat = np.ascontiguousarray(draws.reshape(-1, draws.shape[-1]).T)  # (k, N)
+    m, n = flat.shape
     order = np.argsort(flat, axis=1)
+    ordered = np.take_along_axis(flat, order, axis=1)
+    positions = np.broadcast_to(np.arange(1.0, n + 1.0), (m, n))
+    starts = np.ones((m, n), dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    if not starts.all():
+        # every row starts a group, so a group ends where the next (global) one starts
+        first = np.flatnonzero(starts)
+        last = np.append(first[1:], starts.size) - 1
+        group = np.cumsum(starts.ravel()) - 1
+        positions = ((first + last) / 2.0 - first // n * n + 1.0)[group].reshape(m, n)
     ranks = np.empty_like(flat)
-    np.put_along_axis(ranks, order, np.arange(1.0, flat.shape[1] + 1.0)[None, :], axis=1)
-    tied = (np.diff(np.take_along_axis(flat, order, axis=1), axis=1) == 0).any(axis=1)
-    if tied.any():
-        ranks[tied] = stats.rankdata(flat[tied], method="average", axis=1)
+    np.put_along_axis(ranks, order, positions, axis=1)
+    return ranks, ordered
+
+
+def _z_scale(draws):
+    """Normal scores of the pooled ranks (Blom's offset 3/8), per parameter."""
+    flat = np.ascontiguousarray(draws.reshape(-1, draws.shape[-1]).T)  # (k, N)
+    ranks, _ = _sorted_ranks(flat)
     scores = special.ndtri((ranks - 0.375) / (flat.shape[1] + 0.25))
     return scores.T.reshape(draws.shape)
 
@@ -47,6 +62,40 @@ def _rhat(draws):
     within = chain_var.mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.sqrt((between / within + n_draw - 1) / n_draw)
+
+
+def rank_diagnostics(draws, probs=(0.05, 0.95)):
+    """R-hat, bulk ESS and tail ESS of every parameter of ``draws`` in one pass.
+
+    The same numbers as :func:`rhat_rank`, :func:`ess_bulk` and :func:`ess_tail`
+    (and ArviZ's), computed with one sort for the split and the folded draws
+    together and one FFT for the bulk and both tail indicators together: this
+    runs after every fit, whose draws may cost less than their diagnostics.
+
+    Parameters
+    ----------
+    draws : array-like of shape (chain, draw, k)
+
+    Returns
+    -------
+    r_hat, ess_bulk, ess_tail : ndarray of shape (k,)
+        R-hat is NaN with fewer than 2 chains; all are NaN with fewer than 4 draws.
+    """
+    draws = np.asarray(draws, dtype=float)
+    k = draws.shape[-1]
+    if draws.shape[1] < _MIN_DRAWS:
+        return np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
+    split = _split_chains(draws)
+    folded = np.abs(split - np.median(split.reshape(-1, k), axis=0))
+    z = _z_scale(np.concatenate([split, folded], axis=-1))
+    z_bulk, z_folded = z[..., :k], z[..., k:]
+    if draws.shape[0] < 2:
+        r_hat = np.full(k, np.nan)
+    else:
+        r_hat = np.maximum(_rhat(z_bulk), _rhat(z_folded))
+    below = [_split_chains((draws <= cut).astype(float)) for cut in _type7_quantiles(draws, probs)]
+    ess = _ess(np.concatenate([z_bulk, *below], axis=-1))
+    return r_hat, ess[:k], np.minimum(*np.split(ess[k:], len(probs)))
 
 
 def rhat_rank(draws):
@@ -72,14 +121,25 @@ def ess_tail(draws, probs=(0.05, 0.95)):
     draws = np.asarray(draws, dtype=float)
     if draws.shape[1] < _MIN_DRAWS:
         return np.full(draws.shape[-1], np.nan)
-    flat = draws.reshape(-1, draws.shape[-1])
-    out = []
-    for prob in probs:
-        # R's type-7 quantile computed as ArviZ does (mquantiles), to the last ulp
-        cut = np.asarray(stats.mstats.mquantiles(flat, [prob], alphap=1, betap=1, axis=0)).reshape(-1)
-        below = (draws <= cut).astype(float)
-        out.append(_ess(_split_chains(below)))
+    out = [_ess(_split_chains((draws <= cut).astype(float))) for cut in _type7_quantiles(draws, probs)]
     return np.minimum(*out)
+
+
+def _type7_quantiles(draws, probs):
+    """R's type-7 quantile of each parameter, computed as ArviZ does (``mquantiles``).
+
+    ``scipy.stats.mstats.mquantiles(alphap=1, betap=1)`` step for step, to the
+    last ulp (a draw exactly at the cut counts as below it), on one sort.
+    """
+    ordered = np.sort(draws.reshape(-1, draws.shape[-1]), axis=0)
+    n = ordered.shape[0]
+    cuts = []
+    for prob in probs:
+        aleph = n * prob + (1.0 + prob * (1.0 - 1.0 - 1.0))
+        index = int(np.floor(np.clip(aleph, 1, n - 1)))
+        gamma = float(np.clip(aleph - index, 0.0, 1.0))
+        cuts.append((1.0 - gamma) * ordered[index - 1] + gamma * ordered[index])
+    return cuts
 
 
 def _ess(draws):

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from ._convergence import ess_bulk, ess_tail, rhat_rank
+from ._convergence import rank_diagnostics
 
 __all__ = ["ESS_MIN", "RHAT_MAX", "SamplingWarning", "compute_diagnostics", "warn_on_problems"]
 
@@ -35,8 +35,9 @@ def compute_diagnostics(posterior, sample_stats, var_names):
     draws = np.concatenate([c.reshape(*c.shape[:2], -1) for c in columns], axis=-1)
     chains, n_draws = draws.shape[:2]
     with np.errstate(divide="ignore", invalid="ignore"):
-        r_hat = _worst(rhat_rank(draws), np.nanmax) if chains > 1 else float("nan")
-        bulk, tail = _worst(ess_bulk(draws), np.nanmin), _worst(ess_tail(draws), np.nanmin)
+        r_hats, bulks, tails = rank_diagnostics(draws)  # one pass over every scalar
+        r_hat = _worst(r_hats, np.nanmax) if chains > 1 else float("nan")
+        bulk, tail = _worst(bulks, np.nanmin), _worst(tails, np.nanmin)
     return {
         "divergences": divergences,
         "max_r_hat": r_hat,
