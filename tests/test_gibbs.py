@@ -232,8 +232,8 @@ def test_polya_gamma_draws_have_the_known_mean_and_variance():
 # ------------------------------------------------------------------ estimator contract
 def test_same_seed_gives_identical_draws_and_idata_groups(small_gaussian):
     X, y = small_gaussian
-    a = gibbs(br.Laplace(1.0), draws=500, random_seed=16).fit(X, y)
-    b = gibbs(br.Laplace(1.0), draws=500, random_seed=16).fit(X, y)
+    a = gibbs(br.Laplace(1.0), draws=500, random_seed=16, log_likelihood=True).fit(X, y)
+    b = gibbs(br.Laplace(1.0), draws=500, random_seed=16, log_likelihood=True).fit(X, y)
     np.testing.assert_array_equal(a.idata_.posterior["coef"], b.idata_.posterior["coef"])
     assert {"posterior", "observed_data", "constant_data", "log_likelihood"} <= set(a.idata_.groups())
     assert list(a.summary().index[:2]) == ["intercept", "coef[x0]"]

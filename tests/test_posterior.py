@@ -5,6 +5,7 @@ difference beyond 4 MCSE has probability ~6e-5 per comparison if the sampler is
 right; with fixed seeds every test is deterministic.
 """
 
+import copy
 import importlib.util
 
 import arviz as az
@@ -241,7 +242,9 @@ def test_logistic_intervals_cover_the_truth_at_the_nominal_rate():
 
 # ------------------------------------------------------------------ results, diagnostics, errors
 def test_inference_data_groups_and_loo(laplace_posterior):
-    idata = laplace_posterior.idata_
+    # the log likelihood (chains x draws x n) is stored on request only (issue 16)
+    assert "log_likelihood" not in laplace_posterior.idata_.groups()
+    idata = copy.deepcopy(laplace_posterior).compute_log_likelihood()  # the fixture stays as it was
     assert {"posterior", "sample_stats", "observed_data", "constant_data", "log_likelihood"} <= set(idata.groups())
     assert list(idata.posterior["feature"].values) == ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
     loo = az.loo(idata)

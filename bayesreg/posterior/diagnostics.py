@@ -53,8 +53,13 @@ def _worst(values, reduce):
     return float(reduce(values)) if np.isfinite(values).any() else float("nan")
 
 
-def warn_on_problems(diagnostics, owner):
-    """Emit one :class:`SamplingWarning` per problem, each saying what to do."""
+def warn_on_problems(diagnostics, owner, *, independent_draws=False):
+    """Emit one :class:`SamplingWarning` per problem, each saying what to do.
+
+    ``independent_draws=True`` (the closed-form ``exact`` sampler) changes the
+    advice on R-hat: such chains have no tuning and no burn-in to lengthen, so
+    chains that disagree mean the draws themselves are wrong.
+    """
     n_div = diagnostics["divergences"]
     if n_div > 0:
         warnings.warn(
@@ -66,7 +71,17 @@ def warn_on_problems(diagnostics, owner):
             stacklevel=3,
         )
     r_hat = diagnostics["max_r_hat"]
-    if r_hat > RHAT_MAX:
+    if r_hat > RHAT_MAX and independent_draws:
+        warnings.warn(
+            f"{owner}: max R-hat = {r_hat:.3f} > {RHAT_MAX} for independent closed-form "
+            "draws, which have no tuning or burn-in: their chains disagree only by chance "
+            f"(likely with few draws: {diagnostics.get('draws', '?')} per chain; increase "
+            "draws) or because the draws are wrong (non-finite or huge values in X or y, "
+            "a nearly singular X'X at a very wide prior): check the data.",
+            SamplingWarning,
+            stacklevel=3,
+        )
+    elif r_hat > RHAT_MAX:
         warnings.warn(
             f"{owner}: max R-hat = {r_hat:.3f} > {RHAT_MAX}: the chains disagree, so they "
             "have not converged. Increase tune and draws, and check for multimodality "

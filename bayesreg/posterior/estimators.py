@@ -19,6 +19,8 @@ from ..map import MAPClassifier, MAPRegressor
 from ..map.classifier import check_binary_target
 from ..priors import Horseshoe, Normal, Prior
 from . import io
+from ._map_cache import cached_map, data_fingerprint
+from ._pointwise import linear_predictor_blocks, pointwise_log_likelihood
 from .diagnostics import compute_diagnostics, warn_on_problems
 from .exact import sample_exact
 from .gibbs import check_gibbs, sample_gibbs
@@ -39,6 +41,20 @@ def _check_count(value, name, owner, minimum):
     return int(value)
 
 
+def _log_likelihood_group(likelihood, posterior, X, y, sigma):
+    """The ``log_likelihood`` group: ``y`` of shape (chain, draw, obs), computed in row blocks."""
+    chains, draws = posterior.sizes["chain"], posterior.sizes["draw"]
+    coef = posterior["coef"].values.reshape(chains * draws, -1)
+    intercept = posterior["intercept"].values.reshape(-1) if "intercept" in posterior else 0.0
+    sigma_draws = posterior["sigma"].values.reshape(-1) if "sigma" in posterior else sigma
+    loglik = pointwise_log_likelihood(get_likelihood(likelihood), coef, intercept, sigma_draws, X, y)
+    return xr.Dataset(
+        {"y": (("chain", "draw", "obs"), loglik.reshape(chains, draws, -1))},
+        coords={"chain": posterior["chain"].values, "draw": posterior["draw"].values,
+                "obs": np.arange(X.shape[0])},
+    )
+
+
 class _PosteriorEstimator(BaseEstimator):
     """Shared fitting, results and persistence; subclasses set the likelihood."""
 
@@ -56,6 +72,8 @@ class _PosteriorEstimator(BaseEstimator):
         _check_count(self.draws, "draws", owner, 1)
         _check_count(self.tune, "tune", owner, 0)
         _check_count(self.chains, "chains", owner, 1)
+        if not isinstance(self.log_likelihood, bool | np.bool_):
+            raise TypeError(f"{owner}: log_likelihood must be True or False, got {self.log_likelihood!r}.")
         if self.target_accept is not None and not (
             isinstance(self.target_accept, numbers.Real) and 0 < self.target_accept < 1
         ):
@@ -107,8 +125,20 @@ class _PosteriorEstimator(BaseEstimator):
         diagnostics = compute_diagnostics(posterior, sample_stats, var_names)
         idata = self._inference_data(posterior, sample_stats, X, y, sigma)
         self._set_results(idata, diagnostics)
-        self.map_ = self._fit_map(X, self._map_target(y))
+        self.map_ = self._cached_map(X, y, sigma)
         return diagnostics
+
+    def _cached_map(self, X, y, sigma):
+        """:meth:`_fit_map`, solved once per data, prior, sigma and intercept (see ``_map_cache``)."""
+        if not self.prior.has_map or self.prior.is_hierarchical:
+            return None
+        names = getattr(self, "feature_names_in_", None)
+        key = (
+            type(self).__name__, repr(self.prior), sigma, bool(self.fit_intercept),
+            None if names is None else tuple(str(f) for f in names),
+            repr(np.asarray(getattr(self, "classes_", ())).tolist()), data_fingerprint(X, y),
+        )
+        return cached_map(key, lambda: self._fit_map(X, self._map_target(y)))
 
     def _map_target(self, y):
         """The y the MAP estimator is fitted on (the classifier's own labels, not 0/1)."""
@@ -147,12 +177,8 @@ class _PosteriorEstimator(BaseEstimator):
             )
 
     def _inference_data(self, posterior, sample_stats, X, y, sigma):
-        intercept = posterior["intercept"].values if "intercept" in posterior else 0.0
-        coef = posterior["coef"].values
-        eta = (coef.reshape(-1, X.shape[1]) @ X.T).reshape(*coef.shape[:2], -1)
-        eta += np.asarray(intercept)[..., None]
-        sigma_draws = posterior["sigma"].values if "sigma" in posterior else sigma
-        loglik = get_likelihood(self._likelihood).pointwise_loglik(y, eta, sigma_draws)
+        # X is referenced, not copied (validate_data copies only to convert);
+        # the (chain, draw, obs) log-likelihood only when asked for
         obs = np.arange(X.shape[0])
         groups = {
             "posterior": posterior,
@@ -161,14 +187,35 @@ class _PosteriorEstimator(BaseEstimator):
                 {"X": (("obs", "feature"), X)},
                 coords={"obs": obs, "feature": posterior["feature"].values},
             ),
-            "log_likelihood": xr.Dataset(
-                {"y": (("chain", "draw", "obs"), loglik)},
-                coords={"chain": posterior["chain"].values, "draw": posterior["draw"].values, "obs": obs},
-            ),
         }
         if sample_stats is not None:
             groups["sample_stats"] = sample_stats
+        if self.log_likelihood:
+            groups["log_likelihood"] = _log_likelihood_group(self._likelihood, posterior, X, y, sigma)
         return az.InferenceData(**groups)
+
+    def compute_log_likelihood(self):
+        """Add the pointwise log-likelihood group to ``idata_`` (for ``arviz.loo``) and return it.
+
+        Computed from the stored training data a block of rows at a time; the
+        group itself holds chains x draws x n_samples numbers. Fit with
+        ``log_likelihood=True`` to have it computed during ``fit``.
+
+        Returns
+        -------
+        arviz.InferenceData
+            ``idata_``, now with a ``log_likelihood`` group (variable ``y``).
+        """
+        check_is_fitted(self)
+        idata = self.idata_
+        if "log_likelihood" not in idata.groups():
+            X = idata.constant_data["X"].values
+            y = idata.observed_data["y"].values
+            sigma = getattr(self, "sigma", None)
+            idata.add_groups(
+                log_likelihood=_log_likelihood_group(self._likelihood, idata.posterior, X, y, sigma)
+            )
+        return idata
 
     def _set_results(self, idata, diagnostics):
         """Fitted attributes that follow from ``idata`` (shared by fit and load)."""
@@ -186,9 +233,10 @@ class _PosteriorEstimator(BaseEstimator):
         values = self.idata_.posterior[name].values
         return values.reshape(-1, *values.shape[2:])
 
-    def _linear_predictor_draws(self, X):
+    def _linear_predictor_blocks(self, X):
+        """``(rows, eta)`` blocks of the (draws x rows) linear predictor; see ``_pointwise``."""
         intercept = self._draws("intercept") if "intercept" in self.idata_.posterior else 0.0
-        return self._draws("coef") @ X.T + np.asarray(intercept).reshape(-1, 1)
+        return linear_predictor_blocks(self._draws("coef"), intercept, X)
 
     # ------------------------------------------------------------------ results
     def summary(self, hdi_prob=0.94):
@@ -270,14 +318,24 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     random_seed : int or None, default=None
         The same seed gives identical draws.
     progressbar : bool, default=True
+    log_likelihood : bool, default=False
+        Also store the pointwise log-likelihood (group ``log_likelihood``,
+        chains x draws x n_samples numbers), as PyMC's
+        ``idata_kwargs={"log_likelihood": True}``; ``arviz.loo`` and
+        ``arviz.compare`` need it. Off by default: it is the only part of a
+        fit whose memory grows with draws times rows (32 GB for 4000 draws of
+        a million rows). :meth:`compute_log_likelihood` adds it later.
 
     Attributes
     ----------
     idata_ : arviz.InferenceData
         Groups ``posterior`` (``coef`` with dim ``feature``, ``intercept``,
         and ``sigma``, ``scale``, ``alpha``, ``tau``, ``lambda`` where they
-        exist), ``sample_stats`` (NUTS), ``observed_data``, ``constant_data``
-        and ``log_likelihood`` (so ``arviz.loo(idata_)`` works).
+        exist), ``sample_stats`` (NUTS), ``observed_data`` (y),
+        ``constant_data`` (the training X, referenced rather than copied when
+        it was already a float64 array) and, with ``log_likelihood=True`` or
+        after :meth:`compute_log_likelihood`, ``log_likelihood`` (so
+        ``arviz.loo(idata_)`` works).
     coef_, coef_median_, coef_sd_ : ndarray of shape (n_features,)
         Posterior mean, median and standard deviation.
     intercept_ : float
@@ -296,7 +354,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
 
     def __init__(
         self, prior, *, sigma=None, fit_intercept=True, sampler="nutpie", draws=1000, tune=1000,
-        chains=4, target_accept=None, random_seed=None, progressbar=True,
+        chains=4, target_accept=None, random_seed=None, progressbar=True, log_likelihood=False,
     ):
         self.prior = prior
         self.sigma = sigma
@@ -308,6 +366,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         self.target_accept = target_accept
         self.random_seed = random_seed
         self.progressbar = progressbar
+        self.log_likelihood = log_likelihood
 
     def fit(self, X, y):
         """Sample the posterior given data ``X`` (n_samples, n_features) and ``y``."""
@@ -316,7 +375,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
             diagnostics = self._fit(X, y, sigma)
-        warn_on_problems(diagnostics, type(self).__name__)
+        warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler == "exact")
         return self
 
     def _set_results(self, idata, diagnostics):
@@ -347,12 +406,14 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         y_mean = X @ self.coef_ + self.intercept_
         if not return_std:
             return y_mean
-        mu = self._linear_predictor_draws(X)
         if "sigma" in self.idata_.posterior:
             noise_var = float(np.mean(self._draws("sigma") ** 2))
         else:
             noise_var = self.sigma_**2
-        return y_mean, np.sqrt(mu.var(axis=0) + noise_var)
+        mu_var = np.empty(X.shape[0])
+        for rows, mu in self._linear_predictor_blocks(X):
+            mu_var[rows] = mu.var(axis=0)
+        return y_mean, np.sqrt(mu_var + noise_var)
 
 
 class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
@@ -364,7 +425,8 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         \qquad w_j \sim \text{prior}, \qquad p(b_0) \propto 1.
 
     Parameters are those of :class:`PosteriorRegressor` without ``sigma``
-    (and without the ``"exact"`` sampler: this posterior has no closed form).
+    (and without the ``"exact"`` sampler: this posterior has no closed form),
+    ``log_likelihood`` included.
     A learned scale gives ``scale`` and ``C`` (scikit-learn's ``C`` of each draw).
 
     Attributes
@@ -379,7 +441,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
 
     def __init__(
         self, prior, *, fit_intercept=True, sampler="nutpie", draws=1000, tune=1000, chains=4,
-        target_accept=None, random_seed=None, progressbar=True,
+        target_accept=None, random_seed=None, progressbar=True, log_likelihood=False,
     ):
         self.prior = prior
         self.fit_intercept = fit_intercept
@@ -390,6 +452,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         self.target_accept = target_accept
         self.random_seed = random_seed
         self.progressbar = progressbar
+        self.log_likelihood = log_likelihood
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -404,7 +467,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
             classes, y01 = check_binary_target(y, type(self).__name__)
             self.classes_ = classes
             diagnostics = self._fit(X, y01.astype(float), None)
-        warn_on_problems(diagnostics, type(self).__name__)
+        warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler == "exact")
         return self
 
     def _map_estimator(self):
@@ -429,7 +492,9 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        p1 = expit(self._linear_predictor_draws(X)).mean(axis=0)
+        p1 = np.empty(X.shape[0])
+        for rows, eta in self._linear_predictor_blocks(X):
+            p1[rows] = expit(eta).mean(axis=0)
         return np.column_stack([1.0 - p1, p1])
 
     def predict(self, X):
