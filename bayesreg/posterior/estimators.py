@@ -20,7 +20,7 @@ from ..map.classifier import check_binary_target
 from ..priors import Horseshoe, Normal, Prior
 from . import io
 from ._map_cache import cached_map, data_fingerprint
-from ._pointwise import linear_predictor_blocks, pointwise_log_likelihood
+from ._pointwise import linear_predictor_blocks, linear_predictor_variance, pointwise_log_likelihood
 from .diagnostics import compute_diagnostics, warn_on_problems
 from .exact import sample_exact
 from .gibbs import check_gibbs, sample_gibbs
@@ -394,7 +394,9 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         X : array-like of shape (n_samples, n_features)
         return_std : bool, default=False
             Also return the standard deviation of the posterior predictive
-            distribution of a new y: ``sqrt(Var[mu] + E[sigma**2])``.
+            distribution of a new y: ``sqrt(Var[mu] + E[sigma**2])``, with
+            ``Var[mu]`` over the draws computed from their covariance (no
+            draws x rows array: memory and time do not grow with draws x rows).
 
         Returns
         -------
@@ -410,9 +412,8 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
             noise_var = float(np.mean(self._draws("sigma") ** 2))
         else:
             noise_var = self.sigma_**2
-        mu_var = np.empty(X.shape[0])
-        for rows, mu in self._linear_predictor_blocks(X):
-            mu_var[rows] = mu.var(axis=0)
+        intercept = self._draws("intercept") if "intercept" in self.idata_.posterior else 0.0
+        mu_var = linear_predictor_variance(self._draws("coef"), intercept, X)
         return y_mean, np.sqrt(mu_var + noise_var)
 
 

@@ -1,0 +1,104 @@
+"""Time and peak memory of one fit as n grows: n = 1e4, 1e5, 1e6 at p = 20.
+
+Run: ``.venv/bin/python benchmarks/bench_scale.py [--max-n 1000000]``.
+
+Each measurement runs in a fresh subprocess, so its peak resident set size
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own. The table shows
+the process's RSS after importing bayesreg and making the data, the peak,
+and the fit's increment (peak minus that), against the target: the increment
+stays below the size of the data + 300 MB (nothing of size draws x rows).
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _timing import print_table  # noqa: E402
+
+P = 20
+SIGMA = 1.0
+NS = (10_000, 100_000, 1_000_000)
+KINDS = ("map laplace", "exact normal", "gibbs laplace")
+TARGET_MB = 300
+
+
+def _rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
+
+
+def _current_rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def one(kind, n):
+    """Fit once in this process; print a JSON line with the numbers."""
+    import bayesreg as br
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, P))
+    y = X[:, :5] @ np.array([2.0, -1.5, 1.0, 0.5, -0.5]) + SIGMA * rng.standard_normal(n)
+    if kind == "map laplace":
+        model = br.MAPRegressor(br.Laplace(0.5), sigma=SIGMA)
+    elif kind == "exact normal":
+        model = br.PosteriorRegressor(br.Normal(1.0), sigma=SIGMA, sampler="exact", random_seed=0,
+                                      progressbar=False)
+    else:
+        model = br.PosteriorRegressor(br.Laplace(0.5), sigma=SIGMA, sampler="gibbs", random_seed=0,
+                                      progressbar=False)
+    # warm: imports and first-call caches, on a small slice
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X[:200], y[:200])
+    before = _current_rss_mb()
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+        if kind != "map laplace":
+            model.predict(X, return_std=True)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"kind": kind, "n": n, "seconds": seconds, "before_mb": before,
+                      "peak_mb": _rss_mb(), "data_mb": (X.nbytes + y.nbytes) / 2**20}))
+
+
+def main():
+    max_n = int(sys.argv[sys.argv.index("--max-n") + 1]) if "--max-n" in sys.argv else max(NS)
+    rows = []
+    for n in (n for n in NS if n <= max_n):
+        for kind in KINDS:
+            out = subprocess.run([sys.executable, __file__, "--one", kind, str(n)],
+                                 capture_output=True, text=True)
+            if out.returncode != 0:
+                rows.append({"fit": kind, "n": n, "time (s)": "FAILED", "RSS before (MB)": "-",
+                             "peak RSS (MB)": "-", "increment (MB)": "-", "data (MB)": "-",
+                             "target": "-", "met": out.stderr.strip().splitlines()[-1][:60]})
+                continue
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            increment = r["peak_mb"] - r["before_mb"]
+            rows.append({
+                "fit": kind, "n": n, "time (s)": f"{r['seconds']:.2f}",
+                "RSS before (MB)": f"{r['before_mb']:.0f}", "peak RSS (MB)": f"{r['peak_mb']:.0f}",
+                "increment (MB)": f"{increment:.0f}", "data (MB)": f"{r['data_mb']:.0f}",
+                "target": f"< {r['data_mb'] + TARGET_MB:.0f}",
+                "met": "yes" if increment < r["data_mb"] + TARGET_MB else "NO",
+            })
+            print(rows[-1], flush=True)
+    print()
+    print_table(rows, f"bench_scale: one fit (+ predict with return_std for posteriors), p = {P}, "
+                      "4 x 1000 draws; increment = peak RSS - RSS after imports and data")
+
+
+if __name__ == "__main__":
+    if "--one" in sys.argv:
+        i = sys.argv.index("--one")
+        one(sys.argv[i + 1], int(sys.argv[i + 2]))
+    else:
+        main()
