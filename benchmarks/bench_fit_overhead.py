@@ -1,0 +1,174 @@
+"""What a posterior fit costs beyond its draws (diabetes, sigma fixed, 4 x 1000 draws).
+
+Run: ``.venv/bin/python benchmarks/bench_fit_overhead.py [--before /path/to/other/clone]``.
+
+Two targets, as ratios measured in one run:
+
+* ``sampler="exact"`` (Normal(10)): the whole ``fit`` within 10x of a plain
+  ten-line numpy conjugate sampler drawing the same 4000 draws;
+* ``sampler="gibbs"`` (Laplace(4)): the whole ``fit``'s ESS/s at least 25x
+  nutpie's, at 2 and at 4 chains. nutpie is timed twice: its sampling call alone
+  (compiled model reused; nothing of bayesreg's) and its whole refit.
+
+The breakdown times the pieces of a fit one by one. "MAP cached" is a refit
+of the same model on the same data; "MAP solved" clears the MAP cache first.
+``--before PATH`` first runs this script on another clone (e.g. main) in a
+subprocess, so the before and after numbers come from the same run.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+from scipy import linalg
+
+import bayesreg as br
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _timing import median_time, print_table  # noqa: E402
+
+SIGMA = 54.0
+DRAWS, TUNE = 1000, 1000
+
+
+def numpy_conjugate_sampler(X, y, scale, sigma, draws, rng):
+    """The reference: the conjugate posterior in ten lines of numpy/scipy."""
+    n, p = X.shape
+    xm, ym = X.mean(axis=0), y.mean()
+    Xc, yc = X - xm, y - ym
+    precision = Xc.T @ Xc / sigma**2 + np.eye(p) / scale**2
+    chol = linalg.cholesky(precision, lower=True)
+    mean = linalg.cho_solve((chol, True), Xc.T @ yc / sigma**2)
+    coef = mean + linalg.solve_triangular(chol, rng.standard_normal((p, draws)), lower=True, trans="T").T
+    intercept = ym + sigma / np.sqrt(n) * rng.standard_normal(draws) - coef @ xm
+    return coef, intercept
+
+
+def quiet(func):
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", br.SamplingWarning)
+            return func()
+    return run
+
+
+def clear_map_cache():
+    try:
+        from bayesreg.posterior import _map_cache
+    except ImportError:  # a clone without the cache solves the MAP on every fit anyway
+        return
+    _map_cache._cache.clear()
+
+
+def exact_rows(X, y):
+    from bayesreg.posterior.diagnostics import compute_diagnostics
+    from bayesreg.posterior.exact import sample_exact
+
+    Xn, yn = X.to_numpy(), y.to_numpy()
+    names = list(X.columns)
+    model = br.PosteriorRegressor(br.Normal(10.0), sigma=SIGMA, sampler="exact", draws=DRAWS, chains=4,
+                                  random_seed=1, progressbar=False)
+    rng = np.random.default_rng(0)
+    t_numpy = median_time(lambda: numpy_conjugate_sampler(Xn, yn, 10.0, SIGMA, 4 * DRAWS, rng), repeat=31)
+    t_cached = median_time(quiet(lambda: model.fit(X, y)), repeat=21, min_time=0.05)
+    t_cold = median_time(quiet(lambda: (clear_map_cache(), model.fit(X, y))), repeat=21, min_time=0.05)
+    draw = lambda: sample_exact(Xn, yn, 10.0, SIGMA, fit_intercept=True, draws=DRAWS, chains=4,  # noqa: E731
+                                random_seed=1, feature_names=names)
+    posterior = draw()
+    pieces = {
+        "draws (sample_exact)": median_time(draw, repeat=21),
+        "R-hat/ESS (compute_diagnostics)": median_time(
+            lambda: compute_diagnostics(posterior, None, ["intercept", "coef"]), repeat=21),
+        "InferenceData (_inference_data)": median_time(
+            lambda: model._inference_data(posterior, None, Xn, yn, SIGMA), repeat=21),
+        "MAP solve (_fit_map)": median_time(lambda: model._fit_map(Xn, yn), repeat=21),
+    }
+    rows = [{"exact, Normal(10)": "numpy conjugate sampler (reference)", "ms": f"{t_numpy * 1e3:.2f}",
+             "x numpy": "1.0"}]
+    rows += [{"exact, Normal(10)": name, "ms": f"{t * 1e3:.2f}", "x numpy": f"{t / t_numpy:.1f}"}
+             for name, t in pieces.items()]
+    rows += [
+        {"exact, Normal(10)": "whole fit, MAP solved", "ms": f"{t_cold * 1e3:.2f}", "x numpy": f"{t_cold / t_numpy:.1f}"},
+        {"exact, Normal(10)": "whole fit, MAP cached (target <= 10x)", "ms": f"{t_cached * 1e3:.2f}",
+         "x numpy": f"{t_cached / t_numpy:.1f}"},
+    ]
+    return rows, t_cached / t_numpy
+
+
+def min_bulk_ess(posterior):
+    from bayesreg.posterior._convergence import ess_bulk
+
+    draws = np.concatenate([posterior["coef"].values, posterior["intercept"].values[..., None]], axis=-1)
+    return float(np.nanmin(ess_bulk(draws)))
+
+
+def timed(func, repeat):
+    times, out = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = func()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times)), out
+
+
+def gibbs_rows(X, y):
+    from bayesreg.posterior.model import ModelSpec, model_data
+    from bayesreg.posterior.samplers import sample_nuts
+
+    Xn, yn = X.to_numpy(), y.to_numpy()
+    prior = br.Laplace(4.0)
+    rows, ratios = [], {}
+    for chains in (2, 4):
+        gibbs = br.PosteriorRegressor(prior, sigma=SIGMA, sampler="gibbs", draws=DRAWS, tune=TUNE,
+                                      chains=chains, random_seed=3, progressbar=False)
+        nuts = br.PosteriorRegressor(prior, sigma=SIGMA, sampler="nutpie", draws=DRAWS, tune=TUNE,
+                                     chains=chains, random_seed=3, progressbar=False)
+        spec = ModelSpec.create("gaussian", prior, SIGMA, True, list(X.columns))
+        data = model_data(spec, prior, SIGMA, Xn, yn)
+        call = lambda: sample_nuts(spec, data, sampler="nutpie", draws=DRAWS, tune=TUNE,  # noqa: E731
+                                   chains=chains, random_seed=3, progressbar=False, target_accept=0.8)[0]
+        quiet(lambda: nuts.fit(X, y))()  # compile once
+        quiet(lambda: gibbs.fit(X, y))()  # warm (and the MAP cached, as on any refit)
+        t_call, post_call = timed(call, 5)
+        t_nuts, nuts_fit = timed(quiet(lambda: nuts.fit(X, y)), 3)
+        t_gibbs, gibbs_fit = timed(quiet(lambda: gibbs.fit(X, y)), 7)
+        rate = {
+            "nutpie sampling call": min_bulk_ess(post_call) / t_call,
+            "nutpie whole fit": min_bulk_ess(nuts_fit.idata_.posterior) / t_nuts,
+            "gibbs whole fit": min_bulk_ess(gibbs_fit.idata_.posterior) / t_gibbs,
+        }
+        times = {"nutpie sampling call": t_call, "nutpie whole fit": t_nuts, "gibbs whole fit": t_gibbs}
+        ratios[chains] = rate["gibbs whole fit"] / rate["nutpie sampling call"]
+        for name in rate:
+            rows.append({"chains": chains, "diabetes Laplace(4)": name, "s (median)": f"{times[name]:.3f}",
+                         "min bulk ESS/s": f"{rate[name]:.0f}",
+                         "gibbs fit / this": f"{rate['gibbs whole fit'] / rate[name]:.1f}x"})
+    return rows, ratios
+
+
+def main():
+    if "--before" in sys.argv:
+        other = sys.argv[sys.argv.index("--before") + 1]
+        env = dict(os.environ, PYTHONPATH=other)
+        print(f"===== before: {other}", flush=True)
+        subprocess.run([sys.executable, __file__], env=env, check=False)
+        print(f"\n===== after: {os.path.dirname(os.path.dirname(os.path.abspath(br.__file__)))}", flush=True)
+    X, y = br.datasets.load_diabetes()
+    rows, exact_ratio = exact_rows(X, y)
+    print_table(rows, f"exact sampler, diabetes, sigma={SIGMA}, 4 x {DRAWS} draws (medians)")
+    print()
+    rows, ratios = gibbs_rows(X, y)
+    print_table(rows, f"Gibbs vs nutpie, diabetes Laplace(4), sigma={SIGMA}, {DRAWS} draws after {TUNE}")
+    print()
+    print(f"targets: exact whole fit <= 10x numpy sampler: {exact_ratio:.1f}x -> "
+          f"{'met' if exact_ratio <= 10 else 'NOT met'}; gibbs whole fit ESS/s >= 25x nutpie "
+          f"(sampling call): " + ", ".join(
+              f"{c} chains {r:.1f}x -> {'met' if r >= 25 else 'NOT met'}" for c, r in ratios.items()))
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
