@@ -150,25 +150,55 @@ def _ess(draws):
     n_chain, n_draw, k = draws.shape
     # the draw axis last and contiguous: a strided FFT axis costs several times more
     centred = np.ascontiguousarray((draws - draws.mean(axis=1, keepdims=True)).transpose(0, 2, 1))
-    m = fft.next_fast_len(2 * n_draw, real=True)
-    spectrum = fft.rfft(centred, n=m, axis=-1)
-    power = spectrum.real**2 + spectrum.imag**2
-    acov = (fft.irfft(power, n=m, axis=-1)[..., :n_draw] / n_draw).transpose(0, 2, 1)
-    mean_var = acov[:, 0].mean(axis=0) * n_draw / (n_draw - 1.0)
-    var_plus = mean_var * (n_draw - 1.0) / n_draw
-    if n_chain > 1:
-        var_plus = var_plus + draws.mean(axis=1).var(axis=0, ddof=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rho = 1.0 - (mean_var - acov.mean(axis=0)) / var_plus  # (n_draw, k)
+    between = draws.mean(axis=1).var(axis=0, ddof=1) if n_chain > 1 else 0.0
+    # Geyer's sum stops at the first non-positive pair, a few lags in for chains that
+    # mix: try the first lags by direct sums, the whole FFT only if some column needs more
+    lags = min(n_draw, _DIRECT_LAGS)
+    acov = np.stack([np.einsum("ckt,ckt->ck", centred[..., : n_draw - t], centred[..., t:])
+                     for t in range(lags)], axis=1) / n_draw
+    rho = _autocorrelation(acov, n_draw, between)
+    if lags < n_draw and not _truncated_within(rho):
+        m = fft.next_fast_len(2 * n_draw, real=True)
+        spectrum = fft.rfft(centred, n=m, axis=-1)
+        power = spectrum.real**2 + spectrum.imag**2
+        acov = (fft.irfft(power, n=m, axis=-1)[..., :n_draw] / n_draw).transpose(0, 2, 1)
+        rho = _autocorrelation(acov, n_draw, between)
     spread = draws.max(axis=(0, 1)) - draws.min(axis=(0, 1))
     total = n_chain * n_draw
-    ess = total / np.maximum(_geyer_tau(rho), 1.0 / np.log10(total))
+    ess = total / np.maximum(_geyer_tau(rho, n_draw), 1.0 / np.log10(total))
     ess[np.isnan(rho).any(axis=0)] = np.nan
     ess[spread < np.finfo(float).resolution] = total
     return ess
 
 
-def _geyer_tau(rho):
+_DIRECT_LAGS = 24
+
+
+def _autocorrelation(acov, n_draw, between):
+    """ArviZ's combined autocorrelation of (chain, lag, k) autocovariances -> (lag, k)."""
+    mean_var = acov[:, 0].mean(axis=0) * n_draw / (n_draw - 1.0)
+    var_plus = mean_var * (n_draw - 1.0) / n_draw + between
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1.0 - (mean_var - acov.mean(axis=0)) / var_plus
+
+
+def _truncated_within(rho):
+    r"""Whether every column's Geyer sum stops within the lags of ``rho``.
+
+    It stops at the first pair ``m >= 1`` with :math:`\rho_{2m} + \rho_{2m+1} \le 0`,
+    or at once when :math:`\rho_0 + \rho_1 \le 0` (``rho_0`` is taken as 1), and
+    reads pairs up to that one only; NaN columns are NaN at every lag.
+    """
+    n_pairs = rho.shape[0] // 2
+    if n_pairs < 2:
+        return False
+    sums = rho[: 2 * n_pairs].reshape(n_pairs, 2, -1).sum(axis=1)
+    sums[0] = 1.0 + rho[1]
+    stops = (sums[1:] <= 0).any(axis=0) | (sums[0] <= 0) | np.isnan(rho).any(axis=0)
+    return bool(stops.all())
+
+
+def _geyer_tau(rho, n_draw=None):
     r"""Integrated autocorrelation time per column of ``rho`` (n_draw, k), vectorised.
 
     ArviZ's loop, restated on pair sums :math:`S_m = \rho_{2m} + \rho_{2m+1}`:
@@ -178,10 +208,13 @@ def _geyer_tau(rho):
     :math:`\tau = -1 + 2 \sum_{m' < m} \min_{l \le m'} S_l + \rho_{2m}^{+}`,
     where the last term is :math:`\rho_{2m}` if it is positive or :math:`S_m \ge 0`.
     """
-    n_draw, k = rho.shape
+    lags, k = rho.shape
+    n_draw = lags if n_draw is None else n_draw
     n_pairs = len(range(1, n_draw - 3, 2))  # pairs the loop may take: 1 .. n_pairs
     if n_pairs == 0:
         return np.zeros(k)  # nothing taken: tau = -1 + 1
+    # with the first lags only (each column stops within them), use the pairs they hold
+    n_pairs = min(n_pairs, (lags - 2) // 2)
     pairs = rho[: 2 * n_pairs + 2].reshape(n_pairs + 1, 2, k).copy()
     pairs[0, 0] = 1.0  # the lag-0 autocorrelation is 1 by definition (not its estimate)
     sums = pairs.sum(axis=1)  # S_0 .. S_{n_pairs}

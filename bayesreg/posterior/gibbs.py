@@ -45,7 +45,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import xarray as xr
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ..priors import Horseshoe, Laplace, Normal
 from . import model as _model
@@ -373,6 +373,15 @@ def _progress(total, enabled):
         yield lambda advance: progress.update(task, advance=advance)
 
 
+_threadpools = []  # one ThreadpoolController: finding the BLAS libraries costs ~5 ms per call
+
+
+def _one_blas_thread():
+    if not _threadpools:
+        _threadpools.append(ThreadpoolController())
+    return _threadpools[0].limit(limits=1, user_api="blas")
+
+
 def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, chains,
                  random_seed, progressbar, feature_names):
     """Sample the posterior by Gibbs; returns an ``xarray.Dataset`` like the NUTS samplers.
@@ -385,7 +394,7 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     n, p = X.shape
     # One BLAS thread: the sweeps are many small products, and OpenBLAS's spinning
     # worker threads made them ~30x slower on a loaded two-core machine.
-    with _progress(chains * (tune + draws), progressbar) as advance, threadpool_limits(1, "blas"):
+    with _progress(chains * (tune + draws), progressbar) as advance, _one_blas_thread():
         if likelihood == "gaussian" and _compiled_sweep_applies(prior, sigma, n, p, fit_intercept):
             store = _sample_gaussian_compiled(prior, sigma, X, y, fit_intercept, draws, tune, chains, rng, advance)
         else:
