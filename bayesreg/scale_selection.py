@@ -38,6 +38,7 @@ from sklearn.linear_model import LassoCV, LogisticRegression, LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
+from ._checks import check_bool
 from .likelihoods import get_likelihood
 from .map import estimate_sigma
 from .map.classifier import check_binary_target
@@ -133,6 +134,7 @@ def choose_scale(
         ``method="empirical_bayes"`` for a prior or likelihood without a
         closed-form marginal likelihood.
     """
+    check_bool(fit_intercept, "fit_intercept", "choose_scale")
     likelihood = get_likelihood(likelihood).name
     if method == "all":
         methods = [m for m in METHODS if m != "empirical_bayes" or _has_marginal(prior, likelihood)]

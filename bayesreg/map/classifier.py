@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._checks import check_map_prior, restore_on_failure
+from .._checks import check_bool, check_map_prior, restore_on_failure
 from ..mapping import to_penalty
 from ._solvers import fit_logistic
 
@@ -100,6 +100,7 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
+        check_bool(self.fit_intercept, "fit_intercept", type(self).__name__)
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, dtype=np.float64)

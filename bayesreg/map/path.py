@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
-from .._checks import check_map_prior, check_positive_or_none
+from .._checks import check_bool, check_map_prior, check_positive_or_none
 from ..likelihoods import get_likelihood
 from ..mapping import to_penalty
 from ..priors import Prior
@@ -113,6 +113,7 @@ def map_path(
     -------
     MAPPath
     """
+    check_bool(fit_intercept, "fit_intercept", "map_path")
     if not isinstance(prior, Prior) or not prior.has_map:
         check_map_prior(prior, "map_path")  # raises the right explanation
     likelihood = get_likelihood(likelihood).name

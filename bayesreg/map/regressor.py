@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._checks import check_map_prior, restore_on_failure, check_positive_or_none
+from .._checks import check_bool, check_map_prior, restore_on_failure, check_positive_or_none
 from ..mapping import to_penalty
 from ._solvers import center, make_enet, ridge_coef
 from .noise import estimate_sigma
@@ -100,6 +100,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         -------
         self
         """
+        check_bool(self.fit_intercept, "fit_intercept", type(self).__name__)
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
             sigma = check_positive_or_none(self.sigma, "sigma", type(self).__name__)
