@@ -329,8 +329,7 @@ def test_unstorable_feature_name_gives_a_clear_error_and_keeps_the_previous_file
     assert _listing(tmp_path) == ["model.nc"]
 
 
-def test_save_that_fails_part_way_keeps_the_previous_file_and_leaves_no_temp(monkeypatch, tmp_path, saved,
-                                                                              data):
+def test_save_that_fails_part_way_keeps_the_previous_file_and_leaves_no_temp(monkeypatch, tmp_path, saved):
     path = tmp_path / "model.nc"
     path.write_bytes(saved.read_bytes())
     before = path.read_bytes()

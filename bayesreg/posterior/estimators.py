@@ -236,8 +236,10 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     ----------
     prior : Normal, Laplace, ElasticNet or Horseshoe
     sigma : float or None, default=None
-        Fixed noise sd, or None to learn it.
+        Fixed noise sd, or None to learn it (refused for a constant y, whose
+        posterior of sigma is improper).
     fit_intercept : bool, default=True
+        A real bool (``numpy.bool_`` too); a string such as ``"no"`` is refused.
     sampler : {"nutpie", "pymc", "numpyro", "gibbs", "exact"}, default="nutpie"
         The NUTS samplers work for every prior. ``"gibbs"`` samples the same
         model by its exact full conditionals (Normal, Laplace and Horseshoe
@@ -249,8 +251,9 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     target_accept : float or None, default=None
         NUTS target acceptance; None means 0.8, 0.95 for learned scales and
         0.99 for the horseshoe, whose funnels need smaller steps.
-    random_seed : int or None, default=None
-        The same seed gives identical draws.
+    random_seed : int, numpy.random.Generator or None, default=None
+        The same integer seed gives identical draws. A Generator is drawn from
+        as given and saved as None; a legacy ``RandomState`` is refused.
     progressbar : bool, default=True
 
     Attributes
