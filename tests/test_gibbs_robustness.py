@@ -119,3 +119,17 @@ def test_p_greater_than_n_with_a_column_in_huge_units_samples_every_prior(prior)
         assert np.all(np.isfinite(values)), name
     # the x 1e8 column's coefficient is on its own scale: |w| ~ 1e-8
     assert abs(model.coef_[0]) < 1e-6
+
+
+def test_horseshoe_tau_density_by_woodbury_equals_the_n_by_n_form(monkeypatch):
+    """The p x p form used when the n x n covariance is singular to working precision
+    gives the same log density (same constant) where both are accurate."""
+    rng = np.random.default_rng(44)
+    X, y = rng.normal(size=(8, 15)), rng.normal(size=8)
+    sweep = gibbs_module._GaussianSweep(X, y, None, True, 3, rng)
+    lam2, tau2 = rng.uniform(0.5, 2.0, (3, 15)), np.array([0.3, 1.0, 2.0])
+    gram = np.matmul(sweep.Xc[None] * lam2[:, None, :], sweep.Xc.T)
+    direct = sweep._log_tau_posterior(gram, lam2, tau2, 1.0)
+    monkeypatch.setattr(gibbs_module, "MAX_BHATTACHARYA_CONDITION", 0.0)
+    woodbury = sweep._log_tau_posterior(gram, lam2, tau2, 1.0)
+    np.testing.assert_allclose(woodbury, direct, rtol=1e-12, atol=1e-10)
