@@ -280,11 +280,12 @@ def _prior_from_weights(a, b, family=None):
 
     ``family="elasticnet"`` keeps an ElasticNet prior even at the endpoints.
     """
-    if family != "elasticnet":
-        if b == 0.0:
-            return Laplace(scale=1.0 / a)
-        if a == 0.0:
-            return Normal(scale=1.0 / math.sqrt(b))
+    # the endpoints exactly: no l1_ratio of 0.9999999999998 from rounding a * scale
+    if b == 0.0:
+        return Laplace(scale=1.0 / a) if family != "elasticnet" else ElasticNet(1.0 / a, 1.0)
+    if a == 0.0:
+        scale = 1.0 / math.sqrt(b)
+        return Normal(scale=scale) if family != "elasticnet" else ElasticNet(scale, 0.0)
     scale = 2.0 / (a + math.hypot(a, 2.0 * math.sqrt(b)))  # sqrt(a^2 + 4b), no overflow
     return ElasticNet(scale=scale, l1_ratio=min(1.0, a * scale))
 
