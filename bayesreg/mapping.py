@@ -80,7 +80,9 @@ estimated one it holds at the estimate.
 Every scale and ``sigma`` lies in :data:`bayesreg.priors.SCALE_RANGE`, so the
 weights are finite; a mapped penalty can still overflow to ``inf`` (e.g.
 :math:`\sigma^2/(ns)` with :math:`\sigma = 10^{150}` and :math:`s = 10^{-150}`),
-which means "every coefficient is zero" and is returned as ``inf``.
+which means "every coefficient is zero" and is returned as ``inf``, or
+underflow to 0 (a vanishing penalty).  ``from_penalty`` refuses a penalty
+whose prior scale would lie outside the range.
 
 Inverting: given the weights :math:`(a, b)` back from a penalty, the prior is
 Laplace when :math:`b = 0`, Normal when :math:`a = 0`, and otherwise the
@@ -229,11 +231,13 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
     if likelihood == "gaussian":
         if convention == "glmnet":
             b_glmnet = b * y_sd if b > 0 else 0.0
+            # 1 / (1 + b sd / a) = a / (a + b sd), safe when b * sd underflows
+            mixing = 1.0 / (1.0 + (b / a) * y_sd) if a > 0 and b > 0 else float(b == 0)
             return {
                 "estimator": "glmnet",
                 "family": "gaussian",
                 "lambda": sigma**2 / n * (a + b_glmnet),
-                "alpha": a / (a + b_glmnet),
+                "alpha": mixing,
             }
         alpha = sigma**2 / n * (a + b)
         if isinstance(prior, Normal):
@@ -282,12 +286,17 @@ def _prior_from_weights(a, b, family=None):
     """
     # the endpoints exactly: no l1_ratio of 0.9999999999998 from rounding a * scale
     if b == 0.0:
-        return Laplace(scale=1.0 / a) if family != "elasticnet" else ElasticNet(1.0 / a, 1.0)
+        scale = _in_range(1.0 / a)
+        return Laplace(scale=scale) if family != "elasticnet" else ElasticNet(scale, 1.0)
     if a == 0.0:
-        scale = 1.0 / math.sqrt(b)
+        scale = _in_range(1.0 / math.sqrt(b))
         return Normal(scale=scale) if family != "elasticnet" else ElasticNet(scale, 0.0)
-    scale = 2.0 / (a + math.hypot(a, 2.0 * math.sqrt(b)))  # sqrt(a^2 + 4b), no overflow
+    scale = _in_range(2.0 / (a + math.hypot(a, 2.0 * math.sqrt(b))))  # sqrt(a^2 + 4b), no overflow
     return ElasticNet(scale=scale, l1_ratio=min(1.0, a * scale))
+
+
+def _in_range(scale):
+    return check_scale_range(scale, "the prior scale of this penalty", "from_penalty")
 
 
 _PARAMS = {
@@ -364,7 +373,7 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
         _check_y_sd(y_sd, likelihood, convention, needed=False)  # raises if y_sd is given
 
     if kind == "Ridge":
-        return Normal(scale=sigma / math.sqrt(_positive(params, "alpha", kind)))
+        return Normal(scale=_in_range(sigma / math.sqrt(_positive(params, "alpha", kind))))
     if kind == "LogisticRegression":
         C = _positive(params, "C", kind)
         rho = _ratio(params, "l1_ratio", kind, default=0.0)
@@ -387,7 +396,7 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
     alpha = _positive(params, "alpha", kind)
     total = n * alpha / sigma**2
     if kind == "Lasso":
-        return Laplace(scale=1.0 / total)
+        return Laplace(scale=_in_range(1.0 / total))
     rho = _ratio(params, "l1_ratio", kind)
     return _prior_from_weights(total * rho, total * (1.0 - rho), family="elasticnet")
 

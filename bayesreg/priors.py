@@ -200,10 +200,22 @@ class Prior:
         """Log density of each coefficient in ``w`` (elementwise)."""
         self._require_fixed_scale("logpdf")
         w = np.asarray(w, dtype=float)
+        return -self._penalty_terms(w) - self._log_normalizer()
+
+    def _penalty_terms(self, w):
+        """``l1 * |w| + l2 * w**2 / 2`` elementwise, ``inf`` where it overflows.
+
+        A zero weight contributes nothing even at ``|w| = inf`` (no ``0 * inf = nan``),
+        and an overflow far in the tails is a density of 0, not a warning.
+        """
         l1, l2 = self.penalty_weights
-        # far in the tails the penalty overflows to inf: the density is 0 there
+        out = np.zeros_like(w)
         with np.errstate(over="ignore"):
-            return -(l1 * np.abs(w) + 0.5 * l2 * w**2) - self._log_normalizer()
+            if l1 > 0:
+                out = out + l1 * np.abs(w)
+            if l2 > 0:
+                out = out + 0.5 * l2 * w**2
+        return out
 
     def penalty(self, w):
         """The penalty ``-sum(logpdf(w))`` without its constant.
@@ -213,9 +225,8 @@ class Prior:
         """
         self._require_fixed_scale("the penalty")
         w = np.asarray(w, dtype=float)
-        l1, l2 = self.penalty_weights
         with np.errstate(over="ignore"):  # an overflowing penalty is +inf
-            return float(l1 * np.sum(np.abs(w)) + 0.5 * l2 * np.sum(w**2))
+            return float(np.sum(self._penalty_terms(w)))
 
     def prox(self, z, step=1.0):
         r"""The proximal map of the penalty: the MAP of one coefficient.
