@@ -234,6 +234,8 @@ def test_round_trip_of_elasticnet_prior_in_every_convention(l1_ratio, likelihood
 def test_docstring_examples():
     assert to_penalty(Laplace(scale=0.5), n_samples=100, sigma=2.0) == {"estimator": "Lasso", "alpha": 0.08}
     assert from_penalty("Lasso", n_samples=100, sigma=2.0, alpha=0.08) == Laplace(scale=0.5)
+    assert to_penalty(Normal(scale=2.0), n_samples=100, sigma=2.0, convention="glmnet", y_sd=10.0) == {
+        "estimator": "glmnet", "family": "gaussian", "lambda": pytest.approx(0.1, rel=1e-15), "alpha": 0.0}
     assert math.isclose(from_penalty("Ridge", sigma=2.0, alpha=4.0).scale, 1.0)
 
 
