@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-from .priors import Prior
+from .priors import Prior, check_scale_range
 
 
 def check_map_prior(prior, owner):
@@ -31,7 +31,7 @@ def check_map_prior(prior, owner):
 
 
 def check_positive_or_none(value, name, owner):
-    """``None`` or a finite positive float."""
+    """``None`` or a positive float in :data:`bayesreg.priors.SCALE_RANGE`."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -41,7 +41,7 @@ def check_positive_or_none(value, name, owner):
         raise ValueError(
             f"{owner}: {name} must be finite and > 0 (or None to estimate it), got {value!r}."
         )
-    return value
+    return check_scale_range(value, name, owner)
 
 
 @contextmanager

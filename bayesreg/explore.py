@@ -66,7 +66,7 @@ def _fmt(value):
     return f"{value:.4g}"
 
 
-def penalty_readout(prior, *, n_samples, sigma):
+def penalty_readout(prior, *, n_samples, sigma, y_sd):
     r"""The penalty equal to ``prior`` in every convention, with the formulas.
 
     Parameters
@@ -76,26 +76,30 @@ def penalty_readout(prior, *, n_samples, sigma):
     n_samples : int
     sigma : float
         Noise standard deviation of the Gaussian model.
+    y_sd : float
+        ``numpy.std(y)`` (divisor n): glmnet standardises y, so its lambda
+        for a prior with an L2 part depends on it.
 
     Returns
     -------
     dict
         ``"sklearn"``: ``to_penalty(prior, n_samples=n, sigma=sigma)`` (Ridge,
         Lasso or ElasticNet and its ``alpha``); ``"glmnet"``: the glmnet
-        ``lambda`` and ``alpha`` (gaussian family, y not standardised);
-        ``"logistic"``: ``C`` of scikit-learn's LogisticRegression with the
-        same prior on a logistic model (no sigma, no n); ``"formulas"``: one
-        line of text per convention, the formula with the numbers put in.
+        ``lambda`` and ``alpha`` (gaussian family, ``standardize=FALSE``, on
+        this y); ``"logistic"``: ``C`` of scikit-learn's LogisticRegression
+        with the same prior on a logistic model (no sigma, no n);
+        ``"formulas"``: one line of text per convention, the formula with the
+        numbers put in.
     """
     sk = to_penalty(prior, n_samples=n_samples, sigma=sigma)
-    glm = to_penalty(prior, n_samples=n_samples, sigma=sigma, convention="glmnet")
+    glm = to_penalty(prior, n_samples=n_samples, sigma=sigma, convention="glmnet", y_sd=y_sd)
     logistic = to_penalty(prior, likelihood="bernoulli")
-    s, n, sig = prior.scale, n_samples, sigma
+    s, n, sig, d = prior.scale, n_samples, sigma, y_sd
     if isinstance(prior, Normal):
         lines = [
             f"Ridge alpha = sigma^2 / t^2 = {_fmt(sig)}^2 / {_fmt(s)}^2 = {_fmt(sk['alpha'])}",
-            f"glmnet lambda = sigma^2 / (n t^2) = {_fmt(sig)}^2 / ({n} * {_fmt(s)}^2) = "
-            f"{_fmt(glm['lambda'])}, alpha = 0",
+            f"glmnet lambda = sigma^2 sd(y) / (n t^2) = {_fmt(sig)}^2 * {_fmt(d)} / "
+            f"({n} * {_fmt(s)}^2) = {_fmt(glm['lambda'])}, alpha = 0",
             f"LogisticRegression C = t^2 = {_fmt(logistic['C'])}, l1_ratio = 0",
         ]
     elif isinstance(prior, Laplace):
@@ -111,7 +115,9 @@ def penalty_readout(prior, *, n_samples, sigma):
             f"ElasticNet alpha = sigma^2 / n * (r/s + (1-r)/s^2) = {_fmt(sig)}^2 / {n} * "
             f"({_fmt(r)}/{_fmt(s)} + {_fmt(1 - r)}/{_fmt(s)}^2) = {_fmt(sk['alpha'])}, "
             f"l1_ratio = (r/s) / (r/s + (1-r)/s^2) = {_fmt(sk['l1_ratio'])}",
-            f"glmnet lambda = {_fmt(glm['lambda'])}, alpha = {_fmt(glm['alpha'])}",
+            f"glmnet lambda = sigma^2 / n * (r/s + sd(y) (1-r)/s^2) = {_fmt(glm['lambda'])}, "
+            f"alpha = (r/s) / (r/s + sd(y) (1-r)/s^2) = {_fmt(glm['alpha'])} "
+            f"(sd(y) = {_fmt(d)})",
             f"LogisticRegression C = 1 / (r/s + (1-r)/s^2) = {_fmt(logistic['C'])}, "
             f"l1_ratio = {_fmt(logistic['l1_ratio'])}",
         ]
@@ -266,7 +272,9 @@ class ScaleExplorer:
         if cached is not None:
             return dict(cached)
         prior = self.prior_at(scale)
-        readout = penalty_readout(prior, n_samples=self.n_samples, sigma=self.sigma)
+        readout = penalty_readout(
+            prior, n_samples=self.n_samples, sigma=self.sigma, y_sd=float(np.std(self.y))
+        )
         fit = MAPRegressor(prior, sigma=self.sigma).fit(self.X, self.y)
         state = {
             "scale": scale,
