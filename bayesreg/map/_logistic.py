@@ -97,6 +97,7 @@ def logistic_map(X, y01, l1, l2, fit_intercept, tol, max_iter, init=None):
         if violation <= tol * n:
             break
         hess = (A.T * (prob * (1.0 - prob))) @ A
+        # damping relative to the loss, not the penalty: a huge L2 weight must not stall b0
         hess.flat[:: p + k + 1] += mu + _DAMPING * max(hess.diagonal().max(), 1.0)
         target = _penalized_quadratic_min(hess, hess @ theta - grad, lam, theta)
         step = target - theta
@@ -108,11 +109,11 @@ def logistic_map(X, y01, l1, l2, fit_intercept, tol, max_iter, init=None):
             if trial_value <= value + 1e-4 * t * decrease or t < 1e-10:
                 break
             t *= 0.5
-        if not trial_value < value:  # no more progress possible in float64
+        # An equal value is accepted: a huge L2 weight moves coefficients by ~1e-300,
+        # which the objective cannot register but the KKT conditions can.
+        if trial_value > value or np.array_equal(trial, theta):  # no progress left in float64
             break
         theta, value = trial, trial_value
-    else:
-        n_iter = max_iter
     if violation > tol * n and violation > 1e-7 * n:
         warnings.warn(
             f"logistic MAP did not converge in max_iter={max_iter} Newton steps "
