@@ -265,3 +265,93 @@ def test_explorer_refuses_a_seed_posterior_of_another_model(diabetes, laplace_po
         ScaleExplorer(X, y, prior="laplace", sigma=None, posterior=laplace_posterior)
     with pytest.raises(ValueError, match="other data"):
         ScaleExplorer(X, y + 1.0, prior="laplace", sigma=SIGMA, posterior=laplace_posterior)
+
+
+# ---------------------------------------------------------------- issue 12: bad values
+def test_explorer_rejects_a_nan_l1_ratio_set_from_code(diabetes):
+    """The observer must not raise; controls go back to what the explorer shows."""
+    X, y = diabetes
+    view = PriorScaleExplorer(X, y, prior="elasticnet", sigma=SIGMA, scale=2.0, l1_ratio=0.3)
+    before = view.state
+    view.controls["l1_ratio"].value = float("nan")  # raised out of the observer before
+    assert view.controls["l1_ratio"].value == pytest.approx(0.3)
+    assert view.explorer.l1_ratio == pytest.approx(0.3)
+    assert "l1_ratio must be a number in [0, 1]" in view.message.value
+    assert view.state["l1_ratio"] == pytest.approx(0.3)
+    assert view.state["prior"] == before["prior"] == br.ElasticNet(scale=2.0, l1_ratio=0.3)
+    # the dropdown and the state agree after the next change (was: kind switched, state not)
+    view.controls["prior"].value = "normal"
+    assert view.state["prior_kind"] == "normal" and view.explorer.kind == "normal"
+    assert view.state["prior"] == br.Normal(scale=2.0) and view.message.value == ""
+    view.controls["prior"].value = "elasticnet"
+    view.controls["l1_ratio"].value = 0.6
+    assert view.state["prior"] == br.ElasticNet(scale=2.0, l1_ratio=0.6)
+
+
+def test_scale_explorer_set_family_checks_both_before_changing_either(diabetes):
+    from bayesreg.explore import ScaleExplorer
+
+    X, y = diabetes
+    explorer = ScaleExplorer(X, y, prior="laplace", sigma=SIGMA)
+    for l1_ratio in (float("nan"), 1.5, -0.1, "half"):
+        with pytest.raises(ValueError, match=r"l1_ratio must be a number in \[0, 1\]"):
+            explorer.set_family("elasticnet", l1_ratio)
+        assert explorer.family == ("laplace", None)
+    with pytest.raises(ValueError, match=r"l1_ratio must be a number in \[0, 1\]"):
+        ScaleExplorer(X, y, prior="elasticnet", sigma=SIGMA, l1_ratio=float("nan"))
+
+
+@pytest.mark.parametrize("factor", [1e200, 1e-200])
+@pytest.mark.parametrize("prior", ["normal", "laplace", "elasticnet"])
+def test_explorer_extreme_x_gives_the_documented_error_state(diabetes, factor, prior):
+    """X * 1e200 (or 1e-200): the squares of X and of the scales leave float64.
+
+    Before: a raw ZeroDivisionError/OverflowError with ``state == {}`` (or, for
+    the lasso, a silently all-zero MAP from an underflowed gram matrix)."""
+    X, y = diabetes
+    view = PriorScaleExplorer(X * factor, y, prior=prior, sigma=SIGMA)
+    assert set(view.state) == {"error"}
+    error = view.state["error"]
+    assert "standard deviation" in error and f"{factor:.3g}" in error
+    assert "standardise the columns of X" in error
+    assert "cannot use this data" in view.message.value
+    assert "Error:" not in view.message.value  # no raw exception type
+    assert view.children == (view.message,)
+    # and the comparison view says the same
+    comparison = CoefficientComparison(X * factor, y, prior=prior, sigma=SIGMA)
+    assert "standard deviation" in comparison.state["error"]
+
+
+def test_explorer_extreme_y_is_refused_but_moderate_scaling_works(diabetes):
+    X, y = diabetes
+    assert "y has standard deviation" in PriorScaleExplorer(X, y * 1e-200).state["error"]
+    assert "sd(y) / sd(x)" in PriorScaleExplorer(X * 1e40, y * 1e-40).state["error"]
+    # a units change well inside float64 still works, and the lasso alpha maps exactly
+    view = PriorScaleExplorer(X * 1e3, y, prior="laplace", sigma=SIGMA, scale=0.01)
+    s = view.state["scale"]
+    assert view.state["alpha"] == pytest.approx(SIGMA**2 / (N * s), rel=1e-12)
+    lasso = Lasso(alpha=view.state["alpha"], tol=1e-12, max_iter=100_000).fit(X * 1e3, y)
+    np.testing.assert_allclose(view.state["map_coef"], lasso.coef_, atol=1e-8)
+
+
+@pytest.mark.parametrize("prior", ["horseshoe", "Horseshoe", br.Horseshoe(global_scale=1.0)])
+def test_views_refuse_the_horseshoe_with_the_reason(diabetes, prior):
+    X, y = diabetes
+    for make in (lambda: ShrinkageDemo1D(prior=prior),
+                 lambda: CoefficientComparison(X, y, prior=prior, sigma=SIGMA)):
+        with pytest.raises(ValueError) as info:
+            make()
+        text = str(info.value)
+        assert "['elasticnet', 'laplace', 'normal']" in text
+        assert "no MAP" in text and "PosteriorRegressor" in text
+
+
+def test_views_name_the_choices_for_an_unknown_prior(diabetes):
+    X, y = diabetes
+    with pytest.raises(ValueError, match=r"one of \['elasticnet', 'laplace', 'normal'\].*'cauchy'"):
+        ShrinkageDemo1D(prior="cauchy")
+    with pytest.raises(ValueError, match=r"one of \['elasticnet', 'laplace', 'normal'\]"):
+        CoefficientComparison(X, y, prior=3)
+    # a prior instance picks its family
+    demo = ShrinkageDemo1D(prior=br.Normal(scale=1.0), scale=1.5)
+    assert demo.state["prior"] == br.Normal(scale=1.5)

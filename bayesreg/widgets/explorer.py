@@ -94,6 +94,7 @@ class PriorScaleExplorer(widgets.VBox):
         self.message = widgets.HTML()
         self.message.add_class("bayesreg-message")
         self._render_lock = threading.RLock()
+        self._restoring = False  # True while controls are put back after a rejected value
         self._job = BackgroundJob()
         self._sample_seconds = {}
         if isinstance(prior, ElasticNet):
@@ -175,8 +176,29 @@ class PriorScaleExplorer(widgets.VBox):
         self._update_all()
 
     def _on_family(self, change):
-        self.explorer.set_family(self.controls["prior"].value, self.controls["l1_ratio"].value)
+        if self._restoring:
+            return
+        try:
+            self.explorer.set_family(self.controls["prior"].value,
+                                     self.controls["l1_ratio"].value)
+        except ValueError as exc:
+            # set from code (a slider cannot produce it): the explorer is unchanged, so
+            # put the controls back to what it shows, and say why
+            self._restore_family_controls()
+            self.message.value = message_html(
+                f"{describe_error(exc)} The control was set back to prior="
+                f"{self.explorer.kind!r}, l1_ratio={self.explorer.l1_ratio:g}.")
+            return
         self._update_all()
+
+    def _restore_family_controls(self):
+        """Set the family controls to the explorer's family without triggering a redraw."""
+        self._restoring = True
+        try:
+            self.controls["prior"].value = self.explorer.kind
+            self.controls["l1_ratio"].value = self.explorer.l1_ratio
+        finally:
+            self._restoring = False
 
     def _on_sample(self, button=None):
         """Sample the posterior at the current scale in a background thread."""
@@ -250,6 +272,8 @@ class PriorScaleExplorer(widgets.VBox):
             self.message.value = ""
             return True
         except Exception as exc:
+            # never leave the state of another scale or family behind the controls
+            self.state = {"error": describe_error(exc)}
             self.message.value = message_html(describe_error(exc))
             return False
 
