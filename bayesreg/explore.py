@@ -7,6 +7,9 @@ family, and answers "what does the model look like at prior scale t?":
   :func:`bayesreg.to_penalty`) with its formula,
 * the MAP coefficients (:class:`bayesreg.MAPRegressor`) and the MAP path over
   a grid of scales (:func:`bayesreg.map_path`), computed once per family,
+* the posterior along the whole path where it is known
+  (:meth:`ScaleExplorer.posterior_band`: exact at every scale of the grid
+  for the Normal prior with a fixed sigma, else at the sampled scales),
 * the posterior at t, in the table layout of :func:`bayesreg.compare`:
 
   - Normal prior with a fixed sigma: the exact conjugate posterior
@@ -35,6 +38,7 @@ from .map import MAPRegressor, estimate_sigma, map_path
 from .mapping import to_penalty
 from .posterior import PosteriorRegressor
 from .posterior.exact import conjugate_posterior
+from .posterior_path import PosteriorPath
 from .posterior.reweight import KHAT_THRESHOLD, psis_reweight, weighted_summary
 from .priors import ElasticNet, Laplace, Normal, Prior
 from ._warnings import recording_warnings
@@ -308,6 +312,7 @@ class ScaleExplorer:
         self._states = {}  # (family, scale) -> state dict without the posterior
         self._sampled = {}  # family -> {scale: (draws, reff, diagnostics)}
         self._posteriors = {}  # (family, scale, source scale) -> posterior part of the state
+        self._bands = {}  # (family, "exact" or sampled scales) -> PosteriorPath
         if posterior is not None:
             self.add_posterior(posterior)
 
@@ -445,14 +450,23 @@ class ScaleExplorer:
             self._posteriors[key] = result
         return dict(result)
 
-    def _exact(self, scale, map_coef):
+    def _exact_summary(self, scale):
+        """Mean, sd and HDI bounds of the conjugate posterior at ``scale``.
+
+        The marginals are Normal, so the HDI is the central interval
+        ``mean -/+ z sd`` with ``z`` the ``(1 + hdi_prob)/2`` quantile.
+        """
         mean, chol, _, _ = conjugate_posterior(self.X, self.y, scale, self.sigma)
         inv_chol = np.linalg.inv(chol)
         sd = np.sqrt(np.sum(inv_chol**2, axis=0))  # diag of (L L^T)^-1 = L^-T L^-1
         half = stats.norm.ppf(0.5 + self.hdi_prob / 2) * sd
+        return mean, sd, mean - half, mean + half
+
+    def _exact(self, scale, map_coef):
+        mean, sd, low, high = self._exact_summary(scale)
         table = pd.DataFrame(
             {"map": map_coef, "mean": mean, "median": mean, "sd": sd,
-             "hdi_low": mean - half, "hdi_high": mean + half},
+             "hdi_low": low, "hdi_high": high},
             index=pd.Index(self.feature_names, name="feature"),
         )
         return {
@@ -492,6 +506,54 @@ class ScaleExplorer:
             "posterior": table, "posterior_source": "reweighted", "source_scale": source,
             "khat": rw.khat, "ess": rw.ess, "reliable": rw.reliable, "posterior_note": note,
         }
+
+    def posterior_band(self):
+        """The posterior HDI of every coefficient along the path, where it is known (cached).
+
+        * Normal prior with a fixed sigma: the exact conjugate posterior at
+          every scale of :meth:`path`'s grid (``sampler == "exact"``);
+        * otherwise: the posteriors sampled so far for the current family, at
+          their own scales (``sampler == "sampled"``); reweighted previews are
+          not included.
+
+        Returns
+        -------
+        bayesreg.PosteriorPath or None
+            Mean, median, sd and the ``hdi_prob`` HDI bounds per scale and
+            feature; None when the current family has no posterior yet.
+        """
+        family = self.family
+        key = (family, "exact") if self.has_exact else (family, tuple(self.sampled_scales()))
+        if not key[1]:
+            return None
+        with self._lock:
+            cached = self._bands.get(key)
+        if cached is not None:
+            return cached
+        if self.has_exact:
+            scales = np.asarray(self.path().scales, dtype=float)
+            rows = [self._exact_summary(s) for s in scales]
+            mean, sd, low, high = (np.array(column) for column in zip(*rows))
+            median, sampler = mean, "exact"
+        else:
+            scales = np.array(key[1], dtype=float)
+            with self._lock:
+                sampled = [self._sampled[family][s][0] for s in key[1]]
+            tables = [weighted_summary(d, hdi_prob=self.hdi_prob) for d in sampled]
+            mean, median, sd, low, high = (
+                np.array([t[c].to_numpy() for t in tables])
+                for c in ("mean", "median", "sd", "hdi_low", "hdi_high")
+            )
+            sampler = "sampled"
+        band = PosteriorPath(
+            scales=scales, mean=mean, median=median, sd=sd, hdi_low=low, hdi_high=high,
+            hdi_prob=float(self.hdi_prob), feature_names=list(self.feature_names),
+            prior=self.prior_at(scales[0]), sigma=self.sigma if self.sigma_fixed else None,
+            sampler=sampler,
+        )
+        with self._lock:
+            self._bands[key] = band
+        return band
 
     def state(self, scale):
         """Everything at ``scale``: :meth:`map_state` merged with :meth:`posterior_state`."""

@@ -355,3 +355,97 @@ def test_views_name_the_choices_for_an_unknown_prior(diabetes):
     # a prior instance picks its family
     demo = ShrinkageDemo1D(prior=br.Normal(scale=1.0), scale=1.5)
     assert demo.state["prior"] == br.Normal(scale=1.5)
+
+
+# ---------------------------------------------------------------- issue 13: the posterior band
+def _band(ax, name):
+    from matplotlib.collections import PolyCollection
+
+    found = [c for c in ax.collections
+             if isinstance(c, PolyCollection) and c.get_gid() == f"posterior_band:{name}"]
+    assert len(found) == 1, f"no single band for {name}"
+    return found[0]
+
+
+def _no_overlap(labels, renderer):
+    """Text boxes of the labels (leader lines excluded), pairwise disjoint."""
+    from matplotlib.text import Text
+
+    boxes = []
+    for label in labels:
+        label.update_positions(renderer)
+        boxes.append(Text.get_window_extent(label, renderer))
+    for i in range(len(boxes)):
+        for k in range(i + 1, len(boxes)):
+            assert not boxes[i].overlaps(boxes[k]), (
+                f"labels {labels[i].get_text()!r} and {labels[k].get_text()!r} overlap")
+
+
+def test_explorer_path_draws_the_exact_posterior_band(diabetes):
+    """Normal prior, fixed sigma: the band on the path axes is the conjugate posterior's
+    central 94% interval (= its HDI) at every grid scale, in each feature's MAP colour."""
+    import matplotlib.colors as mcolors
+
+    X, y = diabetes
+    view = PriorScaleExplorer(X, y, prior="normal", sigma=SIGMA, scale=1.0)
+    ax = view.path_axes
+    scales = view.explorer.path().scales
+    Xc, yc = X.to_numpy() - X.to_numpy().mean(axis=0), y.to_numpy() - y.mean()
+    lows, highs = [], []
+    for t in scales:  # written out here: numpy linear algebra, scipy quantiles
+        cov = np.linalg.inv(Xc.T @ Xc / SIGMA**2 + np.eye(X.shape[1]) / t**2)
+        mean, sd = cov @ Xc.T @ yc / SIGMA**2, np.sqrt(np.diag(cov))
+        lows.append(stats.norm.ppf(0.03, mean, sd))
+        highs.append(stats.norm.ppf(0.97, mean, sd))
+    lows, highs = np.array(lows), np.array(highs)
+    for j, name in enumerate(X.columns):
+        vertices = _band(ax, name).get_paths()[0].vertices
+        for k, t in enumerate(scales):
+            ys = vertices[np.isclose(vertices[:, 0], t, rtol=1e-12), 1]
+            assert ys.min() == pytest.approx(lows[k, j], rel=1e-8, abs=1e-9)
+            assert ys.max() == pytest.approx(highs[k, j], rel=1e-8, abs=1e-9)
+        line = [ln for ln in ax.lines if ln.get_gid() == f"map:{name}"][0]
+        face = _band(ax, name).get_facecolor()[0]
+        assert mcolors.same_color(face[:3], mcolors.to_rgb(line.get_color()))
+    assert "exact posterior 94% HDI" in ax.get_title()
+    assert "posterior 94% HDI" in [t.get_text() for t in ax.get_legend().get_texts()]
+    # the slider moves only the marker: the band stays what it was
+    view.controls["scale"].value = 3.0
+    assert view.path_axes is ax and _band(ax, "bmi") is not None
+    assert [ln for ln in ax.lines if ln.get_gid() == "current_scale"][0].get_xdata()[0] == \
+        pytest.approx(view.state["scale"])
+
+
+def test_explorer_path_shows_the_sampled_posterior_as_bars(diabetes, laplace_posterior):
+    """Laplace prior: no closed form; the seeded posterior's HDI at its scale, as bars."""
+    X, y = diabetes
+    view = PriorScaleExplorer(X, y, prior="laplace", sigma=SIGMA, scale=1.0,
+                              posterior=laplace_posterior)
+    ax = view.path_axes
+    band = view.explorer.posterior_band()
+    assert "at the sampled scales" in ax.get_title()
+    bars = [c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer"]
+    assert len(bars) == X.shape[1]
+    draws = laplace_posterior.idata_.posterior["coef"].values.reshape(-1, X.shape[1])
+    for j, container in enumerate(bars):
+        (x0, lo), (x1, hi) = container.lines[2][0].get_segments()[0]
+        assert x0 == x1 == 1.0
+        assert (lo, hi) == pytest.approx((band.hdi_low[0, j], band.hdi_high[0, j]), rel=1e-12)
+        assert np.mean((draws[:, j] >= lo) & (draws[:, j] <= hi)) == pytest.approx(0.94, abs=2e-3)
+    # without a posterior for the family: no band, and the title says how to get one
+    view.controls["prior"].value = "elasticnet"
+    assert view.explorer.posterior_band() is None
+    assert not [c for c in view.path_axes.collections if str(c.get_gid()).startswith("posterior")]
+    assert "press Sample" in view.path_axes.get_title()
+
+
+@pytest.mark.parametrize("prior", ["normal", "laplace"])
+def test_explorer_path_labels_do_not_overlap(diabetes, prior):
+    X, y = diabetes
+    view = PriorScaleExplorer(X, y, prior=prior, sigma=SIGMA, scale=1.0)
+    ax = view.path_axes
+    labels = [t for t in ax.texts if t.get_text() in set(X.columns)]
+    assert len(labels) == X.shape[1]
+    figure = ax.figure
+    figure.canvas.draw()
+    _no_overlap(labels, figure.canvas.get_renderer())
