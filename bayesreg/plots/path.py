@@ -104,7 +104,7 @@ class _EndLabels:
         from matplotlib.transforms import Affine2D
 
         if renderer is None:
-            renderer = self.ax.figure._get_renderer()
+            renderer = self.ax.figure.canvas.get_renderer()
         xs, ys = self._placed_pixels(renderer)
         return Affine2D().translate(xs[j], ys[j])
 
