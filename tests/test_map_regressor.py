@@ -6,7 +6,7 @@ import pytest
 from sklearn.linear_model import ElasticNet as SkElasticNet
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 
-from bayesreg import ElasticNet, HalfCauchy, Horseshoe, Laplace, MAPRegressor, Normal, estimate_sigma
+from bayesreg import ElasticNet, HalfCauchy, Horseshoe, Laplace, MAPRegressor, Normal, estimate_sigma, map_path
 from bayesreg.datasets import make_sparse_regression
 
 
@@ -225,3 +225,27 @@ def test_lasso_at_or_above_alpha_max_gives_exact_zeros(diabetes, factor):
     assert model.intercept_ == pytest.approx(y.mean(), rel=1e-14)
     just_below = MAPRegressor(Laplace(sigma**2 / (n * alpha) * 1.001), sigma=sigma).fit(X, y)
     assert (np.count_nonzero(just_below.coef_) > 0) == (factor / 1.001 < 1.0)  # below alpha_max
+
+
+@pytest.mark.parametrize(
+    "prior, sigma",
+    [(Laplace(1e30), 1.0), (Laplace(1.0), 1e-150), (ElasticNet(1e30, 0.5), 1.0), (Laplace(1e6), 1.0)],
+    ids=repr,
+)
+def test_a_nearly_flat_prior_is_solved_exactly_without_a_convergence_warning(diabetes, prior, sigma):
+    """An L1 weight far below alpha_max: coordinate descent ran to max_iter and warned
+    (ConvergenceWarning is an error here). The MAP then has no zero coefficient and
+    satisfies the optimality conditions X'(y - Xw) = a1 sign(w) + a2 w, written out
+    here with numpy; and it is least squares to the size of that weight."""
+    X, y = np.asarray(diabetes[0]), np.asarray(diabetes[1])
+    fit = MAPRegressor(prior, sigma=sigma).fit(X, y)
+    l1, l2 = prior.penalty_weights
+    a1, a2 = sigma**2 * l1, sigma**2 * l2
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    gradient = Xc.T @ (yc - Xc @ fit.coef_)
+    assert np.all(fit.coef_ != 0)
+    np.testing.assert_allclose(gradient, a1 * np.sign(fit.coef_) + a2 * fit.coef_,
+                               atol=1e-9 * np.abs(Xc.T @ yc).max())
+    np.testing.assert_allclose(fit.coef_, LinearRegression().fit(X, y).coef_, rtol=1e-4)
+    path = map_path(X, y, prior, [prior.scale], sigma=sigma)
+    np.testing.assert_allclose(path.coefs[0], fit.coef_, rtol=1e-12)

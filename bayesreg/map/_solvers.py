@@ -72,6 +72,40 @@ def least_squares_zero_is_map(Xc, yc, a1, a2):
     return a1 > 0.0 and a1 >= np.max(np.abs(Xc.T @ yc), initial=0.0)
 
 
+#: An L1 weight below this fraction of the lasso's ``alpha_max`` (a nearly flat
+#: prior, e.g. Laplace(1e30)) is solved exactly by :func:`small_l1_coef` first:
+#: coordinate descent there ran to max_iter and warned on correlated columns.
+SMALL_L1 = 1e-6
+
+
+def small_l1_coef(Xc, yc, a1, a2):
+    r"""The exact MAP for a small L1 weight when no coefficient is zero, else None.
+
+    With no zero coefficient and signs :math:`s`, the optimality conditions of
+    :math:`\tfrac12\lVert y_c - X_c w\rVert^2 + a_1\lVert w\rVert_1 + \tfrac{a_2}2\lVert w\rVert^2`
+    read :math:`(X_c^\top X_c + a_2 I) w = X_c^\top y_c - a_1 s`.  Solve them with
+    :math:`s` the signs of the ridge solution; if the solution keeps exactly those
+    signs, the conditions hold and, the objective being strictly convex (the
+    Gram matrix plus :math:`a_2 I` is positive definite), it is the MAP.  Tried
+    only for :math:`a_1 \le` ``SMALL_L1`` :math:`\max_j |x_j^\top y_c|` and p <= n.
+    """
+    n, p = Xc.shape
+    xty = Xc.T @ yc
+    if p > n or not a1 <= SMALL_L1 * np.max(np.abs(xty), initial=0.0):
+        return None
+    gram = Xc.T @ Xc
+    gram.flat[:: p + 1] += a2
+    try:
+        factor = linalg.cho_factor(gram)
+    except linalg.LinAlgError:  # singular: the MAP need not be unique
+        return None
+    signs = np.sign(linalg.cho_solve(factor, xty))
+    coef = linalg.cho_solve(factor, xty - a1 * signs)
+    if np.all(signs != 0) and np.array_equal(np.sign(coef), signs):
+        return coef
+    return None
+
+
 def ridge_coef(Xc, yc, alpha):
     r"""Closed-form ridge: :math:`(X^\top X + \alpha I)^{-1} X^\top y`.
 

@@ -20,6 +20,7 @@ from ._solvers import (
     least_squares_weights,
     least_squares_zero_is_map,
     make_enet,
+    small_l1_coef,
     ridge_path_coefs,
 )
 from .classifier import check_binary_target
@@ -178,7 +179,8 @@ def _feature_names(X):
 def _least_squares_path(Xc, yc, priors, penalties, sigma, tol, max_iter):
     """Each row as MAPRegressor solves it: exact zeros where zero is the MAP
     (alpha >= alpha_max, or an infinite penalty), the SVD ridge path where the
-    L1 part is negligible, warm-started coordinate descent elsewhere."""
+    L1 part is negligible, the exact signed solve where the L1 part is small
+    (:func:`small_l1_coef`), warm-started coordinate descent elsewhere."""
     weights = [p.penalty_weights for p in priors]
     scaled = [least_squares_weights(l1, l2, sigma) for l1, l2 in weights]
     zero = np.array([least_squares_zero_is_map(Xc, yc, a1, a2) for a1, a2 in scaled])
@@ -187,6 +189,10 @@ def _least_squares_path(Xc, yc, priors, penalties, sigma, tol, max_iter):
     coefs = np.zeros((len(priors), Xc.shape[1]))
     if ridge.any():
         coefs[ridge] = ridge_path_coefs(Xc, yc, [scaled[i][1] for i in np.flatnonzero(ridge)])
+    for i in np.flatnonzero(enet):  # a nearly flat prior: exact, where it applies
+        small = small_l1_coef(Xc, yc, *scaled[i])
+        if small is not None:
+            coefs[i], enet[i] = small, False
     if enet.any():
         coefs[enet] = _enet_path(Xc, yc, [penalties[i] for i in np.flatnonzero(enet)], tol, max_iter)
     return coefs

@@ -14,6 +14,7 @@ from ._solvers import (
     least_squares_weights,
     least_squares_zero_is_map,
     make_enet,
+    small_l1_coef,
     ridge_coef,
 )
 from .noise import estimate_sigma
@@ -115,6 +116,8 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
                 n_iter = 1  # one check of the optimality conditions at zero
             elif l1_is_negligible(l1, l2):  # Normal, or ElasticNet with l1_ratio ~ 0
                 coef = ridge_coef(Xc, yc, a2)
+                n_iter = 1  # one direct solve
+            elif (coef := small_l1_coef(Xc, yc, a1, a2)) is not None:  # a nearly flat prior
                 n_iter = 1  # one direct solve
             else:
                 enet = make_enet(penalty["alpha"], penalty.get("l1_ratio", 1.0), self.tol, self.max_iter)
