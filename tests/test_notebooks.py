@@ -76,9 +76,26 @@ def test_notebooks_exist_and_are_stored_without_outputs():
             f"{path.name}: code cells {with_outputs} have stored outputs; clear them "
             "(jupyter nbconvert --clear-output --inplace) before committing."
         )
-        assert "BAYESREG_FAST" in code[0].source, (
-            f"{path.name}: the first code cell must read BAYESREG_FAST (small draws in CI)."
+        # The idea first: a learner's first screen is the title and what the notebook
+        # is about, not the plumbing.
+        assert notebook.cells[0].cell_type == "markdown", (
+            f"{path.name}: the first cell must be markdown with the notebook's idea."
         )
+        assert notebook.cells[0].source.startswith("# "), (
+            f"{path.name}: the first cell must start with the notebook's title (# ...)."
+        )
+        all_code = "".join(cell.source for cell in code)
+        assert "environ" not in all_code and "getenv" not in all_code, (
+            f"{path.name}: do not read BAYESREG_FAST (or any variable) in a notebook; "
+            "use SAMPLING = br.config.sampling_settings() (short chains in CI)."
+        )
+        samples = any(name in all_code for name in
+                      ("Posterior", "posterior_path", "choose_scale", "SAMPLING"))
+        if samples:
+            assert "br.config.sampling_settings()" in code[0].source, (
+                f"{path.name}: it samples; its first code cell must set "
+                "SAMPLING = br.config.sampling_settings() (small draws in CI)."
+            )
         assert "MPLBACKEND" not in "".join(cell.source for cell in code), (
             f"{path.name}: do not set MPLBACKEND in a notebook; it hides every figure."
         )
