@@ -8,6 +8,7 @@ with warnings as errors: CI builds the docs without running any notebook twice.
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,10 @@ def test_docs_build_with_warnings_as_errors(executed_notebooks, tmp_path):
     assert proc.returncode == 0, f"sphinx-build failed:\n{proc.stdout}\n{proc.stderr}"
     for page in ["index", "maths", "api", "performance"] + [f"notebooks/{p.stem}" for p in NOTEBOOKS]:
         assert (html / f"{page}.html").is_file(), f"{page}.html was not built"
+    # maths renders offline: MathJax is served from the site itself, never from a CDN
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file(), "MathJax was not copied"
+    assert "_static/mathjax/tex-chtml.js" in (html / "maths.html").read_text(encoding="utf-8")
+    external = re.compile(r"""https?://[^"'\s]*mathjax""", re.IGNORECASE)
+    remote = [str(page.relative_to(html)) for page in html.rglob("*.html")
+              if external.search(page.read_text(encoding="utf-8"))]
+    assert not remote, f"pages loading MathJax from the network: {remote}"
