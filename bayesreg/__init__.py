@@ -4,7 +4,20 @@ Penalized (MAP) estimates and full posteriors of the same regression model,
 with the exact translation between a prior scale and a penalty strength.
 """
 
-from . import constrained, datasets, shrinkage
+import warnings as _warnings
+
+# ArviZ 0.23 announces its 1.0 refactor (arviz-base, arviz-stats, arviz-plots) with a
+# FutureWarning on import, once a day; in a notebook it is the first thing a learner
+# sees, in red. Only that message from arviz itself is hidden: any other warning,
+# ArviZ's included, still shows. The filter must be in place before arviz is imported.
+_warnings.filterwarnings(
+    "ignore",
+    message=r"\s*ArviZ is undergoing a major refactor",
+    category=FutureWarning,
+    module=r"arviz\Z",
+)
+
+from . import config, constrained, datasets, shrinkage
 from .compare import Comparison, compare
 from .likelihoods import BernoulliLogit, Gaussian
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
@@ -37,6 +50,7 @@ __all__ = [
     "ScaleChoice",
     "choose_scale",
     "compare",
+    "config",
     "constrained",
     "datasets",
     "estimate_sigma",

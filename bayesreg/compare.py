@@ -12,6 +12,7 @@ mass away from zero, or the MAP keeps a coefficient the posterior puts near zero
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from dataclasses import dataclass
 
@@ -91,8 +92,9 @@ def compare(map_model, posterior_model, *, hdi_prob=0.94, practical_zero=None):
     ----------
     map_model : MAPRegressor or MAPClassifier, fitted
     posterior_model : PosteriorRegressor or PosteriorClassifier, fitted on the same data
-    hdi_prob : float in (0, 1), default=0.94
-        Probability of the highest-density intervals (``arviz.hdi``).
+    hdi_prob : real number in (0, 1), default=0.94
+        Probability of the highest-density intervals (``arviz.hdi``); any
+        real number, numpy scalars (``np.float32(0.9)``) included.
     practical_zero : float, array of shape (n_features,) or None, default=None
         Half-width :math:`\varepsilon_j` of the band :math:`|w_j| < \varepsilon_j`
         in which a coefficient counts as practically zero.  ``None`` uses
@@ -135,6 +137,8 @@ def compare(map_model, posterior_model, *, hdi_prob=0.94, practical_zero=None):
     TypeError
         If the models are not a MAP/posterior pair of the same likelihood.
     ValueError
+        If ``hdi_prob`` is not in (0, 1); if ``practical_zero`` is not positive
+        or is an array whose length is not the number of features.
         If they were fitted on different features or different data.  The
         posterior stores its training data (``idata_.constant_data.X``,
         ``idata_.observed_data.y``); the MAP model is refitted on them with its
@@ -150,8 +154,7 @@ def compare(map_model, posterior_model, *, hdi_prob=0.94, practical_zero=None):
         two are then not the MAP and posterior of one model.
     """
     _check_pair(map_model, posterior_model)
-    if not (isinstance(hdi_prob, float | int) and 0 < hdi_prob < 1):
-        raise ValueError(f"compare: hdi_prob must be in (0, 1), got {hdi_prob!r}.")
+    hdi_prob = _check_hdi_prob(hdi_prob)
     X, y = _training_data(posterior_model)
     feature_names = [str(f) for f in posterior_model.idata_.posterior["feature"].values]
     _check_same_features(map_model, posterior_model, feature_names)
@@ -162,9 +165,7 @@ def compare(map_model, posterior_model, *, hdi_prob=0.94, practical_zero=None):
     p = X.shape[1]
     if practical_zero is None:
         practical_zero = default_practical_zero(X, y, classifier=classifier)
-    practical_zero = np.broadcast_to(np.asarray(practical_zero, dtype=float), (p,)).copy()
-    if not np.all(practical_zero > 0):
-        raise ValueError(f"compare: practical_zero must be > 0, got {practical_zero!r}.")
+    practical_zero = _check_practical_zero(practical_zero, p)
 
     coef = posterior_model.idata_.posterior["coef"]
     draws = coef.values.reshape(-1, p)
@@ -187,7 +188,7 @@ def compare(map_model, posterior_model, *, hdi_prob=0.94, practical_zero=None):
         },
         index=pd.Index(feature_names, name="feature"),
     )
-    return Comparison(table, float(hdi_prob), practical_zero, map_model, posterior_model)
+    return Comparison(table, hdi_prob, practical_zero, map_model, posterior_model)
 
 
 def default_practical_zero(X, y, *, classifier=False):
@@ -210,6 +211,38 @@ def default_practical_zero(X, y, *, classifier=False):
 
 
 # ---------------------------------------------------------------------- checks
+def _check_hdi_prob(hdi_prob):
+    """``hdi_prob`` as a float in (0, 1): any real number (numpy scalars too), not a bool."""
+    real = isinstance(hdi_prob, numbers.Real) and not isinstance(hdi_prob, bool | np.bool_)
+    if not (real and 0 < float(hdi_prob) < 1):
+        raise ValueError(
+            f"compare: hdi_prob must be a number in (0, 1), e.g. 0.94, got {hdi_prob!r}."
+        )
+    return float(hdi_prob)
+
+
+def _check_practical_zero(practical_zero, n_features):
+    """One positive half-width per coefficient, from a number or an array of n_features."""
+    try:
+        values = np.asarray(practical_zero, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "compare: practical_zero must be a positive number or an array of "
+            f"{n_features} positive numbers (one per feature), got {practical_zero!r}."
+        ) from None
+    if values.ndim > 1 or (values.ndim == 1 and values.shape[0] != n_features):
+        got = f"length {values.shape[0]}" if values.ndim == 1 else f"shape {values.shape}"
+        raise ValueError(
+            f"compare: practical_zero has {got}, but the models have {n_features} "
+            f"features: give one number for all, or an array of length {n_features} (one "
+            "half-width per feature, in the order of the model's features)."
+        )
+    values = np.broadcast_to(values, (n_features,)).copy()
+    if not np.all(values > 0):  # also catches NaN
+        raise ValueError(f"compare: practical_zero must be > 0, got {practical_zero!r}.")
+    return values
+
+
 def _check_pair(map_model, posterior_model):
     expected = _PAIRS.get(type(map_model))
     if expected is None:

@@ -24,7 +24,9 @@ def main():
     print(f"noise scale sigma estimated by least squares: {sigma:.4f}\n")
     rows = []
     for prior, fit in zip(priors, fits):
-        glmnet = to_penalty(prior, n_samples=n, sigma=sigma, convention="glmnet")
+        # glmnet standardises y, so its lambda depends on sd(y) (divisor n)
+        glmnet = to_penalty(prior, n_samples=n, sigma=sigma, convention="glmnet",
+                            y_sd=float(y.std(ddof=0)))
         rows.append(
             {
                 "prior": repr(prior),
@@ -36,7 +38,7 @@ def main():
             }
         )
     with pd.option_context("display.width", 120, "display.max_columns", 20):
-        print("prior -> penalty (exact mapping at this sigma and n):")
+        print("prior -> penalty (exact mapping at this sigma and n; glmnet: standardize=FALSE):")
         print(pd.DataFrame(rows).to_string(index=False), "\n")
         coefs = pd.DataFrame(
             {repr(p): f.coef_ for p, f in zip(priors, fits)}, index=X.columns

@@ -7,6 +7,9 @@ family, and answers "what does the model look like at prior scale t?":
   :func:`bayesreg.to_penalty`) with its formula,
 * the MAP coefficients (:class:`bayesreg.MAPRegressor`) and the MAP path over
   a grid of scales (:func:`bayesreg.map_path`), computed once per family,
+* the posterior along the whole path where it is known
+  (:meth:`ScaleExplorer.posterior_band`: exact at every scale of the grid
+  for the Normal prior with a fixed sigma, else at the sampled scales),
 * the posterior at t, in the table layout of :func:`bayesreg.compare`:
 
   - Normal prior with a fixed sigma: the exact conjugate posterior
@@ -35,11 +38,12 @@ from .map import MAPRegressor, estimate_sigma, map_path
 from .mapping import to_penalty
 from .posterior import PosteriorRegressor
 from .posterior.exact import conjugate_posterior
+from .posterior_path import PosteriorPath
 from .posterior.reweight import KHAT_THRESHOLD, psis_reweight, weighted_summary
 from .priors import ElasticNet, Laplace, Normal, Prior
 from ._warnings import recording_warnings
 
-__all__ = ["PRIOR_KINDS", "ScaleExplorer", "make_prior", "penalty_readout"]
+__all__ = ["PRIOR_KINDS", "ScaleExplorer", "make_prior", "penalty_readout", "prior_kind"]
 
 #: Prior families the explorer offers, by the name used in its controls.
 PRIOR_KINDS = {"normal": Normal, "laplace": Laplace, "elasticnet": ElasticNet}
@@ -47,16 +51,58 @@ PRIOR_KINDS = {"normal": Normal, "laplace": Laplace, "elasticnet": ElasticNet}
 SUMMARY_COLUMNS = ["map", "mean", "median", "sd", "hdi_low", "hdi_high"]
 
 
-def make_prior(kind, scale, l1_ratio=0.5):
-    """The fixed-scale prior ``kind`` ("normal", "laplace", "elasticnet") at ``scale``."""
-    if isinstance(kind, Prior):
-        kind = type(kind).__name__
-    key = str(kind).lower().replace("-", "").replace("_", "").replace(" ", "")
-    if key not in PRIOR_KINDS:
+def _normalised(name):
+    return str(name).lower().replace("-", "").replace("_", "").replace(" ", "")
+
+
+def _prior_classes():
+    """Every Prior subclass by normalised name (the registry comes from the classes)."""
+    found, todo = {}, list(Prior.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found[_normalised(cls.__name__)] = cls
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def prior_kind(prior):
+    """The explorer's name of ``prior`` ("normal", "laplace" or "elasticnet").
+
+    ``prior`` is one of those names (case, "-", "_" and spaces ignored) or a
+    Normal/Laplace/ElasticNet instance.  Anything else is a ValueError that
+    names the valid choices; a prior without a MAP (the horseshoe) is refused
+    with the reason: the views show the MAP beside the posterior.
+    """
+    if isinstance(prior, Prior):
+        name = type(prior).__name__
+    elif isinstance(prior, str):
+        name = prior
+    else:
         raise ValueError(
             f"prior must be one of {sorted(PRIOR_KINDS)} (or a Normal/Laplace/ElasticNet "
-            f"prior), got {kind!r}."
+            f"prior), got {prior!r}."
         )
+    key = _normalised(name)
+    if key in PRIOR_KINDS:
+        return key
+    message = (
+        f"prior must be one of {sorted(PRIOR_KINDS)} (or a Normal/Laplace/ElasticNet prior), "
+        f"got {prior!r}."
+    )
+    cls = _prior_classes().get(key)
+    if cls is not None and not cls.has_map:
+        message += (
+            f" The {cls.__name__} prior is not offered because it has no MAP estimate (its "
+            "density is infinite at 0, so the penalized objective has no finite minimum), "
+            "and these views compare the MAP with the posterior. Sample it with "
+            f"bayesreg.PosteriorRegressor(bayesreg.{cls.__name__}(...)) instead."
+        )
+    raise ValueError(message)
+
+
+def make_prior(kind, scale, l1_ratio=0.5):
+    """The fixed-scale prior ``kind`` ("normal", "laplace", "elasticnet") at ``scale``."""
+    key = prior_kind(kind)
     if key == "elasticnet":
         return ElasticNet(scale=scale, l1_ratio=l1_ratio)
     return PRIOR_KINDS[key](scale=scale)
@@ -66,7 +112,7 @@ def _fmt(value):
     return f"{value:.4g}"
 
 
-def penalty_readout(prior, *, n_samples, sigma):
+def penalty_readout(prior, *, n_samples, sigma, y_sd):
     r"""The penalty equal to ``prior`` in every convention, with the formulas.
 
     Parameters
@@ -76,26 +122,30 @@ def penalty_readout(prior, *, n_samples, sigma):
     n_samples : int
     sigma : float
         Noise standard deviation of the Gaussian model.
+    y_sd : float
+        ``numpy.std(y)`` (divisor n): glmnet standardises y, so its lambda
+        for a prior with an L2 part depends on it.
 
     Returns
     -------
     dict
         ``"sklearn"``: ``to_penalty(prior, n_samples=n, sigma=sigma)`` (Ridge,
         Lasso or ElasticNet and its ``alpha``); ``"glmnet"``: the glmnet
-        ``lambda`` and ``alpha`` (gaussian family, y not standardised);
-        ``"logistic"``: ``C`` of scikit-learn's LogisticRegression with the
-        same prior on a logistic model (no sigma, no n); ``"formulas"``: one
-        line of text per convention, the formula with the numbers put in.
+        ``lambda`` and ``alpha`` (gaussian family, ``standardize=FALSE``, on
+        this y); ``"logistic"``: ``C`` of scikit-learn's LogisticRegression
+        with the same prior on a logistic model (no sigma, no n);
+        ``"formulas"``: one line of text per convention, the formula with the
+        numbers put in.
     """
     sk = to_penalty(prior, n_samples=n_samples, sigma=sigma)
-    glm = to_penalty(prior, n_samples=n_samples, sigma=sigma, convention="glmnet")
+    glm = to_penalty(prior, n_samples=n_samples, sigma=sigma, convention="glmnet", y_sd=y_sd)
     logistic = to_penalty(prior, likelihood="bernoulli")
-    s, n, sig = prior.scale, n_samples, sigma
+    s, n, sig, d = prior.scale, n_samples, sigma, y_sd
     if isinstance(prior, Normal):
         lines = [
             f"Ridge alpha = sigma^2 / t^2 = {_fmt(sig)}^2 / {_fmt(s)}^2 = {_fmt(sk['alpha'])}",
-            f"glmnet lambda = sigma^2 / (n t^2) = {_fmt(sig)}^2 / ({n} * {_fmt(s)}^2) = "
-            f"{_fmt(glm['lambda'])}, alpha = 0",
+            f"glmnet lambda = sigma^2 sd(y) / (n t^2) = {_fmt(sig)}^2 * {_fmt(d)} / "
+            f"({n} * {_fmt(s)}^2) = {_fmt(glm['lambda'])}, alpha = 0",
             f"LogisticRegression C = t^2 = {_fmt(logistic['C'])}, l1_ratio = 0",
         ]
     elif isinstance(prior, Laplace):
@@ -111,7 +161,9 @@ def penalty_readout(prior, *, n_samples, sigma):
             f"ElasticNet alpha = sigma^2 / n * (r/s + (1-r)/s^2) = {_fmt(sig)}^2 / {n} * "
             f"({_fmt(r)}/{_fmt(s)} + {_fmt(1 - r)}/{_fmt(s)}^2) = {_fmt(sk['alpha'])}, "
             f"l1_ratio = (r/s) / (r/s + (1-r)/s^2) = {_fmt(sk['l1_ratio'])}",
-            f"glmnet lambda = {_fmt(glm['lambda'])}, alpha = {_fmt(glm['alpha'])}",
+            f"glmnet lambda = sigma^2 / n * (r/s + sd(y) (1-r)/s^2) = {_fmt(glm['lambda'])}, "
+            f"alpha = (r/s) / (r/s + sd(y) (1-r)/s^2) = {_fmt(glm['alpha'])} "
+            f"(sd(y) = {_fmt(d)})",
             f"LogisticRegression C = 1 / (r/s + (1-r)/s^2) = {_fmt(logistic['C'])}, "
             f"l1_ratio = {_fmt(logistic['l1_ratio'])}",
         ]
@@ -141,7 +193,65 @@ def _check_data(X, y):
         raise ValueError(message) from None
     if names is None:
         names = [f"x{j}" for j in range(X.shape[1])]
+    _check_magnitudes(X, y, names)
     return X, y, names
+
+
+#: Largest spread (and ratio of spreads) of X and y the views accept: they square X (the
+#: gram matrix) and the prior scales (~ sd(y) / sd(x)), which must stay far inside float64.
+MAGNITUDE_LIMIT = 1e50
+
+
+def _spread(A):
+    """Column standard deviations computed without squaring tiny or huge numbers."""
+    centred = A - A.mean(axis=0)
+    biggest = np.max(np.abs(centred), axis=0)
+    unit = np.where(biggest > 0, biggest, 1.0)
+    return biggest * np.sqrt(np.mean((centred / unit) ** 2, axis=0))
+
+
+def _check_magnitudes(X, y, names):
+    """A ValueError when X or y are on scales whose squares float64 cannot hold."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        sd_x = _spread(X)
+        sd_y = float(_spread(y[:, None])[0])
+        ratios = sd_y / np.where(sd_x > 0, sd_x, 1.0) if sd_y > 0 else np.ones_like(sd_x)
+    lo, hi = 1.0 / MAGNITUDE_LIMIT, MAGNITUDE_LIMIT
+    bad_x = [n for n, s in zip(names, sd_x) if s > 0 and not lo <= s <= hi]
+    bad_ratio = [n for n, r in zip(names, ratios) if not lo <= r <= hi]
+    fix = (
+        " The prior-scale views square X and the prior scales (about sd(y)/sd(x)) in float64, "
+        f"which over- or underflows for spreads beyond {lo:g} to {hi:g}. Rescale: "
+        "standardise the columns of X (e.g. (X - X.mean()) / X.std()) and/or express y in "
+        "other units."
+    )
+    if bad_x:
+        spread = ", ".join(f"{s:.3g}" for s in sd_x[[names.index(n) for n in bad_x]][:5])
+        raise ValueError(
+            f"X's column(s) {bad_x[:5]} have standard deviation(s) {spread}, out of range."
+            + fix
+        )
+    if sd_y > 0 and not lo <= sd_y <= hi:
+        raise ValueError(f"y has standard deviation {sd_y:.3g}, out of range." + fix)
+    if bad_ratio:
+        raise ValueError(
+            f"sd(y) / sd(x) is out of range for column(s) {bad_ratio[:5]} (sd(y) = "
+            f"{sd_y:.3g})." + fix
+        )
+
+
+def _check_l1_ratio(l1_ratio):
+    """``l1_ratio`` as a float in [0, 1], or a ValueError naming the problem and the fix."""
+    try:
+        value = float(l1_ratio)
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(l1_ratio, bool) or not 0.0 <= value <= 1.0:  # NaN fails both comparisons
+        raise ValueError(
+            f"l1_ratio must be a number in [0, 1] (0: Normal/ridge, 1: Laplace/lasso), "
+            f"got {l1_ratio!r}."
+        )
+    return value
 
 
 def _scale_key(scale):
@@ -194,8 +304,8 @@ class ScaleExplorer:
             self.sigma, self.sigma_fixed = float(sigma), True
         else:
             self.sigma, self.sigma_fixed = float(estimate_sigma(self.X, self.y)), False
-        self.kind = type(make_prior(prior, 1.0, l1_ratio)).__name__.lower()
-        self.l1_ratio = float(l1_ratio)
+        self.kind = prior_kind(prior)
+        self.l1_ratio = _check_l1_ratio(l1_ratio)
         self.hdi_prob = hdi_prob
         self.sampler, self.draws, self.tune, self.chains = sampler, draws, tune, chains
         self.random_seed = random_seed
@@ -208,6 +318,7 @@ class ScaleExplorer:
         self._states = {}  # (family, scale) -> state dict without the posterior
         self._sampled = {}  # family -> {scale: (draws, reff, diagnostics)}
         self._posteriors = {}  # (family, scale, source scale) -> posterior part of the state
+        self._bands = {}  # (family, "exact" or sampled scales) -> PosteriorPath
         if posterior is not None:
             self.add_posterior(posterior)
 
@@ -218,13 +329,15 @@ class ScaleExplorer:
         return (self.kind, self.l1_ratio if self.kind == "elasticnet" else None)
 
     def set_family(self, kind=None, l1_ratio=None):
-        """Switch the prior family and/or the elastic net's ``l1_ratio``."""
-        if kind is not None:
-            self.kind = type(make_prior(kind, 1.0)).__name__.lower()
-        if l1_ratio is not None:
-            if not 0.0 <= float(l1_ratio) <= 1.0:
-                raise ValueError(f"l1_ratio must lie in [0, 1], got {l1_ratio!r}.")
-            self.l1_ratio = float(l1_ratio)
+        """Switch the prior family and/or the elastic net's ``l1_ratio``.
+
+        Both are checked before either is changed: a bad value (an unknown
+        family, an ``l1_ratio`` outside [0, 1] or NaN) raises a ValueError and
+        leaves the explorer as it was.
+        """
+        new_kind = self.kind if kind is None else prior_kind(kind)
+        new_l1_ratio = self.l1_ratio if l1_ratio is None else _check_l1_ratio(l1_ratio)
+        self.kind, self.l1_ratio = new_kind, new_l1_ratio
 
     def prior_at(self, scale):
         """The prior of the current family at ``scale``."""
@@ -266,7 +379,9 @@ class ScaleExplorer:
         if cached is not None:
             return dict(cached)
         prior = self.prior_at(scale)
-        readout = penalty_readout(prior, n_samples=self.n_samples, sigma=self.sigma)
+        readout = penalty_readout(
+            prior, n_samples=self.n_samples, sigma=self.sigma, y_sd=float(np.std(self.y))
+        )
         fit = MAPRegressor(prior, sigma=self.sigma).fit(self.X, self.y)
         state = {
             "scale": scale,
@@ -343,14 +458,23 @@ class ScaleExplorer:
             self._posteriors[key] = result
         return dict(result)
 
-    def _exact(self, scale, map_coef):
+    def _exact_summary(self, scale):
+        """Mean, sd and HDI bounds of the conjugate posterior at ``scale``.
+
+        The marginals are Normal, so the HDI is the central interval
+        ``mean -/+ z sd`` with ``z`` the ``(1 + hdi_prob)/2`` quantile.
+        """
         mean, chol, _, _ = conjugate_posterior(self.X, self.y, scale, self.sigma)
         inv_chol = np.linalg.inv(chol)
         sd = np.sqrt(np.sum(inv_chol**2, axis=0))  # diag of (L L^T)^-1 = L^-T L^-1
         half = stats.norm.ppf(0.5 + self.hdi_prob / 2) * sd
+        return mean, sd, mean - half, mean + half
+
+    def _exact(self, scale, map_coef):
+        mean, sd, low, high = self._exact_summary(scale)
         table = pd.DataFrame(
             {"map": map_coef, "mean": mean, "median": mean, "sd": sd,
-             "hdi_low": mean - half, "hdi_high": mean + half},
+             "hdi_low": low, "hdi_high": high},
             index=pd.Index(self.feature_names, name="feature"),
         )
         return {
@@ -390,6 +514,54 @@ class ScaleExplorer:
             "posterior": table, "posterior_source": "reweighted", "source_scale": source,
             "khat": rw.khat, "ess": rw.ess, "reliable": rw.reliable, "posterior_note": note,
         }
+
+    def posterior_band(self):
+        """The posterior HDI of every coefficient along the path, where it is known (cached).
+
+        * Normal prior with a fixed sigma: the exact conjugate posterior at
+          every scale of :meth:`path`'s grid (``sampler == "exact"``);
+        * otherwise: the posteriors sampled so far for the current family, at
+          their own scales (``sampler == "sampled"``); reweighted previews are
+          not included.
+
+        Returns
+        -------
+        bayesreg.PosteriorPath or None
+            Mean, median, sd and the ``hdi_prob`` HDI bounds per scale and
+            feature; None when the current family has no posterior yet.
+        """
+        family = self.family
+        key = (family, "exact") if self.has_exact else (family, tuple(self.sampled_scales()))
+        if not key[1]:
+            return None
+        with self._lock:
+            cached = self._bands.get(key)
+        if cached is not None:
+            return cached
+        if self.has_exact:
+            scales = np.asarray(self.path().scales, dtype=float)
+            rows = [self._exact_summary(s) for s in scales]
+            mean, sd, low, high = (np.array(column) for column in zip(*rows))
+            median, sampler = mean, "exact"
+        else:
+            scales = np.array(key[1], dtype=float)
+            with self._lock:
+                sampled = [self._sampled[family][s][0] for s in key[1]]
+            tables = [weighted_summary(d, hdi_prob=self.hdi_prob) for d in sampled]
+            mean, median, sd, low, high = (
+                np.array([t[c].to_numpy() for t in tables])
+                for c in ("mean", "median", "sd", "hdi_low", "hdi_high")
+            )
+            sampler = "sampled"
+        band = PosteriorPath(
+            scales=scales, mean=mean, median=median, sd=sd, hdi_low=low, hdi_high=high,
+            hdi_prob=float(self.hdi_prob), feature_names=list(self.feature_names),
+            prior=self.prior_at(scales[0]), sigma=self.sigma if self.sigma_fixed else None,
+            sampler=sampler,
+        )
+        with self._lock:
+            self._bands[key] = band
+        return band
 
     def state(self, scale):
         """Everything at ``scale``: :meth:`map_state` merged with :meth:`posterior_state`."""

@@ -26,14 +26,34 @@ So ``Lasso`` has :math:`\alpha = \sigma^2/(ns)` and the Normal prior, as an
 (no :math:`1/n`): multiplying by :math:`2\sigma^2` gives
 :math:`\alpha_{\text{Ridge}} = \sigma^2 b = \sigma^2/t^2`.
 
-glmnet (``family="gaussian"``) minimises the same objective as scikit-learn's
-``ElasticNet`` with ``lambda`` = :math:`\alpha` and its ``alpha`` = :math:`\rho`,
-**provided y is not standardised**: for the Gaussian family glmnet
-standardises y internally and reports lambda on that scale, which rescales
-the L1 and L2 parts differently (the pure lasso's lambda becomes
-:math:`\alpha/\mathrm{sd}(y)`, with the 1/n sd; with both parts the mixing
-changes too).  Pass ``standardize=FALSE`` too, or glmnet also rescales the
-columns of X.
+**glmnet** (``family="gaussian"``, ``standardize=FALSE``) is *not*
+scikit-learn's objective with the same numbers: it divides y by its standard
+deviation :math:`d = \mathrm{sd}_n(y)` (divisor n), fits :math:`y/d` with the
+penalty strength :math:`\lambda/d`, and multiplies the coefficients by
+:math:`d`.  Substituting :math:`w/d` into its objective and multiplying by
+:math:`d^2`, it minimises, on the original scale,
+
+.. math::
+
+    \frac{1}{2n}\lVert y - b_0 - Xw\rVert^2 + \lambda a_g \lVert w\rVert_1
+        + \frac{\lambda(1-a_g)}{2d}\lVert w\rVert_2^2
+
+(:math:`a_g` is glmnet's ``alpha``): the L1 weight is :math:`\lambda a_g`, the L2
+weight :math:`\lambda(1-a_g)/d`.  Matching with the first display,
+:math:`\lambda a_g = \sigma^2 a/n` and :math:`\lambda(1-a_g)/d = \sigma^2 b/n`, so
+
+.. math::
+
+    \lambda = \frac{\sigma^2}{n}(a + d\,b), \qquad a_g = \frac{a}{a + d\,b}.
+
+Only the lasso (:math:`b = 0`) is free of :math:`d`; there :math:`\lambda` is
+scikit-learn's ``alpha``.  So glmnet's lambda is not on the scale of the
+standardised y either: its largest useful value is
+:math:`\lambda_{\max} = \max_j |x_j^\top(y - \bar y)| / (n a_g)`, in the units of y.
+``to_penalty``/``from_penalty`` therefore need ``y_sd`` = :math:`d`
+(``numpy.std(y)``, not R's ``sd(y)``) for a glmnet Gaussian penalty with an L2
+part.  With ``standardize=TRUE`` glmnet also rescales the columns of X: this
+mapping assumes ``standardize=FALSE``.
 
 **Bernoulli-logit likelihood.**  The MAP minimises
 :math:`\sum_i \log(1 + e^{-s_i\eta_i}) + \mathrm{pen}(w)`; scikit-learn's
@@ -45,12 +65,24 @@ Multiplying ours by :math:`C` and matching terms:
 
     \frac1C = a + b, \qquad \rho = C a,
 
-so :math:`C = t^2` (L2), :math:`C = s` (L1).  glmnet (``family="binomial"``)
-minimises :math:`-\frac1n\log L + \lambda(\ldots)`, so :math:`\lambda = 1/(nC)`.
+so :math:`C = t^2` (L2), :math:`C = s` (L1).  glmnet (``family="binomial"``,
+which does not rescale y) minimises
+:math:`-\frac1n\log L + \lambda\bigl(a_g\lVert w\rVert_1 + \frac{1-a_g}2\lVert w\rVert^2\bigr)`,
+so :math:`\lambda = (a + b)/n = 1/(nC)` and :math:`a_g = \rho`.  The mixing
+weight is computed as :math:`a/(a + b)` (not :math:`Ca`), so it is exactly 1
+for the Laplace prior and 0 for the Normal prior and the round trip gives back
+the same family.
 
 The noise scale enters only the Gaussian mapping, and linearly in
 :math:`\sigma^2`: with a fixed ``sigma`` the mapping is exact; with an
 estimated one it holds at the estimate.
+
+Every scale and ``sigma`` lies in :data:`bayesreg.priors.SCALE_RANGE`, so the
+weights are finite; a mapped penalty can still overflow to ``inf`` (e.g.
+:math:`\sigma^2/(ns)` with :math:`\sigma = 10^{150}` and :math:`s = 10^{-150}`),
+which means "every coefficient is zero" and is returned as ``inf``, or
+underflow to 0 (a vanishing penalty).  ``from_penalty`` refuses a penalty
+whose prior scale would lie outside the range.
 
 Inverting: given the weights :math:`(a, b)` back from a penalty, the prior is
 Laplace when :math:`b = 0`, Normal when :math:`a = 0`, and otherwise the
@@ -64,7 +96,7 @@ import math
 import numbers
 
 from .likelihoods import get_likelihood
-from .priors import ElasticNet, Laplace, Normal, Prior
+from .priors import ElasticNet, Laplace, Normal, Prior, check_scale_range
 
 __all__ = ["from_penalty", "to_penalty"]
 
@@ -102,7 +134,32 @@ def _check_sigma(sigma, likelihood):
     sigma = float(sigma)
     if not (math.isfinite(sigma) and sigma > 0):
         raise ValueError(f"sigma must be finite and > 0, got {sigma!r}.")
-    return sigma
+    return check_scale_range(sigma, "sigma", "to_penalty/from_penalty")
+
+
+def _check_y_sd(y_sd, likelihood, convention, needed):
+    """``sd_n(y)``, which only glmnet's Gaussian penalty with an L2 part depends on."""
+    if y_sd is not None and not (likelihood == "gaussian" and convention == "glmnet"):
+        raise ValueError(
+            "y_sd only enters glmnet's Gaussian convention (glmnet standardises y); "
+            f"leave it as None for likelihood={likelihood!r}, convention={convention!r}."
+        )
+    if y_sd is None:
+        if needed:
+            raise ValueError(
+                "y_sd is required for glmnet's Gaussian penalty with an L2 part: glmnet "
+                "standardises y, so its L2 weight is lambda*(1-alpha)/sd(y). Pass "
+                "y_sd=numpy.std(y) (divisor n, not R's sd(y)) of the y given to glmnet."
+            )
+        return None
+    if isinstance(y_sd, bool) or not isinstance(y_sd, numbers.Real):
+        raise TypeError(f"y_sd must be a positive number (numpy.std(y)), got {y_sd!r}.")
+    y_sd = float(y_sd)
+    if not (math.isfinite(y_sd) and y_sd > 0):
+        raise ValueError(
+            f"y_sd must be finite and > 0 (numpy.std(y) of a non-constant y), got {y_sd!r}."
+        )
+    return check_scale_range(y_sd, "y_sd", "to_penalty/from_penalty")
 
 
 def _check_prior(prior):
@@ -114,7 +171,8 @@ def _check_prior(prior):
     return prior.penalty_weights
 
 
-def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", convention="sklearn"):
+def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", convention="sklearn",
+               y_sd=None):
     """Translate a fixed-scale prior into a library's penalty parameters.
 
     See the module docstring for the derivation.
@@ -130,6 +188,12 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
         Noise standard deviation (Gaussian likelihood only).
     likelihood : {"gaussian", "bernoulli"}, default="gaussian"
     convention : {"sklearn", "glmnet"}, default="sklearn"
+        glmnet means ``glmnet(..., standardize=FALSE)`` in R.
+    y_sd : float, optional
+        ``numpy.std(y)`` (divisor n) of the y given to glmnet.  Required for
+        the Gaussian glmnet convention when the prior has an L2 part (Normal,
+        ElasticNet with ``l1_ratio < 1``), because glmnet standardises y;
+        not allowed elsewhere.
 
     Returns
     -------
@@ -140,12 +204,16 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
         ``{"estimator": "ElasticNet", "alpha": ..., "l1_ratio": ...}``, or
         ``{"estimator": "LogisticRegression", "C": ..., "l1_ratio": ...}``.
         For glmnet ``{"estimator": "glmnet", "family": ..., "lambda": ..., "alpha": ...}``.
+        A penalty too large for double precision is ``inf`` (all coefficients zero).
 
     Examples
     --------
     >>> import bayesreg as br
     >>> br.to_penalty(br.Laplace(scale=0.5), n_samples=100, sigma=2.0)
     {'estimator': 'Lasso', 'alpha': 0.08}
+    >>> br.to_penalty(br.Normal(scale=2.0), n_samples=100, sigma=2.0, convention="glmnet",
+    ...               y_sd=10.0)
+    {'estimator': 'glmnet', 'family': 'gaussian', 'lambda': 0.1, 'alpha': 0.0}
     """
     likelihood = get_likelihood(likelihood).name
     if convention not in CONVENTIONS:
@@ -153,23 +221,35 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
     a, b = _check_prior(prior)
     sigma = _check_sigma(sigma, likelihood)
     n = _check_n_samples(n_samples, required=likelihood == "gaussian" or convention == "glmnet")
+    y_sd = _check_y_sd(
+        y_sd, likelihood, convention,
+        needed=b > 0 and likelihood == "gaussian" and convention == "glmnet",
+    )
+    # the mixing weight as a / (a + b): exactly 1 (0) when b (a) is 0, so the
+    # round trip through from_penalty gives back a Laplace (Normal) prior
 
     if likelihood == "gaussian":
-        alpha = sigma**2 / n * (a + b)
-        rho = a / (a + b)
         if convention == "glmnet":
-            return {"estimator": "glmnet", "family": "gaussian", "lambda": alpha, "alpha": rho}
+            b_glmnet = b * y_sd if b > 0 else 0.0
+            # 1 / (1 + b sd / a) = a / (a + b sd), safe when b * sd underflows
+            mixing = 1.0 / (1.0 + (b / a) * y_sd) if a > 0 and b > 0 else float(b == 0)
+            return {
+                "estimator": "glmnet",
+                "family": "gaussian",
+                "lambda": sigma**2 / n * (a + b_glmnet),
+                "alpha": mixing,
+            }
+        alpha = sigma**2 / n * (a + b)
         if isinstance(prior, Normal):
             return {"estimator": "Ridge", "alpha": sigma**2 * b}
         if isinstance(prior, Laplace):
             return {"estimator": "Lasso", "alpha": alpha}
-        return {"estimator": "ElasticNet", "alpha": alpha, "l1_ratio": rho}
+        return {"estimator": "ElasticNet", "alpha": alpha, "l1_ratio": a / (a + b)}
 
-    C = 1.0 / (a + b)
-    rho = C * a
+    rho = a / (a + b)
     if convention == "glmnet":
-        return {"estimator": "glmnet", "family": "binomial", "lambda": 1.0 / (n * C), "alpha": rho}
-    return {"estimator": "LogisticRegression", "C": C, "l1_ratio": rho}
+        return {"estimator": "glmnet", "family": "binomial", "lambda": (a + b) / n, "alpha": rho}
+    return {"estimator": "LogisticRegression", "C": 1.0 / (a + b), "l1_ratio": rho}
 
 
 def _positive(params, key, kind):
@@ -204,13 +284,19 @@ def _prior_from_weights(a, b, family=None):
 
     ``family="elasticnet"`` keeps an ElasticNet prior even at the endpoints.
     """
-    if family != "elasticnet":
-        if b == 0.0:
-            return Laplace(scale=1.0 / a)
-        if a == 0.0:
-            return Normal(scale=1.0 / math.sqrt(b))
-    scale = 2.0 / (a + math.sqrt(a * a + 4.0 * b))
+    # the endpoints exactly: no l1_ratio of 0.9999999999998 from rounding a * scale
+    if b == 0.0:
+        scale = _in_range(1.0 / a)
+        return Laplace(scale=scale) if family != "elasticnet" else ElasticNet(scale, 1.0)
+    if a == 0.0:
+        scale = _in_range(1.0 / math.sqrt(b))
+        return Normal(scale=scale) if family != "elasticnet" else ElasticNet(scale, 0.0)
+    scale = _in_range(2.0 / (a + math.hypot(a, 2.0 * math.sqrt(b))))  # sqrt(a^2 + 4b), no overflow
     return ElasticNet(scale=scale, l1_ratio=min(1.0, a * scale))
+
+
+def _in_range(scale):
+    return check_scale_range(scale, "the prior scale of this penalty", "from_penalty")
 
 
 _PARAMS = {
@@ -222,7 +308,7 @@ _PARAMS = {
 }
 
 
-def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, **params):
+def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None, **params):
     """The prior whose MAP estimate is a library's penalized fit.
 
     The inverse of :func:`to_penalty`; see the module docstring for the maths.
@@ -238,6 +324,10 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, **params)
     likelihood : {"gaussian", "bernoulli"}, optional
         Defaults to "bernoulli" for ``LogisticRegression`` and to "gaussian"
         otherwise; for glmnet a ``family="binomial"`` parameter also selects it.
+    y_sd : float, optional
+        ``numpy.std(y)`` (divisor n) of the y given to glmnet: required for a
+        Gaussian glmnet penalty with ``alpha < 1`` (glmnet standardises y),
+        not allowed elsewhere.
     **params
         The penalty: ``alpha`` (Ridge, Lasso), ``alpha`` and ``l1_ratio``
         (ElasticNet), ``C`` and ``l1_ratio`` (LogisticRegression, default
@@ -278,9 +368,12 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, **params)
     if kind in ("Ridge", "Lasso", "ElasticNet") and likelihood != "gaussian":
         raise ValueError(f"{kind} is a Gaussian-likelihood penalty; got likelihood={likelihood!r}.")
     sigma = _check_sigma(sigma, likelihood)
+    convention = "glmnet" if kind == "glmnet" else "sklearn"
+    if not (likelihood == "gaussian" and convention == "glmnet"):
+        _check_y_sd(y_sd, likelihood, convention, needed=False)  # raises if y_sd is given
 
     if kind == "Ridge":
-        return Normal(scale=sigma / math.sqrt(_positive(params, "alpha", kind)))
+        return Normal(scale=_in_range(sigma / math.sqrt(_positive(params, "alpha", kind))))
     if kind == "LogisticRegression":
         C = _positive(params, "C", kind)
         rho = _ratio(params, "l1_ratio", kind, default=0.0)
@@ -292,12 +385,18 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, **params)
         rho = _ratio(params, "alpha", kind)
         if likelihood == "bernoulli":
             return _prior_from_weights(n * lam * rho, n * lam * (1.0 - rho))
+        # lambda * alpha = sigma^2 a / n and lambda * (1 - alpha) / y_sd = sigma^2 b / n
+        if rho == 1.0:
+            _check_y_sd(y_sd, likelihood, convention, needed=False)  # the lasso: no y_sd needed
+            y_sd = 1.0
+        else:
+            y_sd = _check_y_sd(y_sd, likelihood, convention, needed=True)
         total = n * lam / sigma**2
-        return _prior_from_weights(total * rho, total * (1.0 - rho))
+        return _prior_from_weights(total * rho, total * (1.0 - rho) / y_sd)
     alpha = _positive(params, "alpha", kind)
     total = n * alpha / sigma**2
     if kind == "Lasso":
-        return Laplace(scale=1.0 / total)
+        return Laplace(scale=_in_range(1.0 / total))
     rho = _ratio(params, "l1_ratio", kind)
     return _prior_from_weights(total * rho, total * (1.0 - rho), family="elasticnet")
 

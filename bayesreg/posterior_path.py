@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import arviz as az
 import numpy as np
 
+from ._checks import check_bool
 from .likelihoods import get_likelihood
 from .map.path import _check_scales, _feature_names
 from .posterior import PosteriorClassifier, PosteriorRegressor
@@ -82,6 +83,7 @@ def posterior_path(
     -------
     PosteriorPath
     """
+    check_bool(fit_intercept, "fit_intercept", "posterior_path")
     likelihood = get_likelihood(likelihood).name
     if not isinstance(prior, Prior) or prior.is_hierarchical or not hasattr(prior, "scale"):
         raise TypeError(

@@ -37,13 +37,34 @@ __all__ = [
     "Normal",
     "PenaltyWeights",
     "Prior",
+    "SCALE_RANGE",
     "prior_from_dict",
     "prior_to_dict",
 ]
 
 
+#: The accepted range of every scale (prior scales, hyperprior scales, the
+#: noise sd sigma).  Squares, reciprocals and products of two such numbers (up
+#: to 1e300) stay finite and nonzero in double precision, so the penalty
+#: weights, densities and mapped penalties never overflow to a bare
+#: OverflowError or divide by zero.
+SCALE_RANGE = (1e-150, 1e150)
+
+
+def check_scale_range(value, name, owner):
+    """Raise a ValueError if the positive float ``value`` lies outside :data:`SCALE_RANGE`."""
+    lo, hi = SCALE_RANGE
+    if not lo <= value <= hi:
+        raise ValueError(
+            f"{owner}: {name} must lie in [{lo:g}, {hi:g}], got {value!r}: beyond that "
+            "range its square or reciprocal overflows double precision. Rescale the "
+            "data (e.g. y in other units) so that the scale lies inside it."
+        )
+    return value
+
+
 def _check_positive(value, name, owner):
-    """Return ``value`` as a float, or raise if it is not a finite positive number."""
+    """Return ``value`` as a float, or raise if it is not a positive number in :data:`SCALE_RANGE`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
             f"{owner}: {name} must be a positive number, got {value!r} "
@@ -52,7 +73,7 @@ def _check_positive(value, name, owner):
     value = float(value)
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"{owner}: {name} must be finite and > 0, got {value!r}.")
-    return value
+    return check_scale_range(value, name, owner)
 
 
 def _check_scale(value, owner, name="scale"):
@@ -179,8 +200,22 @@ class Prior:
         """Log density of each coefficient in ``w`` (elementwise)."""
         self._require_fixed_scale("logpdf")
         w = np.asarray(w, dtype=float)
+        return -self._penalty_terms(w) - self._log_normalizer()
+
+    def _penalty_terms(self, w):
+        """``l1 * |w| + l2 * w**2 / 2`` elementwise, ``inf`` where it overflows.
+
+        A zero weight contributes nothing even at ``|w| = inf`` (no ``0 * inf = nan``),
+        and an overflow far in the tails is a density of 0, not a warning.
+        """
         l1, l2 = self.penalty_weights
-        return -(l1 * np.abs(w) + 0.5 * l2 * w**2) - self._log_normalizer()
+        out = np.zeros_like(w)
+        with np.errstate(over="ignore"):
+            if l1 > 0:
+                out = out + l1 * np.abs(w)
+            if l2 > 0:
+                out = out + 0.5 * l2 * w**2
+        return out
 
     def penalty(self, w):
         """The penalty ``-sum(logpdf(w))`` without its constant.
@@ -190,8 +225,8 @@ class Prior:
         """
         self._require_fixed_scale("the penalty")
         w = np.asarray(w, dtype=float)
-        l1, l2 = self.penalty_weights
-        return float(l1 * np.sum(np.abs(w)) + 0.5 * l2 * np.sum(w**2))
+        with np.errstate(over="ignore"):  # an overflowing penalty is +inf
+            return float(np.sum(self._penalty_terms(w)))
 
     def prox(self, z, step=1.0):
         r"""The proximal map of the penalty: the MAP of one coefficient.
@@ -398,7 +433,8 @@ class Horseshoe(Prior):
         so :math:`p(w) = \int_0^\infty N(w; 0, z^2) f(z)\,dz`, computed by
         quadrature over :math:`\log z`.  The coefficients are dependent through
         the shared :math:`\tau`; this is the density of each one alone.
-        ``logpdf(0)`` is ``+inf``.
+        ``logpdf(0)`` is ``+inf``, ``logpdf(±inf)`` is ``-inf`` and NaN gives NaN,
+        as in ``scipy.stats``.
         """
         w = np.asarray(w, dtype=float)
         flat = np.abs(w).ravel()
@@ -406,6 +442,10 @@ class Horseshoe(Prior):
         return out.reshape(w.shape)
 
     def _log_marginal(self, w):
+        if math.isnan(w):
+            return math.nan  # as scipy.stats: NaN in, NaN out
+        if math.isinf(w):
+            return -math.inf  # the density tends to 0 (like 1/w^2) in both tails
         if w == 0.0:
             return math.inf
         tau0 = self.global_scale

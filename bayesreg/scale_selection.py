@@ -1,10 +1,13 @@
 r"""Choosing the prior scale three ways, all reported on the same scale axis.
 
 * **cross-validation** -- scikit-learn's CV estimator of the equivalent
-  penalty (``RidgeCV``, ``LassoCV``, ``LogisticRegressionCV``; a
-  ``GridSearchCV`` over the elastic net, whose scikit-learn ``l1_ratio``
-  moves with the scale), its chosen ``alpha``/``C`` mapped back to a prior
-  scale by :func:`bayesreg.from_penalty`: the scale whose MAP predicts best.
+  penalty (``RidgeCV``, ``LassoCV``; a ``GridSearchCV`` over the elastic net,
+  whose scikit-learn ``l1_ratio`` moves with the scale), its chosen
+  ``alpha`` mapped back to a prior scale by :func:`bayesreg.from_penalty`:
+  the scale whose MAP predicts best.  For the Bernoulli likelihood, the
+  held-out log loss of our own logistic MAP path on each fold (what
+  ``LogisticRegressionCV(scoring="neg_log_loss")`` computes, with a
+  deterministic solver that converges at any column scale).
 * **empirical Bayes** -- the scale that maximises the marginal likelihood
   :math:`p(y \mid t) = \int p(y \mid w)\,p(w \mid t)\,dw`, exact for the
   Normal prior with a Gaussian likelihood:
@@ -34,12 +37,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize
 from sklearn.linear_model import ElasticNet as SkElasticNet
-from sklearn.linear_model import LassoCV, LogisticRegression, LogisticRegressionCV, RidgeCV
+from sklearn.linear_model import LassoCV, RidgeCV
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
+from ._checks import check_bool
 from .likelihoods import get_likelihood
-from .map import estimate_sigma
+from .map import estimate_sigma, map_path
 from .map.classifier import check_binary_target
 from .mapping import from_penalty, to_penalty
 from .posterior import PosteriorClassifier, PosteriorRegressor
@@ -68,7 +72,9 @@ class ScaleChoice:
     sigma : float or None
         The noise sd used (Gaussian likelihood).
     details : dict
-        Method specific: ``estimator`` (the fitted CV estimator), ``scales``
+        Method specific: ``estimator`` (the fitted scikit-learn CV estimator;
+        Gaussian likelihood) or ``cv_log_loss`` (held-out mean log loss, shape
+        (n_folds, n_scales); Bernoulli), ``scales``
         and ``log_marginal`` (the curve maximised), or ``draws`` (posterior
         draws of ``scale``) and ``model`` (the fitted posterior).
     """
@@ -133,6 +139,7 @@ def choose_scale(
         ``method="empirical_bayes"`` for a prior or likelihood without a
         closed-form marginal likelihood.
     """
+    check_bool(fit_intercept, "fit_intercept", "choose_scale")
     likelihood = get_likelihood(likelihood).name
     if method == "all":
         methods = [m for m in METHODS if m != "empirical_bayes" or _has_marginal(prior, likelihood)]
@@ -224,21 +231,10 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
     pens = [to_penalty(_with_scale(prior, s), n_samples=n, sigma=sigma, likelihood=likelihood)
             for s in scales]
     if likelihood == "bernoulli":
-        if isinstance(prior, ElasticNet):
-            est = _grid_search(LogisticRegression(solver="saga", max_iter=20_000, tol=1e-6,
-                                                  fit_intercept=fit_intercept),
-                               pens, ("C", "l1_ratio"), folds, "neg_log_loss").fit(X, y)
-            params = est.best_params_
-        else:
-            l1 = 1.0 if isinstance(prior, Laplace) else 0.0
-            est = LogisticRegressionCV(
-                Cs=[p["C"] for p in pens], l1_ratios=(l1,), cv=folds, scoring="neg_log_loss",
-                solver="saga" if l1 else "newton-cholesky", max_iter=20_000, tol=1e-6,
-                fit_intercept=fit_intercept, use_legacy_attributes=False,
-            ).fit(X, y)
-            params = {"C": float(est.C_), "l1_ratio": l1}
-        chosen = from_penalty("LogisticRegression", **params)
-        chosen = _same_family(prior, chosen)
+        losses = _logistic_cv_log_loss(X, y, prior, scales, folds, fit_intercept)
+        # the first minimum in increasing scale (= increasing C), as LogisticRegressionCV
+        chosen = _with_scale(prior, scales[int(np.argmin(losses.mean(axis=0)))])
+        details = {"cv_log_loss": losses}
     else:
         if isinstance(prior, Normal):
             est = RidgeCV(alphas=[p["alpha"] for p in pens], cv=folds,
@@ -252,25 +248,35 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
             est = _grid_search(SkElasticNet(max_iter=100_000, tol=1e-8, fit_intercept=fit_intercept),
                                pens, ("alpha", "l1_ratio"), folds, "neg_mean_squared_error").fit(X, y)
             chosen = from_penalty("ElasticNet", n_samples=n, sigma=sigma, **est.best_params_)
+        details = {"estimator": est}
     chosen = _with_scale(prior, chosen.scale)
     return ScaleChoice(
         scale=float(chosen.scale), method="cv",
         alpha=_penalty_value(chosen, n, sigma, likelihood), prior=chosen, sigma=sigma,
-        details={"estimator": est, "scales": scales},
+        details={**details, "scales": scales},
     )
+
+
+def _logistic_cv_log_loss(X, y01, prior, scales, folds, fit_intercept):
+    """Held-out mean log loss of the logistic MAP, shape (n_folds, n_scales).
+
+    Each training fold's MAPs come from one warm-started :func:`map_path` (the
+    deterministic Newton solver), so equal seeds give equal answers and every
+    fit converges -- unlike SAGA, which draws from numpy's global generator.
+    """
+    losses = np.empty((folds.get_n_splits(), scales.size))
+    for k, (train, test) in enumerate(folds.split(X, y01)):
+        path = map_path(X[train], y01[train], prior, scales, likelihood="bernoulli",
+                        fit_intercept=fit_intercept)
+        eta = path.intercepts[:, None] + path.coefs @ X[test].T  # (n_scales, n_test) log-odds
+        losses[k] = np.mean(np.logaddexp(0.0, eta) - y01[test] * eta, axis=1)
+    return losses
 
 
 def _grid_search(estimator, pens, keys, folds, scoring):
     # one grid point per scale: the elastic net's (alpha, l1_ratio) move together
     grid = [{k: [pen[k]] for k in keys} for pen in pens]
     return GridSearchCV(estimator, grid, cv=folds, scoring=scoring)
-
-
-def _same_family(prior, chosen):
-    """from_penalty gives Normal/Laplace at l1_ratio 0/1; keep the user's family."""
-    if isinstance(prior, ElasticNet) and not isinstance(chosen, ElasticNet):
-        return _with_scale(prior, chosen.scale)
-    return chosen
 
 
 # ---------------------------------------------------------------------- empirical Bayes

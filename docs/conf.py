@@ -34,8 +34,12 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax 3 from the sphinx-mathjax-offline wheel (docs extra), copied into
+    # _static/mathjax/ of the built site, instead of a CDN: the pages render maths offline.
+    "sphinx-mathjax-offline",
 ]
 # No intersphinx: the build must work offline.
+mathjax_path = "mathjax/tex-chtml.js"  # relative to _static/; what sphinx-mathjax-offline copies
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
 templates_path = ["_templates"]

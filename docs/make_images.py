@@ -101,7 +101,7 @@ def _constraint_problem():
 
 def image_scale_to_penalty():
     X, y = br.datasets.load_diabetes()
-    ax = plots.plot_scale_to_penalty(len(y), 54.0)
+    ax = plots.plot_scale_to_penalty(len(y), 54.0, y_sd=float(y.std(ddof=0)))
     return ax.figure
 
 

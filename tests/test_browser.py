@@ -12,6 +12,9 @@ slider with the keyboard, and checks that
 * the Sample button samples in a background thread: a progress bar shows,
   the slider still updates the readout while sampling, and afterwards the
   posterior figure appears with a PSIS preview (Pareto k) at the moved scale;
+* choosing the Normal prior (fixed sigma) redraws the path with the exact
+  posterior band (screenshot ``explorer-band.png``; a copy is in the docs as
+  ``docs/_static/images/explorer_band.png``);
 * the browser console shows no errors (console.error or uncaught exceptions).
 
 Screenshots go to ``test-artifacts/browser/`` in the repository (git-ignored).
@@ -237,6 +240,20 @@ def test_explorer_in_jupyterlab(jupyterlab, capsys):
             expect(page.locator(".bayesreg-posterior-note")).to_contain_text("Pareto k")
             page.locator(".bayesreg-explorer").screenshot(path=ARTIFACTS / "explorer-sampled.png")
             assert responsive_while_sampling, "the slider did not respond while sampling"
+            assert page.locator(".bayesreg-message").inner_text().strip() == ""
+
+            # the Normal prior with fixed sigma: the exact posterior band along the whole path
+            src_sampled = path_img.get_attribute("src")
+            page.locator(".bayesreg-prior select").select_option(label="Normal (ridge)")
+            expect(readout).to_contain_text("Ridge(alpha=", timeout=30_000)
+            page.wait_for_function(
+                "(old) => { const img = document.querySelector('img.bayesreg-path-figure');"
+                " return img && img.src !== old; }", arg=src_sampled, timeout=30_000,
+            )
+            page.wait_for_function(KERNEL_IDLE, timeout=30_000)
+            expect(page.locator(".bayesreg-posterior-note")).to_contain_text("Exact posterior")
+            time.sleep(0.5)  # the last image message may still be on its way
+            page.locator(".bayesreg-explorer").screenshot(path=ARTIFACTS / "explorer-band.png")
             assert page.locator(".bayesreg-message").inner_text().strip() == ""
         finally:
             browser.close()

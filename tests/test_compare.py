@@ -218,3 +218,36 @@ def test_classifier_labels_must_match(logistic_problem, logistic_pair):
     with pytest.raises(ValueError, match="different data"):
         br.compare(flipped, logistic_pair[1])
     assert isinstance(br.compare(*logistic_pair).table, pd.DataFrame)
+
+
+@pytest.mark.parametrize("hdi_prob", [np.float32(0.9), np.float64(0.9), 0.9])
+def test_hdi_prob_accepts_any_real_number_in_the_unit_interval(laplace_map, laplace_posterior,
+                                                               hdi_prob):
+    # issue 12: a numpy float32 was rejected; the intervals are arviz's at the same probability
+    result = br.compare(laplace_map, laplace_posterior, hdi_prob=hdi_prob, practical_zero=2.0)
+    hdi = az.hdi(laplace_posterior.idata_, hdi_prob=float(hdi_prob), var_names=["coef"])
+    np.testing.assert_allclose(result.table[["hdi_low", "hdi_high"]], hdi["coef"].values,
+                               rtol=1e-12)
+    assert type(result.hdi_prob) is float and result.hdi_prob == pytest.approx(0.9, rel=1e-6)
+
+
+@pytest.mark.parametrize("hdi_prob", [0.0, 1.0, 1.5, np.float32(-0.1), float("nan"), True, "0.9"])
+def test_hdi_prob_outside_the_unit_interval_is_named(laplace_map, laplace_posterior, hdi_prob):
+    with pytest.raises(ValueError, match=r"hdi_prob must be a number in \(0, 1\)"):
+        br.compare(laplace_map, laplace_posterior, hdi_prob=hdi_prob)
+
+
+def test_practical_zero_of_the_wrong_length_names_both_lengths(laplace_map, laplace_posterior):
+    # issue 12: was a raw numpy broadcast error
+    p = laplace_map.n_features_in_
+    with pytest.raises(ValueError, match=rf"has length 3, but the models have {p} features.*"
+                                         rf"array of length {p}"):
+        br.compare(laplace_map, laplace_posterior, practical_zero=np.full(3, 0.5))
+    with pytest.raises(ValueError, match=r"has shape \(2, 5\)"):
+        br.compare(laplace_map, laplace_posterior, practical_zero=np.ones((2, 5)))
+    # the right length is used feature by feature
+    bands = np.linspace(0.5, 5.0, p)
+    result = br.compare(laplace_map, laplace_posterior, practical_zero=bands)
+    draws = _draws(laplace_posterior)
+    np.testing.assert_allclose(result.table["p_practical_zero"],
+                               np.mean(abs(draws) < bands, axis=0))

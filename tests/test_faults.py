@@ -274,3 +274,87 @@ def test_draws_that_contradict_the_data_give_a_clear_error(tmp_path, saved):
     idata.to_netcdf(str(path))
     with pytest.raises(ValueError, match="coef has 2 features but X has 3 columns"):
         br.PosteriorRegressor.load(path)
+
+
+# ------------------------------------------------------------------ parameters a fit would refuse
+@pytest.mark.parametrize(
+    "field, value, match",
+    [
+        ("sigma", -5, "sigma must be finite and > 0"),
+        ("fit_intercept", "False", "fit_intercept must be True or False"),
+        ("random_seed", -1, "random_seed must be None, a non-negative integer"),
+        ("random_seed", "abc", "random_seed must be None, a non-negative integer"),
+        ("progressbar", "yes", "progressbar must be True or False"),
+        ("target_accept", 3, "target_accept must be in"),
+    ],
+    ids=["sigma", "fit_intercept", "seed-negative", "seed-str", "progressbar", "target_accept"],
+)
+def test_load_refuses_parameters_that_fit_would_refuse(tmp_path, saved, field, value, match):
+    path = with_meta(saved, tmp_path / f"{field}.nc",
+                     lambda meta: {**meta, "params": {**meta["params"], field: value}})
+    with pytest.raises(ValueError, match=match):
+        br.PosteriorRegressor.load(path)
+
+
+@pytest.mark.parametrize(
+    "diagnostics, match",
+    [("hello", "diagnostics must be a dict"), ({"divergences": 0}, "diagnostics lacks"),
+     ({"divergences": "0", "max_r_hat": 1.0, "min_ess_bulk": 9.0, "min_ess_tail": 9.0},
+      r"diagnostics\['divergences'\] must be a number")],
+    ids=["string", "missing-keys", "string-value"],
+)
+def test_load_refuses_diagnostics_that_are_not_numbers(tmp_path, saved, diagnostics, match):
+    path = with_meta(saved, tmp_path / "diagnostics.nc", lambda meta: {**meta, "diagnostics": diagnostics})
+    with pytest.raises(ValueError, match=match):
+        br.PosteriorRegressor.load(path)
+
+
+# ------------------------------------------------------------------ saving never destroys a file
+def _listing(directory):
+    return sorted(p.name for p in directory.iterdir())
+
+
+def test_unstorable_feature_name_gives_a_clear_error_and_keeps_the_previous_file(tmp_path, saved, data):
+    """A NUL in a feature name used to give a raw HDF5 error after truncating the file."""
+    X, y = data
+    path = tmp_path / "model.nc"
+    path.write_bytes(saved.read_bytes())
+    before = path.read_bytes()
+    frame = pd.DataFrame(X, columns=["a", "b\x00c", "d"])
+    model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="exact", draws=1000,
+                                  random_seed=0, progressbar=False).fit(frame, y)
+    with pytest.raises(ValueError, match=r"feature name 'b\\x00c' contains a NUL character"):
+        model.save(path)
+    assert path.read_bytes() == before
+    assert _listing(tmp_path) == ["model.nc"]
+
+
+def test_save_that_fails_part_way_keeps_the_previous_file_and_leaves_no_temp(monkeypatch, tmp_path, saved):
+    path = tmp_path / "model.nc"
+    path.write_bytes(saved.read_bytes())
+    before = path.read_bytes()
+    model = br.PosteriorRegressor.load(saved)
+
+    def write_half_then_fail(self, filename, *args, **kwargs):
+        with open(filename, "wb") as handle:
+            handle.write(b"\x89HDF\r\n\x1a\n partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(az.InferenceData, "to_netcdf", write_half_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        model.save(path)
+    assert path.read_bytes() == before
+    assert _listing(tmp_path) == ["model.nc"]
+
+
+def test_save_over_an_existing_file_replaces_it(tmp_path, saved, data):
+    X, y = data
+    path = tmp_path / "model.nc"
+    path.write_bytes(saved.read_bytes())
+    model = br.PosteriorRegressor(br.Normal(2.0), sigma=1.0, sampler="exact", draws=1000,
+                                  random_seed=1, progressbar=False).fit(X, y)
+    model.save(path)
+    assert _listing(tmp_path) == ["model.nc"]
+    loaded = br.PosteriorRegressor.load(path)
+    assert loaded.prior == br.Normal(2.0)
+    np.testing.assert_array_equal(loaded.coef_, model.coef_)

@@ -108,3 +108,83 @@ def test_horseshoe_and_bad_input(cancer):
     model = MAPClassifier(Normal(1.0)).fit(X, y)
     with pytest.raises(ValueError, match="missing"):
         model.predict(X.iloc[:, :5])
+
+
+# ---------------------------------------------------------------------- badly scaled columns
+def split_l1_logistic(X, y, l1_per_feature):
+    """An independent L1 logistic MAP: L-BFGS-B on w = u - v, u, v >= 0 (smooth, bounded)."""
+    n, p = X.shape
+
+    def value_and_grad(theta):
+        u, v, b0 = theta[:p], theta[p : 2 * p], theta[-1]
+        eta = b0 + X @ (u - v)
+        residual = expit(eta) - y
+        g = X.T @ residual
+        value = np.sum(np.logaddexp(0, eta) - y * eta) + l1_per_feature @ (u + v)
+        return value, np.concatenate([g + l1_per_feature, -g + l1_per_feature, [residual.sum()]])
+
+    result = optimize.minimize(
+        value_and_grad, np.zeros(2 * p + 1), jac=True, method="L-BFGS-B",
+        bounds=[(0, None)] * (2 * p) + [(None, None)],
+        options={"gtol": 1e-12, "ftol": 0.0, "maxiter": 100_000, "maxcor": 50},
+    )
+    return result.x[:p] - result.x[p : 2 * p], result.x[-1]
+
+
+@pytest.fixture(scope="module")
+def logistic_problem():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 4))
+    eta = X @ np.array([1.0, -0.5, 0.0, 0.8])
+    y = (rng.uniform(size=200) < expit(eta)).astype(float)
+    return X, y
+
+
+def test_a_column_times_1e8_reaches_the_optimum(logistic_problem):
+    """Issue 12: a column x 1e8 used to stop the L1 solver far from the optimum, silently."""
+    X, y = logistic_problem
+    big = X.copy()
+    big[:, 0] *= 1e8
+    model = MAPClassifier(Laplace(1.0)).fit(big, y)
+    # |w_0| on the 1e8 column is |1e-8 * w'_0| on the unit column: the same problem, solved
+    # independently on well-scaled columns with the exactly rescaled weights (1e-8, 1, 1, 1)
+    weights = np.array([1e-8, 1.0, 1.0, 1.0])
+    coef, intercept = split_l1_logistic(X, y, weights)
+    np.testing.assert_allclose(model.coef_ * [1e8, 1, 1, 1], coef, rtol=1e-6, atol=1e-8)
+    assert model.intercept_ == pytest.approx(intercept, abs=1e-7)
+    ours = negative_log_posterior(np.r_[model.intercept_, model.coef_], big, y, 1.0, 0.0)
+    optimum = negative_log_posterior(np.r_[intercept, coef], X, y, 0.0, 0.0) + weights @ np.abs(coef)
+    assert ours == pytest.approx(optimum, rel=1e-12)
+
+
+@pytest.mark.parametrize("prior, scaled", [(Laplace(1.0), Laplace(1e-8)), (Normal(1.0), Normal(1e-8)),
+                                           (ElasticNet(1.0, 0.5), ElasticNet(1e-8, 0.5))], ids=repr)
+def test_scaling_x_by_1e8_scales_the_map_by_exactly_1e_minus_8(logistic_problem, prior, scaled):
+    """X -> 1e8 X with scale -> 1e-8 scale is the same posterior in v = 1e8 w: coef_ / 1e8."""
+    X, y = logistic_problem
+    small = MAPClassifier(prior).fit(X, y)
+    big = MAPClassifier(scaled).fit(1e8 * X, y)
+    np.testing.assert_allclose(big.coef_ * 1e8, small.coef_, rtol=1e-9, atol=1e-12)
+    assert big.intercept_ == pytest.approx(small.intercept_, rel=1e-9, abs=1e-12)
+    assert np.array_equal(big.coef_ == 0, small.coef_ == 0)
+
+
+# ---------------------------------------------------------------------- penalty beyond the maximum
+@pytest.mark.parametrize("prior", [Laplace(1e-150), Normal(1e-150), ElasticNet(1e-150, 0.5)], ids=repr)
+def test_an_enormous_penalty_gives_zeros_and_the_logit_of_the_mean(logistic_problem, prior):
+    X, y = logistic_problem
+    y = y * (np.arange(len(y)) % 3 != 0)  # mean(y) != 1/2, so the intercept is not 0
+    model = MAPClassifier(prior).fit(X, y)
+    assert np.all(np.abs(model.coef_) < 1e-290)  # exact 0 for L1; 1e-300-ish for Normal(1e-150)
+    assert model.intercept_ == pytest.approx(np.log(y.mean() / (1 - y.mean())), rel=1e-12)
+
+
+def test_l1_weight_at_the_largest_gradient_gives_exact_zeros(logistic_problem):
+    """KKT at w = 0: zero is the MAP iff l1 >= max|X'(y - mean y)| (intercept at logit mean)."""
+    X, y = logistic_problem
+    l1_max = np.max(np.abs(X.T @ (y - y.mean())))
+    at_max = MAPClassifier(Laplace(1.0 / l1_max)).fit(X, y)
+    assert np.all(at_max.coef_ == 0.0)
+    assert at_max.intercept_ == pytest.approx(np.log(y.mean() / (1 - y.mean())), rel=1e-12)
+    below = MAPClassifier(Laplace(1.001 / l1_max)).fit(X, y)
+    assert np.count_nonzero(below.coef_) == 1

@@ -6,7 +6,7 @@ import pytest
 from sklearn.linear_model import ElasticNet as SkElasticNet
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 
-from bayesreg import ElasticNet, HalfCauchy, Horseshoe, Laplace, MAPRegressor, Normal, estimate_sigma
+from bayesreg import ElasticNet, HalfCauchy, Horseshoe, Laplace, MAPRegressor, Normal, estimate_sigma, map_path
 from bayesreg.datasets import make_sparse_regression
 
 
@@ -192,3 +192,60 @@ def test_failed_fit_leaves_fitted_model_untouched(diabetes):
     for key in before:
         np.testing.assert_array_equal(before[key], after[key])
     np.testing.assert_allclose(model.predict(X.iloc[:3]), MAPRegressor(Laplace(1.0)).fit(X, y).predict(X.iloc[:3]))
+
+
+# ---------------------------------------------------------------------- penalty beyond alpha_max
+def _alpha_max(X, y):
+    """The lasso's alpha_max = max|X'(y - mean y)| / n: zero is optimal at and above it."""
+    X, y = np.asarray(X), np.asarray(y)
+    return np.max(np.abs((X - X.mean(axis=0)).T @ (y - y.mean()))) / len(y)
+
+
+@pytest.mark.parametrize(
+    "prior, sigma",
+    [(Laplace(1e-150), 1e150), (Normal(1e-150), 1e150), (ElasticNet(1e-150, 0.5), 1e150),
+     (Laplace(1e-150), 1.0), (Laplace(1.0), 1e150)],
+    ids=repr,
+)
+def test_an_infinite_mapped_penalty_gives_zeros_not_least_squares(diabetes, prior, sigma):
+    """Issue 12: alpha = sigma**2 / (n s) overflows to inf; the MAP is 0 and b0 = mean(y)."""
+    X, y = diabetes
+    model = MAPRegressor(prior, sigma=sigma).fit(X, y)
+    np.testing.assert_array_equal(model.coef_, np.zeros(X.shape[1]))
+    assert model.intercept_ == pytest.approx(y.mean(), rel=1e-14)
+
+
+@pytest.mark.parametrize("factor", [1.0, 1.0 + 1e-12, 10.0])
+def test_lasso_at_or_above_alpha_max_gives_exact_zeros(diabetes, factor):
+    X, y = diabetes
+    n, sigma = len(y), 50.0
+    alpha = factor * _alpha_max(X, y)
+    model = MAPRegressor(Laplace(sigma**2 / (n * alpha)), sigma=sigma).fit(X, y)  # alpha = s^2/(n s)
+    np.testing.assert_array_equal(model.coef_, np.zeros(X.shape[1]))
+    assert model.intercept_ == pytest.approx(y.mean(), rel=1e-14)
+    just_below = MAPRegressor(Laplace(sigma**2 / (n * alpha) * 1.001), sigma=sigma).fit(X, y)
+    assert (np.count_nonzero(just_below.coef_) > 0) == (factor / 1.001 < 1.0)  # below alpha_max
+
+
+@pytest.mark.parametrize(
+    "prior, sigma",
+    [(Laplace(1e30), 1.0), (Laplace(1.0), 1e-150), (ElasticNet(1e30, 0.5), 1.0), (Laplace(1e6), 1.0)],
+    ids=repr,
+)
+def test_a_nearly_flat_prior_is_solved_exactly_without_a_convergence_warning(diabetes, prior, sigma):
+    """An L1 weight far below alpha_max: coordinate descent ran to max_iter and warned
+    (ConvergenceWarning is an error here). The MAP then has no zero coefficient and
+    satisfies the optimality conditions X'(y - Xw) = a1 sign(w) + a2 w, written out
+    here with numpy; and it is least squares to the size of that weight."""
+    X, y = np.asarray(diabetes[0]), np.asarray(diabetes[1])
+    fit = MAPRegressor(prior, sigma=sigma).fit(X, y)
+    l1, l2 = prior.penalty_weights
+    a1, a2 = sigma**2 * l1, sigma**2 * l2
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    gradient = Xc.T @ (yc - Xc @ fit.coef_)
+    assert np.all(fit.coef_ != 0)
+    np.testing.assert_allclose(gradient, a1 * np.sign(fit.coef_) + a2 * fit.coef_,
+                               atol=1e-9 * np.abs(Xc.T @ yc).max())
+    np.testing.assert_allclose(fit.coef_, LinearRegression().fit(X, y).coef_, rtol=1e-4)
+    path = map_path(X, y, prior, [prior.scale], sigma=sigma)
+    np.testing.assert_allclose(path.coefs[0], fit.coef_, rtol=1e-12)

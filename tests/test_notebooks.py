@@ -8,6 +8,7 @@ with warnings as errors: CI builds the docs without running any notebook twice.
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,9 +77,26 @@ def test_notebooks_exist_and_are_stored_without_outputs():
             f"{path.name}: code cells {with_outputs} have stored outputs; clear them "
             "(jupyter nbconvert --clear-output --inplace) before committing."
         )
-        assert "BAYESREG_FAST" in code[0].source, (
-            f"{path.name}: the first code cell must read BAYESREG_FAST (small draws in CI)."
+        # The idea first: a learner's first screen is the title and what the notebook
+        # is about, not the plumbing.
+        assert notebook.cells[0].cell_type == "markdown", (
+            f"{path.name}: the first cell must be markdown with the notebook's idea."
         )
+        assert notebook.cells[0].source.startswith("# "), (
+            f"{path.name}: the first cell must start with the notebook's title (# ...)."
+        )
+        all_code = "".join(cell.source for cell in code)
+        assert "environ" not in all_code and "getenv" not in all_code, (
+            f"{path.name}: do not read BAYESREG_FAST (or any variable) in a notebook; "
+            "use SAMPLING = br.config.sampling_settings() (short chains in CI)."
+        )
+        samples = any(name in all_code for name in
+                      ("Posterior", "posterior_path", "choose_scale", "SAMPLING"))
+        if samples:
+            assert "br.config.sampling_settings()" in code[0].source, (
+                f"{path.name}: it samples; its first code cell must set "
+                "SAMPLING = br.config.sampling_settings() (small draws in CI)."
+            )
         assert "MPLBACKEND" not in "".join(cell.source for cell in code), (
             f"{path.name}: do not set MPLBACKEND in a notebook; it hides every figure."
         )
@@ -108,3 +126,10 @@ def test_docs_build_with_warnings_as_errors(executed_notebooks, tmp_path):
     assert proc.returncode == 0, f"sphinx-build failed:\n{proc.stdout}\n{proc.stderr}"
     for page in ["index", "maths", "api", "performance"] + [f"notebooks/{p.stem}" for p in NOTEBOOKS]:
         assert (html / f"{page}.html").is_file(), f"{page}.html was not built"
+    # maths renders offline: MathJax is served from the site itself, never from a CDN
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file(), "MathJax was not copied"
+    assert "_static/mathjax/tex-chtml.js" in (html / "maths.html").read_text(encoding="utf-8")
+    external = re.compile(r"""https?://[^"'\s]*mathjax""", re.IGNORECASE)
+    remote = [str(page.relative_to(html)) for page in html.rglob("*.html")
+              if external.search(page.read_text(encoding="utf-8"))]
+    assert not remote, f"pages loading MathJax from the network: {remote}"

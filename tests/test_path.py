@@ -83,3 +83,32 @@ def test_bad_input(diabetes, prior, scales, kwargs, error, match):
     X, y = diabetes
     with pytest.raises(error, match=match):
         map_path(X, (y > 140) if kwargs.get("likelihood") else y, prior, scales, **kwargs)
+
+
+@pytest.mark.parametrize("likelihood", ["gaussian", "bernoulli"])
+def test_an_infinite_penalty_gives_zero_rows(diabetes, likelihood):
+    """Issue 12: Laplace(1e-150) with sigma = 1e150 maps to alpha = inf: zeros, not an error."""
+    X, y = diabetes
+    if likelihood == "bernoulli":
+        y = (y > y.quantile(0.3)).astype(int)
+        path = map_path(X, y, Laplace(1.0), [1e-150, 1.0], likelihood="bernoulli")
+        intercept = np.log(y.mean() / (1 - y.mean()))  # logit of the mean
+    else:
+        path = map_path(X, y, Laplace(1.0), [1e-150, 1.0], sigma=1e150)
+        intercept = y.mean()
+    np.testing.assert_array_equal(path.coefs[0], 0.0)
+    assert path.intercepts[0] == pytest.approx(intercept, rel=1e-12)
+
+
+def test_negligible_l1_part_uses_the_regressors_guard(diabetes):
+    """Issue 15: an ElasticNet with l1_ratio ~ 0 made map_path's coordinate descent warn;
+    its rows now equal the estimator's (which drops the negligible L1 part) and ridge."""
+    X, y = diabetes
+    prior = ElasticNet(1.0, 1e-12)
+    scales = [0.01, 1.0, 100.0]
+    path = map_path(X, y, prior, scales, sigma=50.0)
+    for scale, coef in zip(scales, path.coefs):
+        at_scale = dataclasses.replace(prior, scale=scale)
+        np.testing.assert_allclose(coef, MAPRegressor(at_scale, sigma=50.0).fit(X, y).coef_, rtol=1e-10)
+        ridge = Ridge(alpha=50.0**2 * at_scale.penalty_weights.l2).fit(X, y)
+        np.testing.assert_allclose(coef, ref := ridge.coef_, rtol=1e-6, atol=1e-6 * np.abs(ref).max())

@@ -220,3 +220,54 @@ def test_style_keeps_interactive_mode_switched_on_inside():
         assert matplotlib.is_interactive()  # and the style itself does not change it
     finally:
         matplotlib.interactive(before)
+
+
+@pytest.mark.parametrize("figsize", [(7.5, 4.5), (5.0, 2.5)])
+def test_path_labels_keep_apart_when_the_line_ends_crowd(ridge_paths, figsize):
+    """Ten lines ending within a hair of each other: the names are spread, each joined
+    to its line's end, and no two text boxes overlap (also after a constrained layout)."""
+    import dataclasses
+
+    from matplotlib.text import Text
+
+    mp, _ = ridge_paths
+    p = len(mp.feature_names)
+    crowded = mp.coefs.copy()
+    crowded[-1] = 10.0 + 0.01 * np.arange(p)  # the ends, 0.01 apart on a range of ~60
+    mp = dataclasses.replace(mp, coefs=crowded)
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    plot_regularization_path(mp, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = list(ax.texts)
+    assert [t.get_text() for t in labels] == list(mp.feature_names)
+    boxes = [Text.get_window_extent(t, renderer) for t in labels]
+    for i in range(p):
+        for k in range(i + 1, p):
+            assert not boxes[i].overlaps(boxes[k]), (labels[i].get_text(), labels[k].get_text())
+    for i in range(p):
+        assert labels[i].xy == (mp.scales[-1], crowded[-1, i])  # the leader line's end
+    # the order of the ends is kept
+    heights = [b.y0 for b in boxes]
+    assert heights == sorted(heights)
+
+
+def test_path_by_feature_colours_each_map_line_and_band_alike(ridge_paths):
+    mp, pp = ridge_paths
+    ax = plot_regularization_path(mp, pp, color_by_feature=True)
+    colours = set()
+    for name in mp.feature_names:
+        line = _line(ax, gid=f"map:{name}")
+        band = [c for c in ax.collections if c.get_gid() == f"posterior_band:{name}"][0]
+        assert mcolors.same_color(band.get_facecolor()[0][:3], mcolors.to_rgb(line.get_color()))
+        assert mcolors.same_color(_line(ax, gid=f"posterior:{name}").get_color(), line.get_color())
+        colours.add(mcolors.to_hex(line.get_color()))
+    assert len(colours) == len(mp.feature_names)
+    # three sampled scales: bars at each, the HDI from the path
+    bars = [c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer"]
+    assert len(bars) == len(mp.feature_names)
+    segments = bars[0].lines[2][0].get_segments()
+    np.testing.assert_allclose([s[0][1] for s in segments], pp.hdi_low[:, 0])
+    np.testing.assert_allclose([s[1][1] for s in segments], pp.hdi_high[:, 0])
+    assert ax.get_title() == "Regularization path: MAP and posterior 94% HDI"
+    assert plot_regularization_path(mp).get_title() == "Regularization path: MAP"

@@ -40,9 +40,9 @@ def by_gid(ax, gid):
 
 
 def test_scale_to_penalty_lines_are_the_mapping():
-    n, sigma = 442, 54.0
+    n, sigma, y_sd = 442, 54.0, 77.0
     scales = np.logspace(-1, 3, 25)
-    ax = plots.plot_scale_to_penalty(n, sigma, scales=scales)
+    ax = plots.plot_scale_to_penalty(n, sigma, scales=scales, y_sd=y_sd)
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert "n = 442" in ax.get_title() and "σ = 54" in ax.get_title()
     # the DESIGN table written out, and bayesreg.to_penalty, at the drawn scales
@@ -58,15 +58,29 @@ def test_scale_to_penalty_lines_are_the_mapping():
         np.testing.assert_allclose(drawn.get_ydata(), values, rtol=1e-12)
     lasso = [br.to_penalty(br.Laplace(scale=s), n_samples=n, sigma=sigma)["alpha"] for s in scales]
     np.testing.assert_allclose(line(ax, "Laplace(s) → Lasso").get_ydata(), lasso, rtol=1e-15)
-    # glmnet markers: on the sklearn Lasso/ElasticNet alpha lines
-    for gid, label in [("glmnet:Laplace", "Laplace(s) → Lasso"),
-                       ("glmnet:ElasticNet", "ElasticNet(s, r=0.5)"),
-                       ("glmnet:Normal", "Normal(t) → ElasticNet")]:
+    # glmnet markers: the Laplace ones on the Lasso alpha line; glmnet standardises y,
+    # so the L2 part of its lambda carries a factor sd(y) (DESIGN.md, recorded R fits)
+    glmnet = {
+        "glmnet:Laplace": lambda s: sigma**2 / (n * s),
+        "glmnet:ElasticNet": lambda s: sigma**2 / n * (0.5 / s + y_sd * 0.5 / s**2),
+        "glmnet:Normal": lambda s: sigma**2 * y_sd / (n * s**2),
+    }
+    for gid, formula in glmnet.items():
         markers = by_gid(ax, gid)
         x = np.asarray(markers.get_xdata())
-        np.testing.assert_allclose(markers.get_ydata(), np.interp(x, scales, line(ax, label).get_ydata()),
-                                   rtol=1e-12)
+        np.testing.assert_allclose(markers.get_ydata(), formula(x), rtol=1e-12)
+    np.testing.assert_allclose(by_gid(ax, "glmnet:Laplace").get_ydata(),
+                               np.interp(by_gid(ax, "glmnet:Laplace").get_xdata(), scales,
+                                         line(ax, "Laplace(s) → Lasso").get_ydata()), rtol=1e-12)
     assert any("C = t²" in t.get_text() for t in ax.texts)
+
+
+def test_scale_to_penalty_without_y_sd_draws_only_the_lasso_glmnet_markers():
+    """glmnet's lambda of a prior with an L2 part needs sd(y): without it, no marker."""
+    ax = plots.plot_scale_to_penalty(442, 54.0, scales=np.logspace(-1, 3, 25))
+    gids = {artist.get_gid() for artist in ax.get_lines()}
+    assert "glmnet:Laplace" in gids
+    assert "glmnet:Normal" not in gids and "glmnet:ElasticNet" not in gids
 
 
 def test_scale_to_penalty_rejects_bad_scales():

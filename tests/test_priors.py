@@ -187,3 +187,40 @@ def test_hierarchical_prior_has_no_fixed_penalty():
         prior.logpdf(1.0)
     with pytest.raises(ValueError, match="Fix the scale"):
         prior.penalty([1.0])
+
+
+def test_horseshoe_logpdf_at_infinity_and_nan_follows_scipy():
+    """logpdf(+-inf) is -inf (the density tends to 0 like 1/w^2), NaN gives NaN.
+
+    scipy.stats, for the Cauchy (also a 1/w^2 tail): logpdf(+-inf) = -inf, logpdf(nan) = nan.
+    Before the fix logpdf(inf) raised "math domain error".
+    """
+    w = np.array([np.inf, -np.inf, np.nan, 3.0])
+    reference = stats.cauchy.logpdf(w)
+    got = Horseshoe(global_scale=0.5).logpdf(w)
+    np.testing.assert_array_equal(got[:3], reference[:3])
+    assert np.isfinite(got[3])
+    # the tail decreases towards -inf
+    tail = Horseshoe().logpdf([1e3, 1e6, 1e12])
+    assert np.all(np.diff(tail) < 0) and np.all(np.isfinite(tail))
+
+
+@pytest.mark.parametrize(
+    "prior, reference",
+    [
+        (Normal(scale=2.0), stats.norm(scale=2.0)),
+        (Laplace(scale=2.0), stats.laplace(scale=2.0)),
+        (ElasticNet(scale=2.0, l1_ratio=1.0), stats.laplace(scale=2.0)),
+        (ElasticNet(scale=2.0, l1_ratio=0.0), stats.norm(scale=2.0)),
+    ],
+    ids=repr,
+)
+def test_logpdf_at_infinity_and_nan_follows_scipy(prior, reference):
+    """No 0 * inf = nan from an absent L1 or L2 term: logpdf(+-inf) = -inf as in scipy."""
+    w = np.array([np.inf, -np.inf, np.nan, 1.0])
+    np.testing.assert_allclose(prior.logpdf(w), reference.logpdf(w), rtol=1e-12)
+    assert prior.penalty([np.inf]) == math.inf
+    # far in the tail: -|w|/s - log(2s) for the Laplace, -inf (w^2 overflows) for the Normal
+    l1, l2 = prior.penalty_weights
+    expected = -np.inf if l2 > 0 else -1e200 / prior.scale - math.log(2 * prior.scale)
+    assert prior.logpdf(1e200) == expected

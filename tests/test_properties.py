@@ -60,13 +60,19 @@ def weights(prior):
     sigma=positive,
     likelihood=st.sampled_from(["gaussian", "bernoulli"]),
     convention=st.sampled_from(["sklearn", "glmnet"]),
+    y_sd=positive,
 )
-def test_mapping_round_trip(prior, n, sigma, likelihood, convention):
+def test_mapping_round_trip(prior, n, sigma, likelihood, convention, y_sd):
     """from_penalty(to_penalty(prior)) has the prior's penalty weights, for every convention."""
     sigma = sigma if likelihood == "gaussian" else None
-    penalty = br.to_penalty(prior, n_samples=n, sigma=sigma, likelihood=likelihood, convention=convention)
+    # sd(y) enters only glmnet's Gaussian convention (glmnet standardises y)
+    y_sd = y_sd if likelihood == "gaussian" and convention == "glmnet" else None
+    penalty = br.to_penalty(prior, n_samples=n, sigma=sigma, likelihood=likelihood,
+                            convention=convention, y_sd=y_sd)
     params = {k: v for k, v in penalty.items() if k != "estimator"}
-    back = br.from_penalty(penalty["estimator"], n_samples=n, sigma=sigma, likelihood=likelihood, **params)
+    back = br.from_penalty(penalty["estimator"], n_samples=n, sigma=sigma, likelihood=likelihood,
+                           y_sd=y_sd, **params)
+    assert type(back) is type(prior) or isinstance(prior, br.ElasticNet)
     a, b = weights(prior)
     a2, b2 = weights(back)
     scale = max(a, b)
@@ -75,19 +81,24 @@ def test_mapping_round_trip(prior, n, sigma, likelihood, convention):
 
 
 @FAST
-@given(prior=map_priors(), n=st.integers(min_value=1, max_value=10**6), sigma=positive)
-def test_mapping_equals_the_written_out_table(prior, n, sigma):
-    """The Gaussian and Bernoulli mappings equal DESIGN.md's formulas, evaluated by hand."""
+@given(prior=map_priors(), n=st.integers(min_value=1, max_value=10**6), sigma=positive, y_sd=positive)
+def test_mapping_equals_the_written_out_table(prior, n, sigma, y_sd):
+    """The Gaussian and Bernoulli mappings equal DESIGN.md's formulas, evaluated by hand.
+
+    glmnet (gaussian, standardize=FALSE) has L1 weight lambda*alpha and L2 weight
+    lambda*(1-alpha)/sd_n(y) (DESIGN.md; checked against R in test_glmnet_reference.py).
+    """
     a, b = weights(prior)
     gauss = br.to_penalty(prior, n_samples=n, sigma=sigma)
-    glmnet = br.to_penalty(prior, n_samples=n, sigma=sigma, convention="glmnet")
+    glmnet = br.to_penalty(prior, n_samples=n, sigma=sigma, convention="glmnet", y_sd=y_sd)
     logistic = br.to_penalty(prior, likelihood="bernoulli")
     if isinstance(prior, br.Normal):
         assert gauss == {"estimator": "Ridge", "alpha": pytest.approx(sigma**2 / prior.scale**2, rel=1e-12)}
     else:
         assert gauss["alpha"] == pytest.approx(sigma**2 / n * (a + b), rel=1e-12)
-    assert glmnet["lambda"] == pytest.approx(sigma**2 / n * (a + b), rel=1e-12)
-    assert glmnet["alpha"] == pytest.approx(a / (a + b), rel=1e-12, abs=1e-15)
+    assert glmnet["lambda"] * glmnet["alpha"] == pytest.approx(sigma**2 / n * a, rel=1e-12, abs=1e-300)
+    assert glmnet["lambda"] * (1 - glmnet["alpha"]) / y_sd == pytest.approx(
+        sigma**2 / n * b, rel=1e-9, abs=1e-12 * sigma**2 / n * (a + b))
     assert logistic["C"] == pytest.approx(1.0 / (a + b), rel=1e-12)
     assert logistic["l1_ratio"] == pytest.approx(a / (a + b), rel=1e-12, abs=1e-15)
 

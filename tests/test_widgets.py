@@ -68,7 +68,8 @@ def test_explorer_normal_prior_exact_posterior(explorer, diabetes):
         t = state["scale"]
         assert state["estimator"] == "Ridge"
         assert state["alpha"] == pytest.approx(SIGMA**2 / t**2, rel=1e-12)
-        assert state["glmnet_lambda"] == pytest.approx(SIGMA**2 / (N * t**2), rel=1e-12)
+        # glmnet standardises y: its ridge lambda is sigma^2 sd_n(y) / (n t^2)
+        assert state["glmnet_lambda"] == pytest.approx(SIGMA**2 * np.std(y) / (N * t**2), rel=1e-12)
         assert state["logistic_C"] == pytest.approx(t**2, rel=1e-12)
         np.testing.assert_allclose(
             state["map_coef"], Ridge(alpha=SIGMA**2 / t**2).fit(X, y).coef_, rtol=1e-8, atol=1e-10
@@ -265,3 +266,187 @@ def test_explorer_refuses_a_seed_posterior_of_another_model(diabetes, laplace_po
         ScaleExplorer(X, y, prior="laplace", sigma=None, posterior=laplace_posterior)
     with pytest.raises(ValueError, match="other data"):
         ScaleExplorer(X, y + 1.0, prior="laplace", sigma=SIGMA, posterior=laplace_posterior)
+
+
+# ---------------------------------------------------------------- issue 12: bad values
+def test_explorer_rejects_a_nan_l1_ratio_set_from_code(diabetes):
+    """The observer must not raise; controls go back to what the explorer shows."""
+    X, y = diabetes
+    view = PriorScaleExplorer(X, y, prior="elasticnet", sigma=SIGMA, scale=2.0, l1_ratio=0.3)
+    before = view.state
+    view.controls["l1_ratio"].value = float("nan")  # raised out of the observer before
+    assert view.controls["l1_ratio"].value == pytest.approx(0.3)
+    assert view.explorer.l1_ratio == pytest.approx(0.3)
+    assert "l1_ratio must be a number in [0, 1]" in view.message.value
+    assert view.state["l1_ratio"] == pytest.approx(0.3)
+    assert view.state["prior"] == before["prior"] == br.ElasticNet(scale=2.0, l1_ratio=0.3)
+    # the dropdown and the state agree after the next change (was: kind switched, state not)
+    view.controls["prior"].value = "normal"
+    assert view.state["prior_kind"] == "normal" and view.explorer.kind == "normal"
+    assert view.state["prior"] == br.Normal(scale=2.0) and view.message.value == ""
+    view.controls["prior"].value = "elasticnet"
+    view.controls["l1_ratio"].value = 0.6
+    assert view.state["prior"] == br.ElasticNet(scale=2.0, l1_ratio=0.6)
+
+
+def test_scale_explorer_set_family_checks_both_before_changing_either(diabetes):
+    from bayesreg.explore import ScaleExplorer
+
+    X, y = diabetes
+    explorer = ScaleExplorer(X, y, prior="laplace", sigma=SIGMA)
+    for l1_ratio in (float("nan"), 1.5, -0.1, "half"):
+        with pytest.raises(ValueError, match=r"l1_ratio must be a number in \[0, 1\]"):
+            explorer.set_family("elasticnet", l1_ratio)
+        assert explorer.family == ("laplace", None)
+    with pytest.raises(ValueError, match=r"l1_ratio must be a number in \[0, 1\]"):
+        ScaleExplorer(X, y, prior="elasticnet", sigma=SIGMA, l1_ratio=float("nan"))
+
+
+@pytest.mark.parametrize("factor", [1e200, 1e-200])
+@pytest.mark.parametrize("prior", ["normal", "laplace", "elasticnet"])
+def test_explorer_extreme_x_gives_the_documented_error_state(diabetes, factor, prior):
+    """X * 1e200 (or 1e-200): the squares of X and of the scales leave float64.
+
+    Before: a raw ZeroDivisionError/OverflowError with ``state == {}`` (or, for
+    the lasso, a silently all-zero MAP from an underflowed gram matrix)."""
+    X, y = diabetes
+    view = PriorScaleExplorer(X * factor, y, prior=prior, sigma=SIGMA)
+    assert set(view.state) == {"error"}
+    error = view.state["error"]
+    assert "standard deviation" in error and f"{factor:.3g}" in error
+    assert "standardise the columns of X" in error
+    assert "cannot use this data" in view.message.value
+    assert "Error:" not in view.message.value  # no raw exception type
+    assert view.children == (view.message,)
+    # and the comparison view says the same
+    comparison = CoefficientComparison(X * factor, y, prior=prior, sigma=SIGMA)
+    assert "standard deviation" in comparison.state["error"]
+
+
+def test_explorer_extreme_y_is_refused_but_moderate_scaling_works(diabetes):
+    X, y = diabetes
+    assert "y has standard deviation" in PriorScaleExplorer(X, y * 1e-200).state["error"]
+    assert "sd(y) / sd(x)" in PriorScaleExplorer(X * 1e40, y * 1e-40).state["error"]
+    # a units change well inside float64 still works, and the lasso alpha maps exactly
+    view = PriorScaleExplorer(X * 1e3, y, prior="laplace", sigma=SIGMA, scale=0.01)
+    s = view.state["scale"]
+    assert view.state["alpha"] == pytest.approx(SIGMA**2 / (N * s), rel=1e-12)
+    lasso = Lasso(alpha=view.state["alpha"], tol=1e-12, max_iter=100_000).fit(X * 1e3, y)
+    np.testing.assert_allclose(view.state["map_coef"], lasso.coef_, atol=1e-8)
+
+
+@pytest.mark.parametrize("prior", ["horseshoe", "Horseshoe", br.Horseshoe(global_scale=1.0)])
+def test_views_refuse_the_horseshoe_with_the_reason(diabetes, prior):
+    X, y = diabetes
+    for make in (lambda: ShrinkageDemo1D(prior=prior),
+                 lambda: CoefficientComparison(X, y, prior=prior, sigma=SIGMA)):
+        with pytest.raises(ValueError) as info:
+            make()
+        text = str(info.value)
+        assert "['elasticnet', 'laplace', 'normal']" in text
+        assert "no MAP" in text and "PosteriorRegressor" in text
+
+
+def test_views_name_the_choices_for_an_unknown_prior(diabetes):
+    X, y = diabetes
+    with pytest.raises(ValueError, match=r"one of \['elasticnet', 'laplace', 'normal'\].*'cauchy'"):
+        ShrinkageDemo1D(prior="cauchy")
+    with pytest.raises(ValueError, match=r"one of \['elasticnet', 'laplace', 'normal'\]"):
+        CoefficientComparison(X, y, prior=3)
+    # a prior instance picks its family
+    demo = ShrinkageDemo1D(prior=br.Normal(scale=1.0), scale=1.5)
+    assert demo.state["prior"] == br.Normal(scale=1.5)
+
+
+# ---------------------------------------------------------------- issue 13: the posterior band
+def _band(ax, name):
+    from matplotlib.collections import PolyCollection
+
+    found = [c for c in ax.collections
+             if isinstance(c, PolyCollection) and c.get_gid() == f"posterior_band:{name}"]
+    assert len(found) == 1, f"no single band for {name}"
+    return found[0]
+
+
+def _no_overlap(labels, renderer):
+    """Text boxes of the labels (leader lines excluded), pairwise disjoint."""
+    from matplotlib.text import Text
+
+    boxes = []
+    for label in labels:
+        label.update_positions(renderer)
+        boxes.append(Text.get_window_extent(label, renderer))
+    for i in range(len(boxes)):
+        for k in range(i + 1, len(boxes)):
+            assert not boxes[i].overlaps(boxes[k]), (
+                f"labels {labels[i].get_text()!r} and {labels[k].get_text()!r} overlap")
+
+
+def test_explorer_path_draws_the_exact_posterior_band(diabetes):
+    """Normal prior, fixed sigma: the band on the path axes is the conjugate posterior's
+    central 94% interval (= its HDI) at every grid scale, in each feature's MAP colour."""
+    import matplotlib.colors as mcolors
+
+    X, y = diabetes
+    view = PriorScaleExplorer(X, y, prior="normal", sigma=SIGMA, scale=1.0)
+    ax = view.path_axes
+    scales = view.explorer.path().scales
+    Xc, yc = X.to_numpy() - X.to_numpy().mean(axis=0), y.to_numpy() - y.mean()
+    lows, highs = [], []
+    for t in scales:  # written out here: numpy linear algebra, scipy quantiles
+        cov = np.linalg.inv(Xc.T @ Xc / SIGMA**2 + np.eye(X.shape[1]) / t**2)
+        mean, sd = cov @ Xc.T @ yc / SIGMA**2, np.sqrt(np.diag(cov))
+        lows.append(stats.norm.ppf(0.03, mean, sd))
+        highs.append(stats.norm.ppf(0.97, mean, sd))
+    lows, highs = np.array(lows), np.array(highs)
+    for j, name in enumerate(X.columns):
+        vertices = _band(ax, name).get_paths()[0].vertices
+        for k, t in enumerate(scales):
+            ys = vertices[np.isclose(vertices[:, 0], t, rtol=1e-12), 1]
+            assert ys.min() == pytest.approx(lows[k, j], rel=1e-8, abs=1e-9)
+            assert ys.max() == pytest.approx(highs[k, j], rel=1e-8, abs=1e-9)
+        line = [ln for ln in ax.lines if ln.get_gid() == f"map:{name}"][0]
+        face = _band(ax, name).get_facecolor()[0]
+        assert mcolors.same_color(face[:3], mcolors.to_rgb(line.get_color()))
+    assert "exact posterior 94% HDI" in ax.get_title()
+    assert "posterior 94% HDI" in [t.get_text() for t in ax.get_legend().get_texts()]
+    # the slider moves only the marker: the band stays what it was
+    view.controls["scale"].value = 3.0
+    assert view.path_axes is ax and _band(ax, "bmi") is not None
+    assert [ln for ln in ax.lines if ln.get_gid() == "current_scale"][0].get_xdata()[0] == \
+        pytest.approx(view.state["scale"])
+
+
+def test_explorer_path_shows_the_sampled_posterior_as_bars(diabetes, laplace_posterior):
+    """Laplace prior: no closed form; the seeded posterior's HDI at its scale, as bars."""
+    X, y = diabetes
+    view = PriorScaleExplorer(X, y, prior="laplace", sigma=SIGMA, scale=1.0,
+                              posterior=laplace_posterior)
+    ax = view.path_axes
+    band = view.explorer.posterior_band()
+    assert "at the sampled scales" in ax.get_title()
+    bars = [c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer"]
+    assert len(bars) == X.shape[1]
+    draws = laplace_posterior.idata_.posterior["coef"].values.reshape(-1, X.shape[1])
+    for j, container in enumerate(bars):
+        (x0, lo), (x1, hi) = container.lines[2][0].get_segments()[0]
+        assert x0 == x1 == 1.0
+        assert (lo, hi) == pytest.approx((band.hdi_low[0, j], band.hdi_high[0, j]), rel=1e-12)
+        assert np.mean((draws[:, j] >= lo) & (draws[:, j] <= hi)) == pytest.approx(0.94, abs=2e-3)
+    # without a posterior for the family: no band, and the title says how to get one
+    view.controls["prior"].value = "elasticnet"
+    assert view.explorer.posterior_band() is None
+    assert not [c for c in view.path_axes.collections if str(c.get_gid()).startswith("posterior")]
+    assert "press Sample" in view.path_axes.get_title()
+
+
+@pytest.mark.parametrize("prior", ["normal", "laplace"])
+def test_explorer_path_labels_do_not_overlap(diabetes, prior):
+    X, y = diabetes
+    view = PriorScaleExplorer(X, y, prior=prior, sigma=SIGMA, scale=1.0)
+    ax = view.path_axes
+    labels = [t for t in ax.texts if t.get_text() in set(X.columns)]
+    assert len(labels) == X.shape[1]
+    figure = ax.figure
+    figure.canvas.draw()
+    _no_overlap(labels, figure.canvas.get_renderer())

@@ -2,8 +2,9 @@
 
 Ridge is solved in closed form; L1 least squares uses scikit-learn's
 coordinate descent at the alpha :func:`bayesreg.to_penalty` maps the prior to;
-L2 logistic regression uses scikit-learn's Newton-Cholesky solver at the mapped
-C, and L1 logistic regression SciPy's L-BFGS-B on split coefficients.
+logistic regression the proximal Newton solver of :mod:`._logistic` (beyond
+2,000 features: scikit-learn's L-BFGS for L2, SciPy's L-BFGS-B on split
+coefficients for L1).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import numpy as np
 from scipy import linalg, optimize, special
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet, LogisticRegression
+
+from ._logistic import logistic_map, logistic_zero_is_map
 
 
 def center(X, y, fit_intercept):
@@ -28,6 +31,79 @@ def center(X, y, fit_intercept):
     x_mean = X.mean(axis=0)
     y_mean = float(y.mean())
     return X - x_mean, y - y_mean, x_mean, y_mean
+
+
+#: Below this L1 share of the penalty, a / (a + b) (the ``l1_ratio`` scikit-learn
+#: sees), the L1 term is dropped and the closed-form ridge used: coordinate
+#: descent cannot resolve it (its duality gap needs the L1 subgradient to better
+#: than machine precision, so it ran to max_iter and warned; found by
+#: tests/test_properties.py).  Dropping it moves no coefficient by more than
+#: a / b (= r s / (1 - r) for ElasticNet(s, r)).  Estimators and paths share it.
+NEGLIGIBLE_L1 = 1e-9
+
+
+def l1_is_negligible(l1, l2):
+    """True when the L1 part of penalty weights ``(l1, l2)`` is dropped (see NEGLIGIBLE_L1)."""
+    return l1 <= NEGLIGIBLE_L1 * (l1 + l2)
+
+
+def least_squares_weights(l1, l2, sigma):
+    r"""Penalty weights on the least-squares scale: :math:`(\sigma^2\ell_1, \sigma^2\ell_2)`.
+
+    The Gaussian MAP minimises :math:`\tfrac12\lVert y_c - X_c w\rVert^2 + \sigma^2
+    (\ell_1\lVert w\rVert_1 + \tfrac{\ell_2}2\lVert w\rVert^2)`.  A zero weight stays
+    zero even when :math:`\sigma^2` overflows to infinity (never ``0 * inf = nan``).
+    """
+    with np.errstate(over="ignore"):  # an overflow is the infinite penalty it stands for
+        sigma2 = np.float64(sigma) ** 2
+        return (float(sigma2 * l1) if l1 > 0 else 0.0), (float(sigma2 * l2) if l2 > 0 else 0.0)
+
+
+def least_squares_zero_is_map(Xc, yc, a1, a2):
+    r"""True when ``w = 0`` is the exact MAP for least-squares weights ``(a1, a2)``.
+
+    KKT at zero: :math:`a_1 \ge \max_j |x_j^\top y_c|` (the lasso's
+    ``alpha_max = max|X'(y - mean y)| / n``, times n), whatever the L2 part;
+    or an infinite weight.  Checked before any solver runs, so an enormous
+    penalty gives exact zeros, never least squares or a ConvergenceWarning.
+    """
+    if np.isinf(a1) or np.isinf(a2):
+        return True
+    return a1 > 0.0 and a1 >= np.max(np.abs(Xc.T @ yc), initial=0.0)
+
+
+#: An L1 weight below this fraction of the lasso's ``alpha_max`` (a nearly flat
+#: prior, e.g. Laplace(1e30)) is solved exactly by :func:`small_l1_coef` first:
+#: coordinate descent there ran to max_iter and warned on correlated columns.
+SMALL_L1 = 1e-6
+
+
+def small_l1_coef(Xc, yc, a1, a2):
+    r"""The exact MAP for a small L1 weight when no coefficient is zero, else None.
+
+    With no zero coefficient and signs :math:`s`, the optimality conditions of
+    :math:`\tfrac12\lVert y_c - X_c w\rVert^2 + a_1\lVert w\rVert_1 + \tfrac{a_2}2\lVert w\rVert^2`
+    read :math:`(X_c^\top X_c + a_2 I) w = X_c^\top y_c - a_1 s`.  Solve them with
+    :math:`s` the signs of the ridge solution; if the solution keeps exactly those
+    signs, the conditions hold and, the objective being strictly convex (the
+    Gram matrix plus :math:`a_2 I` is positive definite), it is the MAP.  Tried
+    only for :math:`a_1 \le` ``SMALL_L1`` :math:`\max_j |x_j^\top y_c|` and p <= n.
+    """
+    n, p = Xc.shape
+    xty = Xc.T @ yc
+    if p > n or not a1 <= SMALL_L1 * np.max(np.abs(xty), initial=0.0):
+        return None
+    gram = Xc.T @ Xc
+    gram.flat[:: p + 1] += a2
+    try:
+        factor = linalg.cho_factor(gram)
+    except linalg.LinAlgError:  # singular: the MAP need not be unique
+        return None
+    signs = np.sign(linalg.cho_solve(factor, xty))
+    coef = linalg.cho_solve(factor, xty - a1 * signs)
+    if np.all(signs != 0) and np.array_equal(np.sign(coef), signs):
+        return coef
+    return None
 
 
 def ridge_coef(Xc, yc, alpha):
@@ -77,24 +153,32 @@ def make_enet(alpha, l1_ratio, tol, max_iter, warm_start=False):
     )
 
 
+#: Up to this many features the logistic MAP uses the proximal Newton solver of
+#: :mod:`._logistic` (it forms the (p+1) x (p+1) Hessian); beyond, first-order solvers.
+NEWTON_MAX_FEATURES = 2000
+
+
 def fit_logistic(X, y01, l1, l2, fit_intercept, tol, max_iter, init=None):
     """Penalized logistic MAP for penalty weights ``(l1, l2)``.
 
-    Pure L2: scikit-learn's ``LogisticRegression(C=1/l2)`` with Newton-Cholesky
-    (quadratic convergence, exact to rounding) up to 2,000 features, L-BFGS
-    beyond.  Any L1 part: :func:`l1_logistic`.  liblinear is never used: it
-    penalizes the intercept.  ``init = (coef, intercept)`` warm-starts the L1 solver.
+    Up to 2,000 features: :func:`._logistic.logistic_map`, proximal Newton on
+    internally standardised columns (deterministic, exact to rounding, blind to
+    column scale).  Beyond: scikit-learn's L-BFGS for pure L2, else
+    :func:`l1_logistic`.  liblinear is never used: it penalizes the intercept.
+    ``init = (coef, intercept)`` warm-starts the fit (paths over scales).
 
     Returns
     -------
     coef, intercept, n_iter
     """
+    if X.shape[1] <= NEWTON_MAX_FEATURES or logistic_zero_is_map(X, y01, l1, l2, fit_intercept):
+        return logistic_map(X, y01, l1, l2, fit_intercept, tol, max_iter, init=init)
     if l1 > 0.0:
         return l1_logistic(X, y01, l1, l2, fit_intercept, tol, max_iter, init=init)
     model = LogisticRegression(
         C=1.0 / l2,
         l1_ratio=0.0,
-        solver="newton-cholesky" if X.shape[1] <= 2000 else "lbfgs",
+        solver="lbfgs",
         fit_intercept=fit_intercept,
         tol=tol,
         max_iter=max_iter,

@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._checks import check_map_prior, restore_on_failure
+from .._checks import check_bool, check_map_prior, restore_on_failure
 from ..mapping import to_penalty
 from ._solvers import fit_logistic
 
@@ -43,9 +43,11 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
     with a flat prior on the intercept :math:`b_0`.  This is scikit-learn's
     ``LogisticRegression`` at ``C`` and ``l1_ratio`` from
     :func:`bayesreg.to_penalty`: ``C = t**2`` for ``Normal(scale=t)``,
-    ``C = s`` for ``Laplace(scale=s)``.  The L2 case uses scikit-learn's
-    Newton-Cholesky solver, any L1 part SciPy's L-BFGS-B on split coefficients
-    (precise, and it needs no feature scaling, unlike SAGA).
+    ``C = s`` for ``Laplace(scale=s)``.  It is solved by proximal Newton on
+    internally standardised columns, the penalty mapped onto them exactly
+    (deterministic, exact zeros, unaffected by the scale of a column); when
+    the L1 weight is at least ``max|X'(y - mean y)|`` (or a weight is
+    infinite) the MAP is exactly zero and the intercept ``logit(mean y)``.
 
     Parameters
     ----------
@@ -54,9 +56,10 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
     tol : float, default=1e-10
-        Solver tolerance.
+        Solver tolerance: every optimality (KKT) condition holds to
+        ``tol * n_samples`` on the standardised columns.
     max_iter : int, default=100_000
-        Maximum solver iterations.
+        Maximum solver (Newton) iterations.
 
     Attributes
     ----------
@@ -100,6 +103,7 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
+        check_bool(self.fit_intercept, "fit_intercept", type(self).__name__)
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, dtype=np.float64)

@@ -9,11 +9,20 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
-from .._checks import check_map_prior, check_positive_or_none
+from .._checks import check_bool, check_map_prior, check_positive_or_none
 from ..likelihoods import get_likelihood
 from ..mapping import to_penalty
 from ..priors import Prior
-from ._solvers import center, fit_logistic, make_enet, ridge_path_coefs
+from ._solvers import (
+    center,
+    fit_logistic,
+    l1_is_negligible,
+    least_squares_weights,
+    least_squares_zero_is_map,
+    make_enet,
+    small_l1_coef,
+    ridge_path_coefs,
+)
 from .classifier import check_binary_target
 from .noise import estimate_sigma
 
@@ -113,6 +122,7 @@ def map_path(
     -------
     MAPPath
     """
+    check_bool(fit_intercept, "fit_intercept", "map_path")
     if not isinstance(prior, Prior) or not prior.has_map:
         check_map_prior(prior, "map_path")  # raises the right explanation
     likelihood = get_likelihood(likelihood).name
@@ -142,11 +152,7 @@ def map_path(
         penalties = [to_penalty(p, n_samples=n, sigma=sigma) for p in priors]
         Xc, yc, x_mean, y_mean = center(X, y, fit_intercept)
         alphas = np.array([pen["alpha"] for pen in penalties])
-        if priors[0].penalty_weights.l1 == 0.0:  # Normal, or ElasticNet with l1_ratio=0
-            ridge_alphas = [sigma**2 * p.penalty_weights.l2 for p in priors]
-            coefs = ridge_path_coefs(Xc, yc, ridge_alphas)
-        else:
-            coefs = _enet_path(Xc, yc, penalties, tol, max_iter)
+        coefs = _least_squares_path(Xc, yc, priors, penalties, sigma, tol, max_iter)
         intercepts = y_mean - coefs @ x_mean
 
     if feature_names is None:
@@ -168,6 +174,28 @@ def _feature_names(X):
     if columns is None:
         return None
     return [str(c) for c in columns]
+
+
+def _least_squares_path(Xc, yc, priors, penalties, sigma, tol, max_iter):
+    """Each row as MAPRegressor solves it: exact zeros where zero is the MAP
+    (alpha >= alpha_max, or an infinite penalty), the SVD ridge path where the
+    L1 part is negligible, the exact signed solve where the L1 part is small
+    (:func:`small_l1_coef`), warm-started coordinate descent elsewhere."""
+    weights = [p.penalty_weights for p in priors]
+    scaled = [least_squares_weights(l1, l2, sigma) for l1, l2 in weights]
+    zero = np.array([least_squares_zero_is_map(Xc, yc, a1, a2) for a1, a2 in scaled])
+    ridge = ~zero & np.array([l1_is_negligible(l1, l2) for l1, l2 in weights])
+    enet = ~zero & ~ridge
+    coefs = np.zeros((len(priors), Xc.shape[1]))
+    if ridge.any():
+        coefs[ridge] = ridge_path_coefs(Xc, yc, [scaled[i][1] for i in np.flatnonzero(ridge)])
+    for i in np.flatnonzero(enet):  # a nearly flat prior: exact, where it applies
+        small = small_l1_coef(Xc, yc, *scaled[i])
+        if small is not None:
+            coefs[i], enet[i] = small, False
+    if enet.any():
+        coefs[enet] = _enet_path(Xc, yc, [penalties[i] for i in np.flatnonzero(enet)], tol, max_iter)
+    return coefs
 
 
 def _enet_path(Xc, yc, penalties, tol, max_iter):

@@ -6,21 +6,20 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._checks import check_map_prior, restore_on_failure, check_positive_or_none
+from .._checks import check_bool, check_map_prior, restore_on_failure, check_positive_or_none
 from ..mapping import to_penalty
-from ._solvers import center, make_enet, ridge_coef
+from ._solvers import (
+    center,
+    l1_is_negligible,
+    least_squares_weights,
+    least_squares_zero_is_map,
+    make_enet,
+    small_l1_coef,
+    ridge_coef,
+)
 from .noise import estimate_sigma
 
 __all__ = ["MAPRegressor"]
-
-#: Below this L1 share of the penalty, a / (a + b) (the ``l1_ratio`` scikit-learn
-#: sees), the L1 term is dropped and the closed-form ridge used: coordinate
-#: descent cannot resolve it (its duality gap needs the L1 subgradient to better
-#: than machine precision, so it ran to max_iter and warned; found by
-#: tests/test_properties.py).  Dropping it moves no coefficient by more than
-#: a / b (= r s / (1 - r) for ElasticNet(s, r)).
-NEGLIGIBLE_L1 = 1e-9
-
 
 class MAPRegressor(RegressorMixin, BaseEstimator):
     r"""MAP estimate of a linear regression with a Gaussian likelihood.
@@ -100,6 +99,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         -------
         self
         """
+        check_bool(self.fit_intercept, "fit_intercept", type(self).__name__)
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
             sigma = check_positive_or_none(self.sigma, "sigma", type(self).__name__)
@@ -110,8 +110,14 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
 
             Xc, yc, x_mean, y_mean = center(X, y, self.fit_intercept)
             l1, l2 = prior.penalty_weights
-            if l1 <= NEGLIGIBLE_L1 * (l1 + l2):  # Normal, or ElasticNet with l1_ratio ~ 0
-                coef = ridge_coef(Xc, yc, sigma**2 * l2)
+            a1, a2 = least_squares_weights(l1, l2, sigma)
+            if least_squares_zero_is_map(Xc, yc, a1, a2):  # alpha >= alpha_max, or infinite
+                coef = np.zeros(X.shape[1])
+                n_iter = 1  # one check of the optimality conditions at zero
+            elif l1_is_negligible(l1, l2):  # Normal, or ElasticNet with l1_ratio ~ 0
+                coef = ridge_coef(Xc, yc, a2)
+                n_iter = 1  # one direct solve
+            elif (coef := small_l1_coef(Xc, yc, a1, a2)) is not None:  # a nearly flat prior
                 n_iter = 1  # one direct solve
             else:
                 enet = make_enet(penalty["alpha"], penalty.get("l1_ratio", 1.0), self.tol, self.max_iter)

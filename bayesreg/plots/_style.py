@@ -16,6 +16,14 @@ LIKELIHOOD_COLOR = "#7F7F7F"  # grey: the data's likelihood
 REFERENCE_COLOR = "#000000"  # black: truth, least squares, zero lines
 ACCENT_COLORS = ("#E69F00", "#56B4E9", "#CC79A7", "#F0E442")  # second series, chosen scales
 
+
+
+def feature_colors(n):
+    """``n`` distinct colours, one per feature (tab10 up to 10, tab20 up to 20, then cycled)."""
+    palette = mpl.colormaps["tab10" if n <= 10 else "tab20"].colors
+    return [palette[i % len(palette)] for i in range(n)]
+
+
 STYLE = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,

@@ -24,16 +24,18 @@ def _check_scales(scales):
     return np.sort(scales)
 
 
-def plot_scale_to_penalty(n_samples, sigma, *, scales=None, ax=None):
+def plot_scale_to_penalty(n_samples, sigma, *, scales=None, y_sd=None, ax=None):
     r"""Penalty strength as a function of the prior scale, for each prior and convention.
 
     Every value comes from :func:`bayesreg.to_penalty` (Gaussian likelihood):
     ``Ridge`` :math:`\alpha = \sigma^2/t^2` for ``Normal(scale=t)``; the
     ``Lasso``/``ElasticNet`` :math:`\alpha` (which has a :math:`1/n`) for the
     Normal (``l1_ratio=0``), Laplace and ``ElasticNet(l1_ratio=0.5)`` priors;
-    glmnet's ``lambda`` (markers), equal to that :math:`\alpha` when y is not
-    standardised.  A note gives ``LogisticRegression``'s ``C``, which depends
-    on neither n nor sigma.
+    glmnet's ``lambda`` (markers, ``standardize=FALSE``).  glmnet standardises
+    y, so its L2 weight is :math:`\lambda(1-\alpha_g)/\mathrm{sd}(y)`: for the
+    Laplace prior its lambda is the Lasso :math:`\alpha`, for the others it
+    depends on ``y_sd`` and is drawn only when ``y_sd`` is given.  A note gives
+    ``LogisticRegression``'s ``C``, which depends on neither n nor sigma.
 
     Parameters
     ----------
@@ -45,6 +47,9 @@ def plot_scale_to_penalty(n_samples, sigma, *, scales=None, ax=None):
         Prior scales (x axis); default 97 log-spaced values from 0.01 sigma
         to 100 sigma (the Ridge alpha is ``(sigma/t)**2``, so this spans it
         from 1e-4 to 1e4).
+    y_sd : float, optional
+        ``numpy.std(y)`` (divisor n) of the response: with it, glmnet's lambda
+        of the Normal and ElasticNet priors is drawn too.
     ax : matplotlib Axes, optional
 
     Returns
@@ -65,29 +70,33 @@ def plot_scale_to_penalty(n_samples, sigma, *, scales=None, ax=None):
 
     series = [
         (Normal, "Normal(t) → Ridge α = σ²/t²", dict(),
-         lambda s: Normal(scale=s), {}),
+         lambda s: Normal(scale=s)),
+        # the Normal prior's penalty is the ElasticNet prior's with l1_ratio=0
         (Normal, "Normal(t) → ElasticNet α (l1_ratio=0) = σ²/(n t²)", dict(linestyle=":"),
-         lambda s: Normal(scale=s), {"convention": "glmnet", "key": "lambda"}),
+         lambda s: ElasticNet(scale=s, l1_ratio=0.0)),
         (Laplace, "Laplace(s) → Lasso α = σ²/(n s)", dict(),
-         lambda s: Laplace(scale=s), {}),
+         lambda s: Laplace(scale=s)),
         (ElasticNet, "ElasticNet(s, r=0.5) → ElasticNet α = (σ²/n)(r/s + (1−r)/s²)", dict(),
-         lambda s: ElasticNet(scale=s, l1_ratio=0.5), {}),
+         lambda s: ElasticNet(scale=s, l1_ratio=0.5)),
     ]
-    for family, label, extra, make_prior, kw in series:
+    for family, label, extra, make_prior in series:
         style = family_style(family) | extra
-        ax.plot(scales, alphas(make_prior, **kw), label=label, **style)
-    # glmnet's lambda for the same three priors, computed in glmnet's convention
+        ax.plot(scales, alphas(make_prior), label=label, **style)
+    # glmnet's lambda, computed in glmnet's convention
     marked = scales[::_GLMNET_EVERY]
-    for i, (family, make_prior) in enumerate(
-        [(Normal, lambda s: Normal(scale=s)), (Laplace, lambda s: Laplace(scale=s)),
-         (ElasticNet, lambda s: ElasticNet(scale=s, l1_ratio=0.5))]
-    ):
-        lam = [to_penalty(make_prior(s), n_samples=n_samples, sigma=sigma,
-                          convention="glmnet")["lambda"] for s in marked]
+    glmnet_priors = [(Laplace, lambda s: Laplace(scale=s))]
+    if y_sd is not None:
+        glmnet_priors += [(Normal, lambda s: Normal(scale=s)),
+                          (ElasticNet, lambda s: ElasticNet(scale=s, l1_ratio=0.5))]
+    for i, (family, make_prior) in enumerate(glmnet_priors):
+        lam = [to_penalty(make_prior(s), n_samples=n_samples, sigma=sigma, convention="glmnet",
+                          y_sd=y_sd)["lambda"] for s in marked]
         (line,) = ax.plot(
             marked, lam, linestyle="none", marker="o", markersize=5, markerfacecolor="none",
             color=family_style(family)["color"],
-            label="glmnet λ (y not standardised): equals the ElasticNet/Lasso α" if i == 0 else None,
+            label=("glmnet λ (standardize=FALSE): the Lasso α for Laplace"
+                   + ("" if y_sd is None else f"; × sd(y) = {y_sd:.3g} on the L2 part"))
+            if i == 0 else None,
         )
         line.set_gid(f"glmnet:{family.__name__}")
     ax.set_xscale("log")

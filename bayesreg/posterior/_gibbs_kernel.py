@@ -66,6 +66,26 @@ def _metropolis_variance(rng, k, b, beta, current):
 
 
 @njit(cache=True)
+def _laplace_variance(rng, abs_coef, s):
+    """v with 1/v ~ InverseGaussian(1/(s|w|), 1/s^2), without cancellation or overflow.
+
+    The same formula as ``_conditionals.draw_laplace_variance`` (which derives
+    it); ``rng.wald`` returns 0 when ``|w|`` is tiny against ``s``.
+    """
+    w = max(abs_coef, 1e-300)
+    a = s * w
+    z2 = rng.standard_normal() ** 2
+    if z2 > 0.0:
+        r = z2 * s / (2.0 * w)
+        v1 = a + 0.5 * z2 * s * s * (1.0 + math.sqrt(1.0 + 2.0 / r))
+    else:
+        v1 = a
+    if rng.random() * (v1 + a) < v1:
+        return v1
+    return a * (a / v1)
+
+
+@njit(cache=True)
 def _draw_coef(gram, xty, sigma2, variances, rng, work, coef):
     """coef ~ N(A^-1 xty / s2, A^-1), A = gram / s2 + diag(1 / variances), by Cholesky (Rue 2001)."""
     p = xty.size
@@ -134,8 +154,7 @@ def gaussian_chain(gram, xty, xc, yc, dof, prior_kind, hyper, hyper_scale, scale
             total = 0.0
             for j in range(p):
                 # 1 / v_j | w_j ~ InverseGaussian(mean 1 / (s |w_j|), shape 1 / s^2)
-                w = max(abs(coef[j]), 1e-300)
-                variances[j] = 1.0 / rng.wald(1.0 / (s * w), 1.0 / scale2)
+                variances[j] = _laplace_variance(rng, abs(coef[j]), s)
                 total += variances[j]
             if hyper != FIXED:
                 scale2, xi = _variance(rng, float(p), total / 2.0, hyper, hyper_scale, xi, scale2)

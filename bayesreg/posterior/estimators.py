@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import arviz as az
@@ -13,14 +12,15 @@ from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._checks import check_positive_or_none, restore_on_failure
+from .._checks import check_noise_learnable, check_positive_or_none, restore_on_failure
 from ..likelihoods import get_likelihood
 from ..map import MAPClassifier, MAPRegressor
 from ..map.classifier import check_binary_target
-from ..priors import Horseshoe, Normal, Prior
+from ..priors import Horseshoe, Normal
 from . import io
 from ._map_cache import cached_map, data_fingerprint
 from ._pointwise import linear_predictor_blocks, linear_predictor_variance, pointwise_log_likelihood
+from ._params import check_posterior_params
 from .diagnostics import compute_diagnostics, warn_on_problems
 from .exact import sample_exact
 from .gibbs import check_gibbs, sample_gibbs
@@ -33,12 +33,6 @@ __all__ = ["PosteriorClassifier", "PosteriorRegressor"]
 SUMMARY_VARS = ("intercept", "coef", "sigma", "scale", "alpha", "C", "penalty_l1_ratio", "tau")
 #: ... and checked by the diagnostics (the horseshoe's local scales often mix worst).
 DIAGNOSTIC_VARS = SUMMARY_VARS + ("lambda",)
-
-
-def _check_count(value, name, owner, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{owner}: {name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def _log_likelihood_group(likelihood, posterior, X, y, sigma):
@@ -62,24 +56,10 @@ class _PosteriorEstimator(BaseEstimator):
 
     # ------------------------------------------------------------------ fitting
     def _check_params(self):
+        """The checks of :mod:`._params` (shared with load), then whether the sampler is installed."""
         owner = type(self).__name__
-        if not isinstance(self.prior, Prior):
-            raise TypeError(
-                f"{owner}: prior must be a bayesreg prior such as Laplace(scale=1.0) or "
-                f"Horseshoe(global_scale=1.0); got {self.prior!r}."
-            )
+        check_posterior_params(self.get_params(deep=False), owner)
         check_sampler(self.sampler, owner)
-        _check_count(self.draws, "draws", owner, 1)
-        _check_count(self.tune, "tune", owner, 0)
-        _check_count(self.chains, "chains", owner, 1)
-        if not isinstance(self.log_likelihood, bool | np.bool_):
-            raise TypeError(f"{owner}: log_likelihood must be True or False, got {self.log_likelihood!r}.")
-        if self.target_accept is not None and not (
-            isinstance(self.target_accept, numbers.Real) and 0 < self.target_accept < 1
-        ):
-            raise ValueError(
-                f"{owner}: target_accept must be in (0, 1) or None, got {self.target_accept!r}."
-            )
 
     def _target_accept(self):
         if self.target_accept is not None:
@@ -302,8 +282,10 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     ----------
     prior : Normal, Laplace, ElasticNet or Horseshoe
     sigma : float or None, default=None
-        Fixed noise sd, or None to learn it.
+        Fixed noise sd, or None to learn it (refused for a constant y, whose
+        posterior of sigma is improper).
     fit_intercept : bool, default=True
+        A real bool (``numpy.bool_`` too); a string such as ``"no"`` is refused.
     sampler : {"nutpie", "pymc", "numpyro", "gibbs", "exact"}, default="nutpie"
         The NUTS samplers work for every prior. ``"gibbs"`` samples the same
         model by its exact full conditionals (Normal, Laplace and Horseshoe
@@ -315,8 +297,9 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     target_accept : float or None, default=None
         NUTS target acceptance; None means 0.8, 0.95 for learned scales and
         0.99 for the horseshoe, whose funnels need smaller steps.
-    random_seed : int or None, default=None
-        The same seed gives identical draws.
+    random_seed : int, numpy.random.Generator or None, default=None
+        The same integer seed gives identical draws. A Generator is drawn from
+        as given and saved as None; a legacy ``RandomState`` is refused.
     progressbar : bool, default=True
     log_likelihood : bool, default=False
         Also store the pointwise log-likelihood (group ``log_likelihood``,
@@ -374,6 +357,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         sigma = check_positive_or_none(self.sigma, "sigma", type(self).__name__)
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+            check_noise_learnable(X, y, sigma, self.fit_intercept, type(self).__name__)
             diagnostics = self._fit(X, y, sigma)
         warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler == "exact")
         return self

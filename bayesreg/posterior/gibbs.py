@@ -49,7 +49,7 @@ from threadpoolctl import ThreadpoolController
 
 from ..priors import Horseshoe, Laplace, Normal
 from . import model as _model
-from ._conditionals import draw_horseshoe_local_precision, draw_variance
+from ._conditionals import draw_horseshoe_local_precision, draw_laplace_variance, draw_variance
 
 __all__ = ["GIBBS_PRIORS", "check_gibbs", "sample_gibbs"]
 
@@ -62,6 +62,9 @@ VARIANCE_FLOOR = 1e-200
 #: Update the horseshoe's tau with the coefficients integrated out when p > n
 #: (False: the plain tau | w conditional; the tests compare the two).
 COLLAPSED_TAU = True
+#: Largest condition number bound of Bhattacharya's n x n system accepted (p > n);
+#: beyond it (columns on wildly different scales) the p x p draw is used instead.
+MAX_BHATTACHARYA_CONDITION = 1e10
 #: Metropolis steps on the horseshoe's global scale per sweep (p > n; each is one n x n Cholesky).
 _TAU_STEPS = 3
 
@@ -129,10 +132,8 @@ class _LaplaceVariances(_PriorScale):
         self.variances = 2.0 * self.scale2[:, None] * np.exp(rng.uniform(-1, 1, (chains, p)))
 
     def update(self, coef, rng):
-        s = np.sqrt(self.scale2)[:, None]
-        abs_coef = np.maximum(np.abs(coef), 1e-300)
         # 1/v_j | w_j ~ InverseGaussian(mean = 1 / (s |w_j|), shape = 1 / s^2)
-        self.variances = 1.0 / rng.wald(1.0 / (s * abs_coef), np.broadcast_to(1.0 / s**2, coef.shape))
+        self.variances = draw_laplace_variance(np.abs(coef), np.sqrt(self.scale2)[:, None], rng)
         self.update_scale(coef.shape[1], 0.5 * np.sum(self.variances, axis=1), rng)
 
 
@@ -195,6 +196,21 @@ def _draw_gaussian_bhattacharya(phi, alpha, variances, rng, system=None):
     ``system`` the matrix :math:`\Phi V \Phi^\top + I` when the caller has it already.
     """
     chains, n, p = phi.shape
+    # The n x n system I + M M^T (M = Phi V^1/2) has eigenvalues in [1, 1 + tr(M M^T)].
+    # A column on a far larger scale than the others (x 1e8) makes it singular to
+    # working precision; those chains take the p x p draw, whose Cholesky factor
+    # is unaffected by how the columns are scaled.
+    condition_bound = 1.0 + np.einsum("cij,cij,cj->c", phi, phi, variances)
+    dense = condition_bound > MAX_BHATTACHARYA_CONDITION
+    if dense.any():
+        out = np.empty((chains, p))
+        out[dense] = _draw_gaussian_dense(phi[dense], alpha[dense], variances[dense], rng)
+        fast = ~dense
+        if fast.any():
+            out[fast] = _draw_gaussian_bhattacharya(
+                phi[fast], alpha[fast], variances[fast], rng, None if system is None else system[fast]
+            )
+        return out
     u = np.sqrt(variances) * rng.standard_normal((chains, p))
     d = rng.standard_normal((chains, n))
     phi_v = phi * variances[:, None, :]
@@ -203,6 +219,26 @@ def _draw_gaussian_bhattacharya(phi, alpha, variances, rng, system=None):
         system[:, np.arange(n), np.arange(n)] += 1.0
     r = np.linalg.solve(system, (alpha - np.matmul(phi, u[..., None])[..., 0] - d)[..., None])
     return u + np.matmul(np.swapaxes(phi_v, 1, 2), r)[..., 0]
+
+
+def _draw_gaussian_dense(phi, alpha, variances, rng):
+    r"""The same draw as :func:`_draw_gaussian_bhattacharya` by a ``p x p`` Cholesky factor (Rue)."""
+    precision = _add_to_diagonal(np.matmul(np.swapaxes(phi, 1, 2), phi), 1.0 / variances)
+    return _draw_gaussian_rue(precision, np.matmul(np.swapaxes(phi, 1, 2), alpha[..., None])[..., 0], rng)
+
+
+def _batched_cholesky(matrices):
+    """Lower Cholesky factors and a mask of the matrices that are not numerically PD (identity there)."""
+    try:
+        return np.linalg.cholesky(matrices), np.zeros(matrices.shape[0], dtype=bool)
+    except np.linalg.LinAlgError:
+        chol, failed = np.empty_like(matrices), np.zeros(matrices.shape[0], dtype=bool)
+        for c, matrix in enumerate(matrices):
+            try:
+                chol[c] = np.linalg.cholesky(matrix)
+            except np.linalg.LinAlgError:
+                chol[c], failed[c] = np.eye(matrix.shape[0]), True
+        return chol, failed
 
 
 def _add_to_diagonal(matrices, values):
@@ -252,12 +288,14 @@ class _GaussianSweep:
         """
         lam2 = np.maximum(horseshoe.lam2, VARIANCE_FLOOR)
         gram = np.matmul(self.Xc[None] * lam2[:, None, :], self.Xc.T)  # X_c Lambda^2 X_c^T
-        current = self._log_tau_posterior(gram, horseshoe.tau2, horseshoe.global_scale)
+        current = self._log_tau_posterior(gram, lam2, horseshoe.tau2, horseshoe.global_scale)
         for _ in range(_TAU_STEPS):
             step = np.exp(horseshoe.log_step)
             tau2 = horseshoe.tau2 * np.exp(2.0 * step * rng.standard_normal(step.shape))
-            proposed = self._log_tau_posterior(gram, tau2, horseshoe.global_scale)
-            accept = np.log(rng.random(step.shape)) < proposed - current
+            proposed = self._log_tau_posterior(gram, lam2, tau2, horseshoe.global_scale)
+            with np.errstate(invalid="ignore"):  # -inf - -inf: a singular start, left below
+                accept = np.log(rng.random(step.shape)) < proposed - current
+            accept |= np.isneginf(current) & np.isfinite(proposed)
             horseshoe.tau2 = np.where(accept, tau2, horseshoe.tau2)
             current = np.where(accept, proposed, current)
             if tuning:
@@ -269,15 +307,37 @@ class _GaussianSweep:
         variances = np.maximum(lam2 * horseshoe.tau2[:, None], VARIANCE_FLOOR)
         return _draw_gaussian_bhattacharya(phi, self.yc / sigma[:, None], variances, rng, system=system)
 
-    def _log_tau_posterior(self, gram, tau2, global_scale):
+    def _log_tau_posterior(self, gram, lam2, tau2, global_scale):
         """log p(log tau | lambda, sigma, y) up to a constant, per chain."""
-        cov = gram * tau2[:, None, None]
-        _add_to_diagonal(cov, self.sigma2[:, None])
-        chol = np.linalg.cholesky(cov)
-        white = np.linalg.solve(chol, np.broadcast_to(self.yc, tau2.shape + self.yc.shape)[..., None])[..., 0]
-        log_det = 2.0 * np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1)
+        log_det, quad = np.empty(tau2.shape), np.empty(tau2.shape)
+        singular = np.zeros(tau2.shape, dtype=bool)
+        # sigma^2 (I + M M^T), M = tau X_c Lambda / sigma: condition <= 1 + tr(M M^T) (see
+        # _draw_gaussian_bhattacharya); beyond the bound the p x p form by Woodbury
+        ratio = tau2 / self.sigma2
+        dense = 1.0 + ratio * np.trace(gram, axis1=1, axis2=2) > MAX_BHATTACHARYA_CONDITION
+        fast = ~dense
+        if fast.any():
+            cov = gram[fast] * tau2[fast, None, None]
+            _add_to_diagonal(cov, self.sigma2[fast, None])
+            chol, singular[fast] = _batched_cholesky(cov)
+            yc = np.broadcast_to(self.yc, (int(fast.sum()),) + self.yc.shape)
+            white = np.linalg.solve(chol, yc[..., None])[..., 0]
+            log_det[fast] = 2.0 * np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1)
+            quad[fast] = np.sum(white**2, axis=1)
+        if dense.any():
+            # log det = n log sigma^2 + log det(I + M^T M);
+            # y^T cov^-1 y = (y^T y - b^T (I + M^T M)^-1 b) / sigma^2, b = M^T y
+            m = self.Xc[None] * np.sqrt(lam2[dense] * ratio[dense, None])[:, None, :]
+            inner = _add_to_diagonal(np.matmul(np.swapaxes(m, 1, 2), m), 1.0)
+            chol, singular[dense] = _batched_cholesky(inner)
+            white = np.linalg.solve(chol, (self.yc @ m)[..., None])[..., 0]
+            log_det[dense] = (self.n * np.log(self.sigma2[dense])
+                              + 2.0 * np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1))
+            quad[dense] = (self.yc @ self.yc - np.sum(white**2, axis=1)) / self.sigma2[dense]
         log_prior = -np.log1p(tau2 / global_scale**2) + 0.5 * np.log(tau2)  # C+(g), Jacobian of log tau
-        return -0.5 * log_det - 0.5 * np.sum(white**2, axis=1) + log_prior
+        # a far-out proposal (tau^2 ~ 1e14 beside a x 1e8 column) can make the covariance
+        # singular to working precision: its density is then taken as 0 (rejected)
+        return np.where(singular, -np.inf, -0.5 * log_det - 0.5 * quad + log_prior)
 
     def update_noise(self, coef, rng):
         if self.sigma_fixed:

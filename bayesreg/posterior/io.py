@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 
 import arviz as az
 import numpy as np
 
 from ..priors import prior_from_dict, prior_to_dict
+from ._params import check_posterior_params
 
 __all__ = ["load", "save"]
 
@@ -19,23 +22,70 @@ ESTIMATORS = ("PosteriorRegressor", "PosteriorClassifier")
 
 
 def save(estimator, path):
-    """Write ``estimator.idata_`` with the estimator's parameters as a JSON attribute."""
+    """Write ``estimator.idata_`` with the estimator's parameters as a JSON attribute.
+
+    Everything is checked and serialised before any file is opened, and the
+    file is written under a temporary name in the same directory, then renamed
+    over ``path`` (atomic): a save that fails leaves a file already at ``path``
+    untouched and no partial file behind.
+    """
+    owner = type(estimator).__name__
     params = estimator.get_params()
+    check_posterior_params(params, owner)  # what load would refuse is refused here
     params["prior"] = prior_to_dict(params["prior"])
+    feature_names = (
+        [str(f) for f in estimator.feature_names_in_] if hasattr(estimator, "feature_names_in_") else None
+    )
+    _check_storable_names(estimator.idata_.posterior["feature"].values, owner)
     meta = {
         "format": FORMAT,
-        "estimator": type(estimator).__name__,
+        "estimator": owner,
         "params": params,
         "diagnostics": estimator.diagnostics_,
-        "feature_names_in": (
-            [str(f) for f in estimator.feature_names_in_]
-            if hasattr(estimator, "feature_names_in_") else None
-        ),
+        "feature_names_in": feature_names,
         "classes": np.asarray(estimator.classes_).tolist() if hasattr(estimator, "classes_") else None,
     }
     idata = estimator.idata_.copy()
     idata.posterior.attrs[_ATTR] = json.dumps(meta, default=_plain)
-    idata.to_netcdf(os.fspath(path))
+    _write_atomically(idata, os.fspath(path))
+
+
+def _check_storable_names(names, owner):
+    """Feature names become netCDF strings: text without NUL characters, encodable as UTF-8."""
+    for name in names:
+        problem = None
+        if isinstance(name, str):
+            name = str(name)  # np.str_ prints as np.str_('...')
+        if not isinstance(name, str):
+            problem = f"is a {type(name).__name__}, not a string"
+        elif "\x00" in name:
+            problem = "contains a NUL character ('\\x00')"
+        else:
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                problem = "is not valid Unicode text (a lone surrogate)"
+        if problem:
+            raise ValueError(
+                f"{owner}.save: the feature name {name!r} {problem}, which a netCDF file "
+                "cannot store. Rename the column (e.g. X.columns = X.columns.str.replace("
+                "'\\x00', '')), refit and save again."
+            )
+
+
+def _write_atomically(idata, path):
+    """Write to a new file beside ``path`` and rename it over ``path`` only once complete."""
+    directory, base = os.path.split(os.path.abspath(path))
+    temp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
+    # O_EXCL: never reuse a file someone else made; mode 0o666 minus the umask, as a plain open
+    os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    try:
+        idata.to_netcdf(temp)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temp)
+        raise
 
 
 def _plain(value):
@@ -91,6 +141,7 @@ def load(cls, path):
             estimator.feature_names_in_ = np.asarray(meta["feature_names_in"], dtype=object)
         if meta["classes"] is not None:
             estimator.classes_ = np.asarray(meta["classes"])
+        _check_diagnostics(meta["diagnostics"])
         _check_consistent(estimator, idata, X, y)
         del idata.posterior.attrs[_ATTR]
         estimator._set_results(idata, meta["diagnostics"])
@@ -101,6 +152,22 @@ def load(cls, path):
         ) from None
     estimator.map_ = estimator._fit_map(X, estimator._map_target(y))
     return estimator
+
+
+#: The diagnostics every fit records (warn_on_problems reads them).
+_DIAGNOSTIC_KEYS = ("divergences", "max_r_hat", "min_ess_bulk", "min_ess_tail")
+
+
+def _check_diagnostics(diagnostics):
+    """A dict of numbers (NaN allowed) with at least the keys a fit records."""
+    if not isinstance(diagnostics, dict):
+        raise ValueError(f"diagnostics must be a dict of numbers, got {diagnostics!r}")
+    missing = [key for key in _DIAGNOSTIC_KEYS if key not in diagnostics]
+    if missing:
+        raise ValueError(f"diagnostics lacks {missing}")
+    for key, value in diagnostics.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ValueError(f"diagnostics[{key!r}] must be a number, got {value!r}")
 
 
 def _check_consistent(estimator, idata, X, y):

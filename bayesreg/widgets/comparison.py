@@ -8,7 +8,7 @@ import time
 import ipywidgets as widgets
 
 from ..compare import compare
-from ..explore import _check_data, _scale_key, make_prior
+from ..explore import _check_data, _scale_key, make_prior, prior_kind
 from ..map import MAPRegressor
 from ..plots.forest import plot_forest
 from ..posterior import PosteriorRegressor
@@ -45,6 +45,8 @@ class CoefficientComparison(widgets.VBox):
     ----------
     X, y : array-like
     prior : {"normal", "laplace", "elasticnet"}, default="laplace"
+        Or a Normal/Laplace/ElasticNet instance (its family is used).  Anything
+        else, the horseshoe included (it has no MAP), is a ValueError.
     sigma : float or None, default=None
     scale : float, default=1.0
     l1_ratio : float, default=0.5
@@ -58,6 +60,7 @@ class CoefficientComparison(widgets.VBox):
     def __init__(self, X, y, prior="laplace", sigma=None, *, scale=1.0, l1_ratio=0.5,
                  posterior=None, hdi_prob=0.94, sampler="nutpie", draws=500, tune=500, chains=2,
                  random_seed=0):
+        prior = prior_kind(prior)  # a clear ValueError before any widget is built
         super().__init__()
         self.add_class("bayesreg-comparison")
         self.state = {}
@@ -89,7 +92,7 @@ class CoefficientComparison(widgets.VBox):
     def _build(self, prior, scale, l1_ratio):
         style = {"description_width": "80px"}
         self.controls = {
-            "prior": widgets.Dropdown(options=_PRIOR_OPTIONS, value=str(prior).lower(),
+            "prior": widgets.Dropdown(options=_PRIOR_OPTIONS, value=prior,
                                       description="prior", style=style),
             "scale": widgets.FloatLogSlider(value=scale, base=10, min=-2, max=3, step=0.05,
                                             description="prior scale", readout_format=".3g",

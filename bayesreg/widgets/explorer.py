@@ -28,8 +28,11 @@ class PriorScaleExplorer(widgets.VBox):
     mixing; ``"sample"``, a button that samples the posterior at the current
     scale in a background thread (the notebook stays usable; the compiled
     model is reused for every scale).  Views: the penalty readout in every
-    convention with its formula, the MAP path with the current scale marked,
-    and the posterior at the current scale as a forest plot:
+    convention with its formula, the MAP path with the current scale marked
+    and the posterior's HDI drawn as a band in each feature's colour wherever
+    it is known (:meth:`ScaleExplorer.posterior_band`: at every scale for the
+    Normal prior with a fixed ``sigma``, else error bars and a band over the
+    sampled scales), and the posterior at the current scale as a forest plot:
 
     * Normal prior with a fixed ``sigma``: the exact posterior, live;
     * otherwise a preview: the nearest sampled posterior reweighted by
@@ -73,6 +76,8 @@ class PriorScaleExplorer(widgets.VBox):
         ``posterior_source``, ``khat``, ``reliable``; ``{"error": ...}`` when
         the input was unusable.
     explorer : ScaleExplorer
+    path_axes : matplotlib.axes.Axes
+        The axes of the path figure as last drawn (to inspect what is drawn).
 
     Examples
     --------
@@ -94,6 +99,7 @@ class PriorScaleExplorer(widgets.VBox):
         self.message = widgets.HTML()
         self.message.add_class("bayesreg-message")
         self._render_lock = threading.RLock()
+        self._restoring = False  # True while controls are put back after a rejected value
         self._job = BackgroundJob()
         self._sample_seconds = {}
         if isinstance(prior, ElasticNet):
@@ -144,7 +150,7 @@ class PriorScaleExplorer(widgets.VBox):
         self.path_image = image_widget("bayesreg-path-figure")
         self.posterior_image = image_widget("bayesreg-posterior-figure")
         self._path_view = FigureView(figsize=(7.0, 4.0), reserve_right=0.04)
-        self._path_drawn = None  # the MAPPath now drawn in _path_view
+        self._path_drawn = None  # the (MAPPath, posterior band) now drawn in _path_view
         self._posterior_view = FigureView(figsize=(5.6, 4.0), reserve_right=0.06)
         self.posterior_note = widgets.HTML()
         self.posterior_note.add_class("bayesreg-posterior-note")
@@ -170,13 +176,39 @@ class PriorScaleExplorer(widgets.VBox):
             self.message,
         ]
 
+    @property
+    def path_axes(self):
+        """The axes the path figure was last drawn on."""
+        return self._path_view.ax
+
     # ---------------------------------------------------------------- events
     def _on_scale(self, change):
         self._update_all()
 
     def _on_family(self, change):
-        self.explorer.set_family(self.controls["prior"].value, self.controls["l1_ratio"].value)
+        if self._restoring:
+            return
+        try:
+            self.explorer.set_family(self.controls["prior"].value,
+                                     self.controls["l1_ratio"].value)
+        except ValueError as exc:
+            # set from code (a slider cannot produce it): the explorer is unchanged, so
+            # put the controls back to what it shows, and say why
+            self._restore_family_controls()
+            self.message.value = message_html(
+                f"{describe_error(exc)} The control was set back to prior="
+                f"{self.explorer.kind!r}, l1_ratio={self.explorer.l1_ratio:g}.")
+            return
         self._update_all()
+
+    def _restore_family_controls(self):
+        """Set the family controls to the explorer's family without triggering a redraw."""
+        self._restoring = True
+        try:
+            self.controls["prior"].value = self.explorer.kind
+            self.controls["l1_ratio"].value = self.explorer.l1_ratio
+        finally:
+            self._restoring = False
 
     def _on_sample(self, button=None):
         """Sample the posterior at the current scale in a background thread."""
@@ -208,7 +240,7 @@ class PriorScaleExplorer(widgets.VBox):
             self.message.value = (message_html(" ".join(messages), "warning")
                                   if messages else "")
             if self.explorer.family == family:
-                self._update_posterior()
+                self._update_all()  # the path gains the new posterior band
 
         started = time.perf_counter()
         self._job.start(lambda: self._sample_in_family(scale, family), tick, done)
@@ -238,18 +270,24 @@ class PriorScaleExplorer(widgets.VBox):
             state = self.explorer.map_state(scale)
             self.readout.value = _readout_html(state)
             path = self.explorer.path()
+            band = self.explorer.posterior_band()
+            drawn = (path, band)
             marker = _current_scale_artists(self._path_view.ax)
-            if self._path_drawn is path and marker:  # same path: move the marker only
+            if self._path_drawn is not None and all(
+                    a is b for a, b in zip(self._path_drawn, drawn)) and marker:
+                # same path and band: move the marker only
                 self.path_image.value = self._path_view.blit(
                     marker, lambda: _move_current_scale(self._path_view.ax, state["scale"]))
             else:
                 self.path_image.value = self._path_view.redraw(
-                    lambda ax: _plot_path(path, state["scale"], ax))
-                self._path_drawn = path
+                    lambda ax: _plot_path(path, band, state["scale"], ax))
+                self._path_drawn = drawn
             self.state = state
             self.message.value = ""
             return True
         except Exception as exc:
+            # never leave the state of another scale or family behind the controls
+            self.state = {"error": describe_error(exc)}
             self.message.value = message_html(describe_error(exc))
             return False
 
@@ -275,10 +313,17 @@ class PriorScaleExplorer(widgets.VBox):
                 self.message.value = message_html(describe_error(exc))
 
 
-def _plot_path(path, scale, ax):
+def _plot_path(path, band, scale, ax):
+    """The MAP path in one colour per feature, with the posterior band where it is known."""
     from ..plots.path import plot_regularization_path
 
-    plot_regularization_path(path, current_scale=scale, ax=ax)
+    plot_regularization_path(path, band, current_scale=scale, color_by_feature=True, ax=ax)
+    if band is None:
+        ax.set_title("MAP path (press Sample for the posterior)")
+    elif band.sampler == "exact":
+        ax.set_title(f"MAP (lines), exact posterior {band.hdi_prob:.0%} HDI (bands)")
+    else:
+        ax.set_title(f"MAP (lines), posterior {band.hdi_prob:.0%} HDI at the sampled scales")
 
 
 def _current_scale_artists(ax):

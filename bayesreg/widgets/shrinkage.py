@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..explore import make_prior
+from ..explore import make_prior, prior_kind
 from ..plots.shrinkage import plot_one_coefficient, plot_shrinkage_curves
 from ..shrinkage import one_coefficient_posterior, prior_variance, with_variance
 from ..priors import Laplace, Normal
@@ -43,11 +43,14 @@ class ShrinkageDemo1D(widgets.VBox):
     z : float, default=1.5
     se : float, default=1.0
     prior : {"normal", "laplace", "elasticnet"}, default="laplace"
+        Or a Normal/Laplace/ElasticNet instance (its family is used).  Anything
+        else, the horseshoe included (it has no MAP), is a ValueError.
     scale : float, default=1.0
     l1_ratio : float, default=0.5
     """
 
     def __init__(self, z=1.5, se=1.0, prior="laplace", scale=1.0, l1_ratio=0.5):
+        prior = prior_kind(prior)  # a clear ValueError before any widget is built
         super().__init__()
         self.add_class("bayesreg-shrinkage-demo")
         self.state = {}
@@ -65,7 +68,7 @@ class ShrinkageDemo1D(widgets.VBox):
             "scale": widgets.FloatLogSlider(value=scale, base=10, min=-1.5, max=1.5, step=0.02,
                                             description="prior scale", style=style, layout=width,
                                             readout_format=".3g", continuous_update=False),
-            "prior": widgets.Dropdown(options=_PRIOR_OPTIONS, value=str(prior).lower(),
+            "prior": widgets.Dropdown(options=_PRIOR_OPTIONS, value=prior,
                                       description="prior", style=style),
             "l1_ratio": widgets.FloatSlider(value=l1_ratio, min=0.0, max=1.0, step=0.05,
                                             description="l1_ratio", style=style,

@@ -1,0 +1,141 @@
+"""Parameter checks shared by fit, save and load: one clear error per bad value, before any work.
+
+Covers the seed (None, an int >= 0 or a numpy Generator), real booleans for
+fit_intercept in every estimator and path function, and a learned sigma on a
+constant y (an improper posterior) refused by every sampler before compiling.
+"""
+
+import numpy as np
+import pytest
+
+import bayesreg as br
+from bayesreg.posterior import samplers
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(41)
+    X = rng.normal(size=(30, 3))
+    return X, 0.5 + X @ [1.0, -1.0, 0.0] + rng.normal(size=30)
+
+
+def exact(**kwargs):
+    return br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="exact", draws=2000, chains=2,
+                                 progressbar=False, **kwargs)
+
+
+# ------------------------------------------------------------------ random_seed
+@pytest.mark.parametrize("seed, error", [("abc", TypeError), (-1, ValueError), (1.5, TypeError),
+                                         (True, TypeError)], ids=["str", "negative", "float", "bool"])
+@pytest.mark.parametrize("estimator", [br.PosteriorRegressor, br.PosteriorClassifier])
+def test_bad_random_seed_names_the_valid_values(data, estimator, seed, error):
+    X, y = data
+    model = estimator(br.Normal(1.0), sampler="gibbs", random_seed=seed, progressbar=False)
+    with pytest.raises(error, match=r"random_seed must be None, a non-negative integer, or a numpy"):
+        model.fit(X, y > 0 if estimator is br.PosteriorClassifier else y)
+
+
+def test_legacy_random_state_is_refused_at_fit_with_the_replacement(data):
+    with pytest.raises(TypeError, match=r"RandomState.*default_rng"):
+        exact(random_seed=np.random.RandomState(0)).fit(*data)
+
+
+def test_generator_seed_fits_saves_and_loads(tmp_path, data):
+    """A Generator is used by fit; its state is not stored, so the file records None."""
+    model = exact(random_seed=np.random.default_rng(0)).fit(*data)
+    model.save(tmp_path / "generator.nc")
+    loaded = br.PosteriorRegressor.load(tmp_path / "generator.nc")
+    assert loaded.random_seed is None
+    np.testing.assert_array_equal(loaded.coef_, model.coef_)
+
+
+def test_numpy_integer_seed_is_accepted(data):
+    a = exact(random_seed=np.int64(3)).fit(*data)
+    b = exact(random_seed=3).fit(*data)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+
+
+# ------------------------------------------------------------------ fit_intercept
+def _estimators():
+    return {
+        "MAPRegressor": (lambda v: br.MAPRegressor(br.Laplace(1.0), fit_intercept=v), False),
+        "MAPClassifier": (lambda v: br.MAPClassifier(br.Laplace(1.0), fit_intercept=v), True),
+        "PosteriorRegressor": (lambda v: exact(fit_intercept=v), False),
+        "PosteriorClassifier": (
+            lambda v: br.PosteriorClassifier(br.Normal(1.0), sampler="gibbs", fit_intercept=v,
+                                             progressbar=False), True),
+    }
+
+
+@pytest.mark.parametrize("value", ["no", "False", 0, 1, None], ids=repr)
+@pytest.mark.parametrize("name", list(_estimators()))
+def test_fit_intercept_must_be_a_real_bool(data, name, value):
+    """"no" used to be truthy and fitted an intercept."""
+    make, classifier = _estimators()[name]
+    X, y = data
+    with pytest.raises(TypeError, match=rf"{name}: fit_intercept must be True or False, got {value!r}"):
+        make(value).fit(X, y > 0 if classifier else y)
+
+
+@pytest.mark.parametrize("name", list(_estimators()))
+def test_numpy_bool_fit_intercept_is_accepted(data, name):
+    make, classifier = _estimators()[name]
+    X, y = data
+    target = y > 0 if classifier else y
+    model = make(np.bool_(False)).fit(X, target)
+    assert np.all(model.intercept_ == 0.0)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda X, y: br.map_path(X, y, br.Laplace(1.0), [0.5, 1.0], fit_intercept="no"),
+        lambda X, y: br.posterior_path(X, y, br.Normal(1.0), [0.5, 1.0], sigma=1.0, fit_intercept="no"),
+        lambda X, y: br.choose_scale(X, y, br.Normal(1.0), method="empirical_bayes", sigma=1.0,
+                                     fit_intercept="no"),
+    ],
+    ids=["map_path", "posterior_path", "choose_scale"],
+)
+def test_path_functions_require_a_real_bool_fit_intercept(data, call):
+    with pytest.raises(TypeError, match="fit_intercept must be True or False"):
+        call(*data)
+
+
+# ------------------------------------------------------------------ constant y, sigma learned
+@pytest.mark.parametrize("sampler", ["gibbs", "nutpie"])
+@pytest.mark.parametrize("prior", [br.Normal(1.0), br.Laplace(1.0), br.Horseshoe(1.0)], ids=repr)
+def test_constant_y_with_sigma_learned_is_refused_before_compiling(data, prior, sampler):
+    """The model fits a constant y exactly, so p(sigma | y) ~ sigma^-(n-1-p) near 0: improper.
+    The Gibbs sampler crashed on it; nutpie returned draws of an improper posterior."""
+    X, _ = data
+    compiled = dict(samplers.compile_counts)
+    model = br.PosteriorRegressor(prior, sampler=sampler, progressbar=False)
+    with pytest.raises(ValueError, match=r"y is constant.*improper.*sigma=<noise sd>"):
+        model.fit(X, np.full(len(X), 2.5))
+    assert samplers.compile_counts == compiled
+    assert not hasattr(model, "idata_")
+
+
+def test_all_zero_y_without_intercept_is_refused(data):
+    X, _ = data
+    with pytest.raises(ValueError, match="y is constant"):
+        br.PosteriorRegressor(br.Laplace(1.0), sampler="gibbs", fit_intercept=False,
+                              progressbar=False).fit(X, np.zeros(len(X)))
+
+
+def test_constant_y_with_sigma_fixed_is_a_proper_posterior(data):
+    """Fixed sigma: the closed form is proper; the posterior mean of coef is 0 (y - mean(y) = 0)."""
+    X, _ = data
+    model = exact(random_seed=0).fit(X, np.full(len(X), 2.5))
+    assert np.all(np.abs(model.coef_) < 5 * model.coef_sd_ / np.sqrt(4000))
+
+
+def test_constant_y_is_allowed_when_the_residual_has_no_free_dimension():
+    """n - 1 = rank(X_c): sigma's posterior is its HalfNormal prior (proper), as for n = 1."""
+    rng = np.random.default_rng(42)
+    X = rng.normal(size=(3, 5))
+    model = br.PosteriorRegressor(br.Normal(1.0), sampler="gibbs", draws=500, random_seed=43,
+                                  progressbar=False)
+    with pytest.warns(UserWarning):  # the MAP needs n > p to estimate sigma
+        model.fit(X, np.full(3, 2.5))
+    assert np.all(np.isfinite(model.idata_.posterior["sigma"]))
