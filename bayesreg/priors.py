@@ -10,7 +10,9 @@ gives it back.  Every coefficient prior carries
 * ``prox(z, step)``: the one-dimensional MAP (proximal map) of the penalty,
 * ``penalty_weights``: the pair ``(l1, l2)`` with
   ``penalty(w) = l1 * sum|w| + l2 * sum(w**2) / 2``, from which
-  :mod:`bayesreg.mapping` derives every lambda/alpha/C convention.
+  :mod:`bayesreg.mapping` derives every lambda/alpha/C convention,
+* ``samplers(likelihood, sigma_fixed)``: the posterior samplers that cover it,
+  best first (what ``sampler="auto"`` picks from).
 
 The horseshoe has a density but no finite MAP, so it has no penalty weights and
 no proximal map; :class:`Horseshoe` says so when asked.
@@ -37,6 +39,7 @@ __all__ = [
     "Normal",
     "PenaltyWeights",
     "Prior",
+    "NUTS_SAMPLERS",
     "SCALE_RANGE",
     "prior_from_dict",
     "prior_to_dict",
@@ -86,6 +89,11 @@ def _check_scale(value, owner, name="scale"):
             f"(HalfCauchy, HalfNormal), not the coefficient prior {value!r}."
         )
     return _check_positive(value, name, owner)
+
+
+#: The NUTS samplers (on the PyMC model) cover every prior and likelihood; in
+#: order of preference (nutpie compiles once and samples fastest).
+NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro")
 
 
 class PenaltyWeights(NamedTuple):
@@ -187,6 +195,63 @@ class Prior:
                 "hierarchical model with PosteriorRegressor."
             )
 
+    #: Likelihoods for which bayesreg's Gibbs sampler has a validated scheme for
+    #: this family (a scale mixture of normals); see :meth:`gibbs_refusal`.
+    _gibbs_likelihoods = ()
+
+    def samplers(self, likelihood, sigma_fixed):
+        """The posterior samplers that cover this prior, best first.
+
+        ``sampler="auto"`` runs the first of them (whose packages are
+        installed):
+
+        1. ``"exact"``: independent draws from the closed-form posterior, only
+           where it is conjugate (:meth:`has_conjugate_posterior`);
+        2. ``"gibbs"``: the exact full conditionals, where a validated scheme
+           exists (:meth:`gibbs_refusal` is None): no compilation;
+        3. the NUTS samplers :data:`NUTS_SAMPLERS` (``"nutpie"`` first), which
+           cover every prior.
+
+        Parameters
+        ----------
+        likelihood : {"gaussian", "bernoulli"}
+            The likelihood's name.
+        sigma_fixed : bool
+            Whether the noise scale is fixed (Gaussian) rather than learned.
+
+        Returns
+        -------
+        tuple of str
+        """
+        offered = ()
+        if self.has_conjugate_posterior(likelihood, sigma_fixed):
+            offered += ("exact",)
+        if self.gibbs_refusal(likelihood) is None:
+            offered += ("gibbs",)
+        return offered + NUTS_SAMPLERS
+
+    def has_conjugate_posterior(self, likelihood, sigma_fixed):
+        """True where the posterior has a closed form (the ``"exact"`` sampler).
+
+        Only the Normal prior with a fixed scale, the Gaussian likelihood and a
+        fixed sigma: then the coefficients are jointly Gaussian a posteriori.
+        """
+        return False
+
+    def gibbs_refusal(self, likelihood):
+        """Why the Gibbs sampler does not cover this prior with ``likelihood``, or None if it does.
+
+        The sentence completes ``"sampler='gibbs' ..."`` in an error message.
+        """
+        if likelihood in self._gibbs_likelihoods:
+            return None
+        if not self._gibbs_likelihoods:
+            return (
+                "covers the Normal, Laplace and Horseshoe priors (scale mixtures of normals); "
+                f"got {self!r}."
+            )
+        return f"does not cover {self!r} with the {likelihood!r} likelihood."
+
     @property
     def penalty_weights(self):
         """:class:`PenaltyWeights` ``(l1, l2)`` of the penalty."""
@@ -277,9 +342,13 @@ class Normal(Prior):
     """
 
     scale: float | Hyperprior = 1.0
+    _gibbs_likelihoods = ("gaussian", "bernoulli")
 
     def __post_init__(self):
         object.__setattr__(self, "scale", _check_scale(self.scale, "Normal"))
+
+    def has_conjugate_posterior(self, likelihood, sigma_fixed):
+        return likelihood == "gaussian" and bool(sigma_fixed) and not self.is_hierarchical
 
     @property
     def penalty_weights(self):
@@ -308,6 +377,7 @@ class Laplace(Prior):
     """
 
     scale: float | Hyperprior = 1.0
+    _gibbs_likelihoods = ("gaussian", "bernoulli")
 
     def __post_init__(self):
         object.__setattr__(self, "scale", _check_scale(self.scale, "Laplace"))
@@ -400,11 +470,23 @@ class Horseshoe(Prior):
 
     global_scale: float = 1.0
     has_map = False
+    _gibbs_likelihoods = ("gaussian",)
 
     def __post_init__(self):
         object.__setattr__(
             self, "global_scale", _check_positive(self.global_scale, "global_scale", "Horseshoe")
         )
+
+    def gibbs_refusal(self, likelihood):
+        if likelihood == "bernoulli":
+            # docs/validation_results.md: its tau | w update mixes too slowly under the
+            # Polya-Gamma augmentation; simulation-based calibration fails even at 5000 draws
+            return (
+                "is not available for the horseshoe with the Bernoulli likelihood: its global "
+                "scale mixes too slowly and the posterior it returns fails simulation-based "
+                "calibration."
+            )
+        return super().gibbs_refusal(likelihood)
 
     def _no_map(self, what):
         raise ValueError(

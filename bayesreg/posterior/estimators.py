@@ -16,7 +16,7 @@ from .._checks import check_noise_learnable, check_positive_or_none, restore_on_
 from ..likelihoods import get_likelihood
 from ..map import MAPClassifier, MAPRegressor
 from ..map.classifier import check_binary_target
-from ..priors import Horseshoe, Normal
+from ..priors import Horseshoe
 from . import io
 from ._map_cache import cached_map, data_fingerprint
 from ._pointwise import linear_predictor_blocks, linear_predictor_variance, pointwise_log_likelihood
@@ -25,7 +25,7 @@ from .diagnostics import compute_diagnostics, warn_on_problems
 from .exact import sample_exact
 from .gibbs import check_gibbs, sample_gibbs
 from .model import INTERNAL, ModelSpec, model_data
-from .samplers import check_sampler, sample_nuts
+from .samplers import check_sampler, resolve_sampler, sample_nuts
 
 __all__ = ["PosteriorClassifier", "PosteriorRegressor"]
 
@@ -75,7 +75,8 @@ class _PosteriorEstimator(BaseEstimator):
         if feature_names is None:
             feature_names = [f"x{j}" for j in range(X.shape[1])]
         spec = ModelSpec.create(self._likelihood, self.prior, sigma, self.fit_intercept, feature_names)
-        if self.sampler == "exact":
+        sampler = resolve_sampler(self.sampler, self.prior, self._likelihood, sigma is not None)
+        if sampler == "exact":
             self._check_exact(sigma)
             posterior = sample_exact(
                 X, y, self.prior.scale, sigma, fit_intercept=self.fit_intercept,
@@ -83,7 +84,7 @@ class _PosteriorEstimator(BaseEstimator):
                 feature_names=spec.feature_names,
             )
             sample_stats = None
-        elif self.sampler == "gibbs":
+        elif sampler == "gibbs":
             check_gibbs(self.prior, type(self).__name__, self._likelihood)
             posterior = sample_gibbs(
                 self._likelihood, self.prior, sigma, X, y, fit_intercept=self.fit_intercept,
@@ -95,7 +96,7 @@ class _PosteriorEstimator(BaseEstimator):
         else:
             posterior, sample_stats = sample_nuts(
                 spec, model_data(spec, self.prior, sigma, X, y),
-                sampler=self.sampler, draws=self.draws, tune=self.tune, chains=self.chains,
+                sampler=sampler, draws=self.draws, tune=self.tune, chains=self.chains,
                 random_seed=self.random_seed, progressbar=self.progressbar,
                 target_accept=self._target_accept(),
             )
@@ -104,6 +105,7 @@ class _PosteriorEstimator(BaseEstimator):
         var_names = [name for name in DIAGNOSTIC_VARS if name in posterior]
         diagnostics = compute_diagnostics(posterior, sample_stats, var_names)
         idata = self._inference_data(posterior, sample_stats, X, y, sigma)
+        idata.attrs["sampler"] = sampler
         self._set_results(idata, diagnostics)
         self.map_ = self._cached_map(X, y, sigma)
         return diagnostics
@@ -145,10 +147,7 @@ class _PosteriorEstimator(BaseEstimator):
 
     def _check_exact(self, sigma):
         prior = self.prior
-        if not (
-            self._likelihood == "gaussian" and isinstance(prior, Normal)
-            and not prior.is_hierarchical and sigma is not None
-        ):
+        if not prior.has_conjugate_posterior(self._likelihood, sigma is not None):
             raise ValueError(
                 f"{type(self).__name__}: sampler='exact' draws from the closed-form "
                 "posterior, which exists only for the Gaussian likelihood with a Normal "
@@ -207,6 +206,7 @@ class _PosteriorEstimator(BaseEstimator):
         self.coef_sd_ = coef.std(axis=0, ddof=1) if coef.shape[0] > 1 else np.zeros(coef.shape[1])
         self.intercept_ = float(posterior["intercept"].mean()) if "intercept" in posterior else 0.0
         self.diagnostics_ = diagnostics
+        self.sampler_ = idata.attrs["sampler"]
 
     def _draws(self, name):
         """Posterior draws of ``name`` flattened over chains: (S,) or (S, p)."""
@@ -232,11 +232,13 @@ class _PosteriorEstimator(BaseEstimator):
             One row per scalar (``coef[<feature>]``, ``intercept``, ``sigma``,
             ``scale``...): mean, sd, HDI, MCSE, ESS, R-hat and ``map`` (NaN where
             the MAP is not defined: hierarchical scales and the horseshoe).
+            ``table.attrs["sampler"]`` names the sampler that drew it.
         """
         check_is_fitted(self)
         var_names = [name for name in SUMMARY_VARS if name in self.idata_.posterior]
         table = az.summary(self.idata_, var_names=var_names, hdi_prob=hdi_prob)
         table.insert(0, "map", pd.Series(self._map_values(), dtype=float).reindex(table.index))
+        table.attrs["sampler"] = self.sampler_
         return table
 
     def _map_values(self):
@@ -286,7 +288,12 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         posterior of sigma is improper).
     fit_intercept : bool, default=True
         A real bool (``numpy.bool_`` too); a string such as ``"no"`` is refused.
-    sampler : {"nutpie", "pymc", "numpyro", "gibbs", "exact"}, default="nutpie"
+    sampler : {"auto", "nutpie", "pymc", "numpyro", "gibbs", "exact"}, default="auto"
+        ``"auto"`` runs the first sampler the prior offers for this model
+        (:meth:`bayesreg.priors.Prior.samplers`): ``"exact"`` where the
+        posterior is conjugate, else ``"gibbs"`` where a validated Gibbs scheme
+        exists (Normal, Laplace; the horseshoe with the Gaussian likelihood),
+        else ``"nutpie"``; ``sampler_`` says which ran. Name one to force it.
         The NUTS samplers work for every prior. ``"gibbs"`` samples the same
         model by its exact full conditionals (Normal, Laplace and Horseshoe
         priors; see :mod:`bayesreg.posterior.gibbs`): no compilation, and
@@ -328,6 +335,9 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     diagnostics_ : dict
         ``divergences``, ``max_r_hat``, ``min_ess_bulk``, ``min_ess_tail``;
         problems also raise a :class:`SamplingWarning`.
+    sampler_ : str
+        The sampler that ran (``"auto"`` resolved), also in
+        ``idata_.attrs["sampler"]`` and ``summary().attrs["sampler"]``.
     map_ : MAPRegressor or None
         The MAP of the same model (None without a finite MAP).
     n_features_in_, feature_names_in_
@@ -336,7 +346,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     _likelihood = "gaussian"
 
     def __init__(
-        self, prior, *, sigma=None, fit_intercept=True, sampler="nutpie", draws=1000, tune=1000,
+        self, prior, *, sigma=None, fit_intercept=True, sampler="auto", draws=1000, tune=1000,
         chains=4, target_accept=None, random_seed=None, progressbar=True, log_likelihood=False,
     ):
         self.prior = prior
@@ -417,7 +427,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
-    idata_, coef_, coef_median_, coef_sd_, intercept_, diagnostics_, map_
+    idata_, coef_, coef_median_, coef_sd_, intercept_, diagnostics_, sampler_, map_
         As for :class:`PosteriorRegressor`; ``observed_data`` holds y as 0/1
         (1 = ``classes_[1]``).
     """
@@ -425,7 +435,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
     _likelihood = "bernoulli"
 
     def __init__(
-        self, prior, *, fit_intercept=True, sampler="nutpie", draws=1000, tune=1000, chains=4,
+        self, prior, *, fit_intercept=True, sampler="auto", draws=1000, tune=1000, chains=4,
         target_accept=None, random_seed=None, progressbar=True, log_likelihood=False,
     ):
         self.prior = prior

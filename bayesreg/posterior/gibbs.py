@@ -53,6 +53,8 @@ from ._conditionals import draw_horseshoe_local_precision, draw_laplace_variance
 
 __all__ = ["GIBBS_PRIORS", "check_gibbs", "sample_gibbs"]
 
+#: The prior families with a Gibbs scheme (for some likelihood); each family says
+#: which likelihoods itself (``Prior.gibbs_refusal``).
 GIBBS_PRIORS = (Normal, Laplace, Horseshoe)
 
 #: Floor on the prior variances given to the coefficient draw. Horseshoe local
@@ -70,20 +72,13 @@ _TAU_STEPS = 3
 
 
 def check_gibbs(prior, owner, likelihood="gaussian"):
-    """Raise a clear error if the Gibbs sampler does not cover ``prior`` (and ``likelihood``)."""
-    if not isinstance(prior, GIBBS_PRIORS):
-        raise ValueError(
-            f"{owner}: sampler='gibbs' covers the Normal, Laplace and Horseshoe priors "
-            f"(scale mixtures of normals); got {prior!r}. Use sampler='nutpie' for it."
-        )
-    if isinstance(prior, Horseshoe) and likelihood == "bernoulli":
-        # docs/validation_results.md: its tau | w update mixes too slowly under the
-        # Polya-Gamma augmentation; simulation-based calibration fails even at 5000 draws
-        raise ValueError(
-            f"{owner}: sampler='gibbs' is not available for the horseshoe with the "
-            "Bernoulli likelihood: its global scale mixes too slowly and the posterior it "
-            "returns fails simulation-based calibration. Use sampler='nutpie'."
-        )
+    """Raise a clear error if the Gibbs sampler does not cover ``prior`` (and ``likelihood``).
+
+    The prior says so itself (:meth:`bayesreg.priors.Prior.gibbs_refusal`).
+    """
+    reason = prior.gibbs_refusal(likelihood)
+    if reason is not None:
+        raise ValueError(f"{owner}: sampler='gibbs' {reason} Use sampler='nutpie' for it.")
 
 
 # ---------------------------------------------------------------- prior variances

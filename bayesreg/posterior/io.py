@@ -12,6 +12,7 @@ import numpy as np
 
 from ..priors import prior_from_dict, prior_to_dict
 from ._params import check_posterior_params
+from .samplers import SAMPLERS, resolve_sampler
 
 __all__ = ["load", "save"]
 
@@ -42,6 +43,7 @@ def save(estimator, path):
         "estimator": owner,
         "params": params,
         "diagnostics": estimator.diagnostics_,
+        "sampler": estimator.sampler_,
         "feature_names_in": feature_names,
         "classes": np.asarray(estimator.classes_).tolist() if hasattr(estimator, "classes_") else None,
     }
@@ -144,6 +146,7 @@ def load(cls, path):
         _check_diagnostics(meta["diagnostics"])
         _check_consistent(estimator, idata, X, y)
         del idata.posterior.attrs[_ATTR]
+        idata.attrs["sampler"] = _sampler_that_ran(meta, estimator)
         estimator._set_results(idata, meta["diagnostics"])
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ValueError(
@@ -152,6 +155,18 @@ def load(cls, path):
         ) from None
     estimator.map_ = estimator._fit_map(X, estimator._map_target(y))
     return estimator
+
+
+def _sampler_that_ran(meta, estimator):
+    """The saved ``sampler_``; files written before it existed name the sampler in their params."""
+    sampler = meta.get("sampler")
+    if sampler is None:  # "auto" did not exist then, so the parameter is the sampler that ran
+        sigma = getattr(estimator, "sigma", None)
+        sampler = resolve_sampler(estimator.sampler, estimator.prior, estimator._likelihood,
+                                  sigma is not None)
+    if sampler not in SAMPLERS or sampler == "auto":
+        raise ValueError(f"sampler {sampler!r} is not one of {SAMPLERS[1:]}")
+    return sampler
 
 
 #: The diagnostics every fit records (warn_on_problems reads them).

@@ -16,12 +16,13 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..priors import NUTS_SAMPLERS
 from .model import build_model
 
-__all__ = ["NUTS_SAMPLERS", "SAMPLERS", "check_sampler", "sample_nuts"]
+__all__ = ["NUTS_SAMPLERS", "SAMPLERS", "check_sampler", "resolve_sampler", "sample_nuts"]
 
-NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro")
-SAMPLERS = NUTS_SAMPLERS + ("gibbs", "exact")
+#: Every value of the ``sampler`` parameter; ``"auto"`` lets the prior choose.
+SAMPLERS = ("auto",) + NUTS_SAMPLERS + ("gibbs", "exact")
 
 _REQUIREMENTS = {"nutpie": ("nutpie",), "numpyro": ("numpyro", "jax"), "pymc": ()}
 
@@ -46,6 +47,34 @@ def check_sampler(name, owner):
             f"are not installed. Install them with: pip install {' '.join(missing)} "
             f"(or pip install 'bayesreg[{name}]'), or choose sampler='pymc'."
         )
+
+
+def _installed(name):
+    return all(importlib.util.find_spec(pkg) is not None for pkg in _REQUIREMENTS.get(name, ()))
+
+
+def resolve_sampler(name, prior, likelihood, sigma_fixed):
+    """The sampler that ``name`` stands for: ``"auto"`` becomes the prior's first choice.
+
+    Every entry point (the estimators, :func:`bayesreg.posterior_path`,
+    :func:`bayesreg.choose_scale`, the widgets) resolves ``"auto"`` here: the
+    first of ``prior.samplers(likelihood, sigma_fixed)`` (``"exact"``, then
+    ``"gibbs"``, then the NUTS samplers) whose packages are installed. Any other
+    name is returned unchanged, so a forced sampler is always the one that runs.
+
+    Parameters
+    ----------
+    name : str
+        A value of the ``sampler`` parameter.
+    prior : bayesreg.priors.Prior
+    likelihood : {"gaussian", "bernoulli"}
+    sigma_fixed : bool
+        Whether the noise scale is fixed (a Gaussian ``sigma`` given).
+    """
+    if name != "auto":
+        return name
+    offered = prior.samplers(likelihood, sigma_fixed)
+    return next((sampler for sampler in offered if _installed(sampler)), offered[-1])
 
 
 def _remember(cache, key, value):
