@@ -59,7 +59,8 @@ class Comparison:
     ----------
     table : pandas.DataFrame
         One row per feature (index: feature names), columns :data:`COLUMNS`
-        (see :func:`compare` for their definitions).
+        (see :func:`compare` for their definitions); ``table.attrs["sampler"]``
+        is the posterior model's ``sampler_``, the sampler that drew it.
     hdi_prob : float
     practical_zero : ndarray of shape (n_features,)
         The half-width of the practical-zero band of each coefficient.
@@ -188,6 +189,7 @@ def compare(map_model, posterior_model, *, hdi_prob=0.94, practical_zero=None):
         },
         index=pd.Index(feature_names, name="feature"),
     )
+    table.attrs["sampler"] = getattr(posterior_model, "sampler_", None)  # which sampler drew it
     return Comparison(table, hdi_prob, practical_zero, map_model, posterior_model)
 
 

@@ -293,7 +293,7 @@ class ScaleExplorer:
 
     def __init__(
         self, X, y, prior="laplace", *, sigma=None, l1_ratio=0.5, scale_range=None, n_path=60,
-        hdi_prob=0.94, sampler="nutpie", draws=500, tune=500, chains=2, random_seed=0,
+        hdi_prob=0.94, sampler="auto", draws=500, tune=500, chains=2, random_seed=0,
         posterior=None,
     ):
         self.X, self.y, self.feature_names = _check_data(X, y)

@@ -12,7 +12,7 @@ from ._checks import check_bool
 from .likelihoods import get_likelihood
 from .map.path import _check_scales, _feature_names
 from .posterior import PosteriorClassifier, PosteriorRegressor
-from .priors import Normal, Prior
+from .priors import Prior
 
 __all__ = ["PosteriorPath", "posterior_path"]
 
@@ -34,6 +34,8 @@ class PosteriorPath:
     sigma : float or None
         The fixed noise sd, or None when it was learned.
     sampler : str
+        The sampler that ran (``"auto"`` resolved; see
+        :meth:`bayesreg.priors.Prior.samplers`).
     """
 
     scales: np.ndarray
@@ -51,7 +53,7 @@ class PosteriorPath:
 
 def posterior_path(
     X, y, prior, scales, *, sigma=None, likelihood="gaussian", fit_intercept=True,
-    hdi_prob=0.94, sampler=None, draws=1000, tune=1000, chains=4, random_seed=0,
+    hdi_prob=0.94, sampler="auto", draws=1000, tune=1000, chains=4, random_seed=0,
 ):
     """Sample the posterior of the same model at every prior scale in ``scales``.
 
@@ -72,9 +74,13 @@ def posterior_path(
     likelihood : {"gaussian", "bernoulli"}, default="gaussian"
     fit_intercept : bool, default=True
     hdi_prob : float, default=0.94
-    sampler : str or None, default=None
-        None means ``"exact"`` (closed-form independent draws) for a Normal
-        prior with a Gaussian likelihood and fixed ``sigma``, else ``"nutpie"``.
+    sampler : str, default="auto"
+        ``"auto"`` (or None) runs the prior's first choice
+        (:meth:`bayesreg.priors.Prior.samplers`): ``"exact"`` (closed-form
+        independent draws) for a Normal prior with a Gaussian likelihood and
+        fixed ``sigma``, ``"gibbs"`` where a Gibbs scheme exists, else
+        ``"nutpie"``. Any other name of :class:`bayesreg.PosteriorRegressor`
+        forces that sampler.
     draws, tune, chains : int, default=1000, 1000, 4
         Per scale (nutpie samples the diabetes lasso at this size in about 1 s).
     random_seed : int or None, default=0
@@ -91,9 +97,8 @@ def posterior_path(
             f"(the family whose scale is varied), got {prior!r}."
         )
     scales = _check_scales(scales)
-    if sampler is None:
-        conjugate = isinstance(prior, Normal) and likelihood == "gaussian" and sigma is not None
-        sampler = "exact" if conjugate else "nutpie"
+    if sampler is None:  # the default before "auto" existed
+        sampler = "auto"
     common = dict(fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
                   chains=chains, random_seed=random_seed, progressbar=False)
     if likelihood == "gaussian":
@@ -119,5 +124,5 @@ def posterior_path(
     return PosteriorPath(
         scales=scales, **{k: np.array(v) for k, v in stats.items()}, hdi_prob=float(hdi_prob),
         feature_names=names, prior=dataclasses.replace(prior, scale=float(scales[0])),
-        sigma=None if sigma is None else float(sigma), sampler=sampler,
+        sigma=None if sigma is None else float(sigma), sampler=model.sampler_,
     )

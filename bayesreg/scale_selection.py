@@ -89,7 +89,8 @@ class ScaleChoice:
 
 def choose_scale(
     X, y, prior, method="cv", *, sigma=None, likelihood="gaussian", scales=None, cv=5,
-    fit_intercept=True, hyperprior=None, draws=1000, tune=1000, chains=2, random_seed=0,
+    fit_intercept=True, hyperprior=None, sampler="auto", draws=1000, tune=1000, chains=2,
+    random_seed=0,
 ):
     r"""Choose the scale of ``prior`` from the data.
 
@@ -125,8 +126,13 @@ def choose_scale(
     hyperprior : Hyperprior, optional
         Hierarchical method: the prior on the scale.  Default
         ``HalfCauchy(prior.scale)``: median at the scale given, heavy tail.
+    sampler : str, default="auto"
+        The sampler of the hierarchical method: ``"auto"`` is the prior's
+        first choice (:meth:`bayesreg.priors.Prior.samplers`: ``"gibbs"`` for
+        the Normal and Laplace, ``"nutpie"`` for the elastic net); any name
+        :class:`bayesreg.PosteriorRegressor` accepts forces one.
     draws, tune, chains, random_seed
-        Sampler settings for the hierarchical method (nutpie); the seed also
+        Sampler settings for the hierarchical method; the seed also
         shuffles the CV folds.
 
     Returns
@@ -146,8 +152,8 @@ def choose_scale(
         return {
             m: choose_scale(
                 X, y, prior, m, sigma=sigma, likelihood=likelihood, scales=scales, cv=cv,
-                fit_intercept=fit_intercept, hyperprior=hyperprior, draws=draws, tune=tune,
-                chains=chains, random_seed=random_seed,
+                fit_intercept=fit_intercept, hyperprior=hyperprior, sampler=sampler, draws=draws,
+                tune=tune, chains=chains, random_seed=random_seed,
             )
             for m in methods
         }
@@ -163,7 +169,7 @@ def choose_scale(
     X, y, names = _check_data(X, y, likelihood)
     if method == "hierarchical":
         return _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior,
-                             draws, tune, chains, random_seed)
+                             sampler, draws, tune, chains, random_seed)
     if prior.is_hierarchical:
         raise ValueError(
             f"choose_scale: method={method!r} needs a prior with a fixed scale (the family), "
@@ -365,15 +371,15 @@ def _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales):
 
 
 # ---------------------------------------------------------------------- hierarchical
-def _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior, draws, tune,
-                  chains, random_seed):
+def _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior, sampler, draws,
+                  tune, chains, random_seed):
     if hyperprior is None:
         hyperprior = prior.scale if prior.is_hierarchical else HalfCauchy(prior.scale)
     if not isinstance(hyperprior, Hyperprior):
         raise TypeError(f"choose_scale: hyperprior must be HalfCauchy(...) or HalfNormal(...), got {hyperprior!r}.")
     hierarchical = dataclasses.replace(prior, scale=hyperprior)
-    kwargs = dict(fit_intercept=fit_intercept, draws=draws, tune=tune, chains=chains,
-                  random_seed=random_seed, progressbar=False)
+    kwargs = dict(fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
+                  chains=chains, random_seed=random_seed, progressbar=False)
     if likelihood == "gaussian":
         model = PosteriorRegressor(hierarchical, sigma=sigma, **kwargs)
     else:

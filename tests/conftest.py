@@ -51,7 +51,7 @@ def laplace_posterior(diabetes):
     """The diabetes Bayesian lasso, fixed scale and sigma, nutpie."""
     X, y = diabetes
     return br.PosteriorRegressor(
-        br.Laplace(scale=1.0), sigma=SIGMA_DIABETES, draws=1500, chains=4,
+        br.Laplace(scale=1.0), sigma=SIGMA_DIABETES, sampler="nutpie", draws=1500, chains=4,
         random_seed=20261123, progressbar=False,
     ).fit(X, y)
 
@@ -61,5 +61,5 @@ def hierarchical_lasso_posterior(diabetes):
     """The diabetes lasso with a learned scale (HalfCauchy(1)) and learned sigma, nutpie."""
     X, y = diabetes
     return br.PosteriorRegressor(
-        br.Laplace(scale=br.HalfCauchy(1.0)), random_seed=11, progressbar=False
+        br.Laplace(scale=br.HalfCauchy(1.0)), sampler="nutpie", random_seed=11, progressbar=False
     ).fit(X, y)

@@ -250,8 +250,8 @@ def test_float32_input_exact_posterior(regression):
 def test_float32_input_nutpie_smoke(regression):
     X, y = regression
     X = X[:, :3]  # the model of tests/test_posterior.py's nutpie fixture: compiled once per session
-    model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, draws=300, tune=300, chains=2,
-                                  random_seed=3, progressbar=False).fit(X.astype(np.float32), y.astype(np.float32))
+    model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="nutpie", draws=300, tune=300,
+                                  chains=2, random_seed=3, progressbar=False).fit(X.astype(np.float32), y.astype(np.float32))
     _, coef = ridge_closed_form(X.astype(np.float32).astype(float), y.astype(np.float32).astype(float), 1.0)
     assert model.coef_.dtype == np.float64
     # posterior mean = ridge MAP for the Normal prior; 5 sd / sqrt(300) is a generous MC bound

@@ -92,8 +92,8 @@ def test_interrupt_after_the_draws_during_the_map_keeps_the_previous_posterior(m
 def test_interrupted_nutpie_keeps_the_previous_posterior(monkeypatch, data):
     nutpie = pytest.importorskip("nutpie")
     X, y = data
-    model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, draws=300, tune=300, chains=2,
-                                  random_seed=1, progressbar=False).fit(X, y)
+    model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="nutpie", draws=300, tune=300,
+                                  chains=2, random_seed=1, progressbar=False).fit(X, y)
     before = snapshot(model)
     monkeypatch.setattr(nutpie, "sample", interrupt)  # raised inside the sampling call
     with pytest.raises(KeyboardInterrupt):
@@ -101,8 +101,8 @@ def test_interrupted_nutpie_keeps_the_previous_posterior(monkeypatch, data):
     assert_unchanged(model, before)
     monkeypatch.undo()
     # and the cached compiled model still works afterwards
-    refit = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, draws=300, tune=300, chains=2,
-                                  random_seed=1, progressbar=False).fit(X, y)
+    refit = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="nutpie", draws=300, tune=300,
+                                  chains=2, random_seed=1, progressbar=False).fit(X, y)
     np.testing.assert_array_equal(refit.coef_, model.coef_)
 
 

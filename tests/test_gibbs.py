@@ -91,7 +91,7 @@ def test_hierarchical_priors_match_nuts(small_gaussian, prior):
     X, y = small_gaussian
     common = dict(draws=3000, random_seed=6, progressbar=False)
     model = gibbs(prior, **common).fit(X, y)
-    reference = br.PosteriorRegressor(prior, target_accept=0.99, **common)
+    reference = br.PosteriorRegressor(prior, sampler="nutpie", target_accept=0.99, **common)
     with _maybe_divergences():
         reference.fit(X, y)
     names = ["coef", "intercept", "sigma"] + (["scale"] if "scale" in model.idata_.posterior else [])
@@ -121,7 +121,7 @@ def test_logistic_matches_nuts(prior):
     y = rng.uniform(size=200) < 1 / (1 + np.exp(-(-0.5 + X @ np.array([1.0, -1.0, 0.5, 0.0]))))
     common = dict(draws=2000, random_seed=8, progressbar=False)
     model = br.PosteriorClassifier(prior, sampler="gibbs", **common).fit(X, y)
-    reference = br.PosteriorClassifier(prior, **common).fit(X, y)
+    reference = br.PosteriorClassifier(prior, sampler="nutpie", **common).fit(X, y)
     assert_same_posterior(model, reference, ["coef", "intercept"])
 
 
@@ -133,7 +133,7 @@ def test_logistic_p_greater_than_n_matches_nuts():
     y = rng.uniform(size=30) < 1 / (1 + np.exp(-2 * X[:, 0]))
     common = dict(draws=2000, random_seed=10, progressbar=False)
     model = br.PosteriorClassifier(br.Normal(1.0), sampler="gibbs", **common).fit(X, y)
-    reference = br.PosteriorClassifier(br.Normal(1.0), **common).fit(X, y)
+    reference = br.PosteriorClassifier(br.Normal(1.0), sampler="nutpie", **common).fit(X, y)
     assert_same_posterior(model, reference, ["coef", "intercept"])
 
 

@@ -67,7 +67,7 @@ def assert_matches(model, mean, cov):
 def normal_nutpie(small_gaussian):
     X, y = small_gaussian
     return br.PosteriorRegressor(
-        br.Normal(1.0), sigma=1.0, draws=1000, random_seed=1, progressbar=False
+        br.Normal(1.0), sigma=1.0, sampler="nutpie", draws=1000, random_seed=1, progressbar=False
     ).fit(X, y)
 
 
@@ -204,7 +204,8 @@ def test_horseshoe_on_diabetes_reports_its_divergences(diabetes):
     (the horseshoe's default target_accept is 0.99).
     """
     X, y = diabetes
-    model = br.PosteriorRegressor(br.Horseshoe(global_scale=1.0), random_seed=12, progressbar=False)
+    model = br.PosteriorRegressor(br.Horseshoe(global_scale=1.0), sampler="nutpie", random_seed=12,
+                                  progressbar=False)
     with pytest.warns(br.SamplingWarning, match="divergent"):
         model.fit(X, y)
     assert 0 < model.diagnostics_["divergences"] < 0.02 * 4000
@@ -223,7 +224,7 @@ def test_logistic_intervals_cover_the_truth_at_the_nominal_rate():
     sd 2.7; we accept 64..79 (about -3 sd .. +2.6 sd).
     """
     truth = np.array([1.0, -1.0, 0.5, 0.0])
-    model = br.PosteriorClassifier(br.Normal(3.0), draws=1000, chains=4, progressbar=False)
+    model = br.PosteriorClassifier(br.Normal(3.0), sampler="nutpie", draws=1000, chains=4, progressbar=False)
     covered = 0
     for seed in range(20):
         rng = np.random.default_rng(100 + seed)
@@ -271,8 +272,8 @@ def test_summary_has_the_map_column(laplace_posterior, diabetes):
 
 def test_too_few_draws_warn_with_advice(small_gaussian):
     X, y = small_gaussian
-    model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, draws=25, tune=25, chains=2,
-                                  random_seed=1, progressbar=False)
+    model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="nutpie", draws=25, tune=25,
+                                  chains=2, random_seed=1, progressbar=False)
     with pytest.warns(br.SamplingWarning) as records:
         model.fit(X, y)
     messages = [str(r.message) for r in records]
@@ -369,7 +370,7 @@ def test_missing_sampler_package_names_it(monkeypatch, small_gaussian):
         importlib.util, "find_spec", lambda name, *a: None if name == "nutpie" else real_find_spec(name, *a)
     )
     with pytest.raises(ImportError, match="pip install nutpie"):
-        br.PosteriorRegressor(br.Laplace()).fit(*small_gaussian)
+        br.PosteriorRegressor(br.Laplace(), sampler="nutpie").fit(*small_gaussian)
 
 
 def test_failed_fit_keeps_the_previous_posterior(small_gaussian):

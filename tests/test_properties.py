@@ -374,7 +374,7 @@ def test_bad_predict_input_raises_value_or_type_error(fitted_estimators, bad, wi
 
 
 def not_a_sampler(name):
-    return name not in ("nutpie", "pymc", "numpyro", "exact", "gibbs")
+    return name not in ("auto", "nutpie", "pymc", "numpyro", "exact", "gibbs")
 
 
 @st.composite

@@ -159,8 +159,8 @@ def test_cv_elastic_net_picks_the_scale_with_the_best_map_cv_error(diabetes):
 @pytest.fixture(scope="module")
 def all_three(small_gaussian):
     X, y = small_gaussian
-    return br.choose_scale(X, y, br.Normal(scale=1.0), "all", sigma=1.0, draws=500, tune=500,
-                           random_seed=4)
+    return br.choose_scale(X, y, br.Normal(scale=1.0), "all", sigma=1.0, sampler="nutpie", draws=500,
+                           tune=500, random_seed=4)
 
 
 def test_all_returns_the_three_methods_on_one_axis(all_three, small_gaussian):
@@ -218,11 +218,12 @@ def test_posterior_path_compiles_the_model_once(small_gaussian):
     X, y = small_gaussian
     before = dict(compile_counts)
     path = br.posterior_path(X, y, br.Laplace(scale=1.0), [0.1, 1.0, 10.0], sigma=1.0,
-                             draws=300, tune=300, random_seed=2)
+                             sampler="nutpie", draws=300, tune=300, random_seed=2)
     assert compile_counts["nutpie"] - before["nutpie"] <= 1
     assert compile_counts["model"] - before["model"] <= 1
     after_first = dict(compile_counts)
-    br.posterior_path(X, y, br.Laplace(scale=1.0), [0.3, 3.0], sigma=1.0, draws=300, tune=300)
+    br.posterior_path(X, y, br.Laplace(scale=1.0), [0.3, 3.0], sigma=1.0, sampler="nutpie", draws=300,
+                      tune=300)
     assert compile_counts == after_first  # a second path compiles nothing
     assert path.sampler == "nutpie" and path.feature_names == ["x0", "x1", "x2"]
     # a tighter prior shrinks every coefficient's posterior median towards zero

@@ -114,8 +114,8 @@ def test_explorer_psis_preview_and_sample_button(diabetes, laplace_posterior):
     preview nearby that agrees with a real sample there, an unreliable one far away."""
     X, y = diabetes
     view = PriorScaleExplorer(X, y, prior="laplace", sigma=SIGMA, scale=1.0,
-                              posterior=laplace_posterior, draws=1000, tune=500, chains=2,
-                              random_seed=5)
+                              posterior=laplace_posterior, sampler="nutpie", draws=1000, tune=500,
+                              chains=2, random_seed=5)
     state = view.state
     assert state["posterior_source"] == "sampled"
     np.testing.assert_allclose(state["posterior"]["mean"], laplace_posterior.coef_, rtol=1e-10)

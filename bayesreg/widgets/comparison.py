@@ -12,7 +12,6 @@ from ..explore import _check_data, _scale_key, make_prior, prior_kind
 from ..map import MAPRegressor
 from ..plots.forest import plot_forest
 from ..posterior import PosteriorRegressor
-from ..priors import Normal
 from ._base import FigureView, describe_error, image_widget, message_html
 from .._warnings import recording_warnings
 
@@ -26,9 +25,10 @@ class CoefficientComparison(widgets.VBox):
     """The forest plot of :func:`bayesreg.compare` with the prior and its scale as controls.
 
     Each setting fits :class:`bayesreg.MAPRegressor` and
-    :class:`bayesreg.PosteriorRegressor` (the exact sampler for a Normal
-    prior with fixed ``sigma``; otherwise NUTS, whose compiled model is
-    reused) in a background thread, so the notebook stays usable; the latest
+    :class:`bayesreg.PosteriorRegressor` (by default ``sampler="auto"``: the
+    exact sampler for a Normal prior with fixed ``sigma``, the Gibbs sampler
+    for the Laplace, NUTS with its compiled model reused for the elastic net)
+    in a background thread, so the notebook stays usable; the latest
     setting wins when the controls move during a fit.  Results are cached
     per prior.  Coefficients with a teaching flag (the MAP is exactly zero
     while the posterior is away from zero, or the reverse) are highlighted
@@ -54,11 +54,12 @@ class CoefficientComparison(widgets.VBox):
         A fitted posterior on (X, y) to start the cache with.
     hdi_prob : float, default=0.94
     sampler, draws, tune, chains, random_seed
-        Passed to PosteriorRegressor.
+        Passed to PosteriorRegressor (``sampler="auto"``: the prior's first
+        choice, see :meth:`bayesreg.priors.Prior.samplers`).
     """
 
     def __init__(self, X, y, prior="laplace", sigma=None, *, scale=1.0, l1_ratio=0.5,
-                 posterior=None, hdi_prob=0.94, sampler="nutpie", draws=500, tune=500, chains=2,
+                 posterior=None, hdi_prob=0.94, sampler="auto", draws=500, tune=500, chains=2,
                  random_seed=0):
         prior = prior_kind(prior)  # a clear ValueError before any widget is built
         super().__init__()
@@ -172,8 +173,7 @@ class CoefficientComparison(widgets.VBox):
             self.message.value = message_html(describe_error(exc))
 
     def _fit(self, prior):
-        exact = isinstance(prior, Normal) and self.sigma is not None
-        options = dict(self._sampling, sampler="exact" if exact else self._sampling["sampler"])
+        options = self._sampling  # sampler="auto": exact for a Normal prior with fixed sigma
         with recording_warnings() as caught:
             map_model = MAPRegressor(prior, sigma=self.sigma).fit(self.X, self.y)
             posterior = self._seed_posterior.get(prior)
@@ -186,7 +186,7 @@ class CoefficientComparison(widgets.VBox):
             "prior": prior, "scale": prior.scale, "map_coef": map_model.coef_,
             "penalty": map_model.penalty_, "table": table, "comparison": comparison,
             "flagged": {f: table.loc[f, "flag"] for f in table.index if table.loc[f, "flag"]},
-            "sampler": posterior.sampler,
+            "sampler": posterior.sampler_,
         }
         notes = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
         return state, notes
