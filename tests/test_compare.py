@@ -51,7 +51,7 @@ def logistic_pair(logistic_problem):
     prior = br.Normal(scale=1.5)
     map_model = br.MAPClassifier(prior).fit(X, y)
     posterior = br.PosteriorClassifier(
-        prior, draws=400, tune=400, chains=2, random_seed=3, progressbar=False
+        prior, sampler="nutpie", draws=400, tune=400, chains=2, random_seed=3, progressbar=False
     ).fit(X, y)
     return map_model, posterior
 
