@@ -1,7 +1,8 @@
 """A learner's first posterior: the default sampler against nutpie, each in a fresh process.
 
-Run: ``.venv/bin/python benchmarks/bench_first_posterior.py`` (from the repository
-root, with the Makefile's ``PYTENSOR_FLAGS``). Issue 22: ``PosteriorRegressor(
+Run: ``.venv/bin/python benchmarks/bench_first_posterior.py [word ...]`` (from the
+repository root, with the Makefile's ``PYTENSOR_FLAGS``); words select the rows
+whose "prior likelihood" contains them all, e.g. ``Laplace bernoulli``. Issue 22: ``PosteriorRegressor(
 Laplace(5.0)).fit(X, y)`` on the diabetes data spent 7.6-16.8 s compiling nutpie
 before its first draw; ``sampler="auto"`` (the default) now runs the exact or
 Gibbs sampler wherever one covers the model.
@@ -76,9 +77,12 @@ def first_fit(prior, likelihood, sigma, sampler):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main():
+def main(words):
+    """Every configuration, or those whose "label likelihood" contains all ``words``."""
     rows = []
     for label, prior, likelihood, sigma in CONFIGS:
+        if not all(word in f"{label} {likelihood}" for word in words):
+            continue
         default = first_fit(prior, likelihood, sigma, "auto")
         nutpie = default if default["sampler"] == "nutpie" else first_fit(prior, likelihood, sigma, "nutpie")
         ratio = default["fit"] / nutpie["fit"]
@@ -99,4 +103,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
