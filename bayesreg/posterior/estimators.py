@@ -369,7 +369,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
             check_noise_learnable(X, y, sigma, self.fit_intercept, type(self).__name__)
             diagnostics = self._fit(X, y, sigma)
-        warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler == "exact")
+        warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler_ == "exact")
         return self
 
     def _set_results(self, idata, diagnostics):
@@ -462,7 +462,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
             classes, y01 = check_binary_target(y, type(self).__name__)
             self.classes_ = classes
             diagnostics = self._fit(X, y01.astype(float), None)
-        warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler == "exact")
+        warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler_ == "exact")
         return self
 
     def _map_estimator(self):
