@@ -72,8 +72,10 @@ def first_fit(prior, likelihood, sigma, sampler):
     """Import and first-fit seconds, and the sampler that ran, from a new Python process."""
     out = subprocess.run(
         [sys.executable, "-c", CHILD, prior, likelihood, json.dumps(sigma), sampler],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True,
     )
+    if out.returncode:
+        raise RuntimeError(f"{prior} {likelihood} sampler={sampler!r} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
