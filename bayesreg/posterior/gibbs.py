@@ -47,15 +47,17 @@ import numpy as np
 import xarray as xr
 from threadpoolctl import ThreadpoolController
 
-from ..priors import Horseshoe, Laplace, Normal
+from ..priors import _PRIOR_CLASSES, Horseshoe, Laplace, Normal, Prior
 from . import model as _model
 from ._conditionals import draw_horseshoe_local_precision, draw_laplace_variance, draw_variance
 
 __all__ = ["GIBBS_PRIORS", "check_gibbs", "sample_gibbs"]
 
-#: The prior families with a Gibbs scheme (for some likelihood); each family says
-#: which likelihoods itself (``Prior.gibbs_refusal``).
-GIBBS_PRIORS = (Normal, Laplace, Horseshoe)
+#: The prior families with a Gibbs scheme for some likelihood, from the classes
+#: themselves; each says which likelihoods (``Prior.gibbs_refusal``).
+GIBBS_PRIORS = tuple(
+    cls for cls in _PRIOR_CLASSES.values() if issubclass(cls, Prior) and cls._gibbs_likelihoods
+)
 
 #: Floor on the prior variances given to the coefficient draw. Horseshoe local
 #: variances of noise coefficients can drift below 1e-308, and BLAS on subnormal
