@@ -30,7 +30,11 @@ def center(X, y, fit_intercept):
         return X, y, np.zeros(X.shape[1]), 0.0
     x_mean = X.mean(axis=0)
     y_mean = float(y.mean())
-    return X - x_mean, y - y_mean, x_mean, y_mean
+    # the one copy of X, in the column-major order coordinate descent reads, so
+    # scikit-learn's ElasticNet need not make a second one (n = 1e6: 160 MB each)
+    Xc = np.empty(X.shape, order="F")
+    np.subtract(X, x_mean, out=Xc)
+    return Xc, y - y_mean, x_mean, y_mean
 
 
 #: Below this L1 share of the penalty, a / (a + b) (the ``l1_ratio`` scikit-learn
