@@ -450,3 +450,41 @@ def test_explorer_path_labels_do_not_overlap(diabetes, prior):
     figure = ax.figure
     figure.canvas.draw()
     _no_overlap(labels, figure.canvas.get_renderer())
+
+
+def test_a_family_switch_waits_for_a_redraw_in_progress(diabetes):
+    """Review finding: a redraw finishing a Sample job runs on the worker thread and
+    reads the family several times while it fills caches keyed by the family; a
+    switch of the prior control in between stored one family's results under the
+    other's key. The switch now waits for the redraw; both end consistent."""
+    import threading
+
+    X, y = diabetes
+    view = PriorScaleExplorer(X, y, prior="normal", sigma=SIGMA, scale=1.0)
+    explorer = view.explorer
+    entered, release = threading.Event(), threading.Event()
+    original = explorer.map_state
+
+    def blocking_map_state(scale):
+        if not entered.is_set():
+            entered.set()
+            assert release.wait(10)
+        return original(scale)
+
+    view.controls["scale"].value = 2.5
+    explorer.map_state = blocking_map_state  # the redraw below blocks inside it
+    redraw = threading.Thread(target=view._update_all)  # as the Sample job's done() does
+    redraw.start()
+    assert entered.wait(10)
+    switch = threading.Thread(target=lambda: setattr(view.controls["prior"], "value", "laplace"))
+    switch.start()
+    switch.join(0.5)
+    assert switch.is_alive() and explorer.kind == "normal"  # waits for the redraw
+    release.set()
+    redraw.join(10)
+    switch.join(10)
+    assert not redraw.is_alive() and not switch.is_alive()
+    assert explorer.kind == "laplace"
+    assert view.state["prior"] == br.Laplace(scale=view.state["scale"])
+    explorer.set_family("normal")
+    assert isinstance(explorer.map_state(2.5)["prior"], br.Normal)

@@ -188,18 +188,22 @@ class PriorScaleExplorer(widgets.VBox):
     def _on_family(self, change):
         if self._restoring:
             return
-        try:
-            self.explorer.set_family(self.controls["prior"].value,
-                                     self.controls["l1_ratio"].value)
-        except ValueError as exc:
-            # set from code (a slider cannot produce it): the explorer is unchanged, so
-            # put the controls back to what it shows, and say why
-            self._restore_family_controls()
-            self.message.value = message_html(
-                f"{describe_error(exc)} The control was set back to prior="
-                f"{self.explorer.kind!r}, l1_ratio={self.explorer.l1_ratio:g}.")
-            return
-        self._update_all()
+        # under the render lock: a redraw finishing a Sample job on the worker thread
+        # reads the family several times and caches under it, so it must not see a
+        # family switch half-way (it would store one family's results under another's key)
+        with self._render_lock:
+            try:
+                self.explorer.set_family(self.controls["prior"].value,
+                                         self.controls["l1_ratio"].value)
+            except ValueError as exc:
+                # set from code (a slider cannot produce it): the explorer is unchanged, so
+                # put the controls back to what it shows, and say why
+                self._restore_family_controls()
+                self.message.value = message_html(
+                    f"{describe_error(exc)} The control was set back to prior="
+                    f"{self.explorer.kind!r}, l1_ratio={self.explorer.l1_ratio:g}.")
+                return
+            self._update_all()
 
     def _restore_family_controls(self):
         """Set the family controls to the explorer's family without triggering a redraw."""
@@ -239,8 +243,9 @@ class PriorScaleExplorer(widgets.VBox):
                                  f"{self._sample_seconds[family]:.1f} s")
             self.message.value = (message_html(" ".join(messages), "warning")
                                   if messages else "")
-            if self.explorer.family == family:
-                self._update_all()  # the path gains the new posterior band
+            with self._render_lock:  # no family switch between the check and the redraw
+                if self.explorer.family == family:
+                    self._update_all()  # the path gains the new posterior band
 
         started = time.perf_counter()
         self._job.start(lambda: self._sample_in_family(scale, family), tick, done)
