@@ -48,7 +48,7 @@ def draw_laplace_variance(abs_coef, scale, rng):
 
     .. math::
 
-        v_1 = a + 	frac{z^2 s^2}{2}igl(1 + \sqrt{1 + 2/r}igr), \qquad v_2 = a^2 / v_1,
+        v_1 = a + \frac{z^2 s^2}{2}\bigl(1 + \sqrt{1 + 2/r}\bigr), \qquad v_2 = a^2 / v_1,
 
     and ``v_1`` is taken with probability ``v_1 / (v_1 + a)``. No term
     cancels or overflows; as ``w -> 0`` the draw tends to ``s^2 z^2``, the
