@@ -17,15 +17,17 @@ _warnings.filterwarnings(
     module=r"arviz\Z",
 )
 
-from . import config, constrained, datasets, shrinkage
-from .compare import Comparison, compare
-from .likelihoods import BernoulliLogit, Gaussian
+from . import config, datasets
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
-from .mapping import from_penalty, to_penalty
+from .model import (
+    BernoulliLogit, ElasticNet, Gaussian, HalfCauchy, HalfNormal, Horseshoe, Laplace, Normal, Prior,
+    from_penalty, to_penalty,
+)
 from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
-from .posterior_path import PosteriorPath, posterior_path
-from .priors import ElasticNet, HalfCauchy, HalfNormal, Horseshoe, Laplace, Normal, Prior
-from .scale_selection import ScaleChoice, choose_scale
+from .teaching import constrained, shrinkage
+from .workflow import (
+    Comparison, PosteriorPath, ScaleChoice, choose_scale, compare, posterior_path,
+)
 
 __version__ = "0.1.0"
 

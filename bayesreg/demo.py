@@ -9,8 +9,8 @@ import pandas as pd
 
 from . import datasets
 from .map import MAPRegressor
-from .mapping import to_penalty
-from .priors import ElasticNet, Laplace, Normal
+from .model.mapping import to_penalty
+from .model.priors import ElasticNet, Laplace, Normal
 
 
 def main():

@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 import bayesreg as br  # noqa: E402
 from bayesreg import plots  # noqa: E402
-from bayesreg.shrinkage import one_coefficient_posterior  # noqa: E402
+from bayesreg.teaching.shrinkage import one_coefficient_posterior  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "_static" / "images"
 SIGMA = 54.0  # the diabetes noise sd (estimate_sigma gives 54.15)

@@ -10,7 +10,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 
 import bayesreg as br
-from bayesreg.compare import (
+from bayesreg.workflow.compare import (
     COLUMNS,
     FLAG_MAP_NONZERO_POSTERIOR_NEAR_ZERO,
     FLAG_MAP_ZERO_POSTERIOR_AWAY,

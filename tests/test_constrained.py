@@ -5,7 +5,7 @@ import pytest
 from scipy import optimize
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
 
-from bayesreg.constrained import constrained_least_squares
+from bayesreg.teaching.constrained import constrained_least_squares
 
 
 @pytest.fixture(scope="module")

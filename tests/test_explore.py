@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from bayesreg.explore import ScaleExplorer
+from bayesreg.widgets.scale_explorer import ScaleExplorer
 
 from .conftest import SIGMA_DIABETES as SIGMA
 

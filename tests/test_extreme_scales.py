@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import bayesreg as br
-from bayesreg.priors import SCALE_RANGE
+from bayesreg.model.scales import SCALE_RANGE
 
 OUTSIDE = [1e-154, 1e154, 1e-200, 1e200, 5e-324, 1.7e308]
 RANGE_MESSAGE = r"must lie in \[1e-150, 1e\+150\]"

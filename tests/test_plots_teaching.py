@@ -14,7 +14,7 @@ from scipy import integrate, stats  # noqa: E402
 import bayesreg as br  # noqa: E402
 from bayesreg import plots  # noqa: E402
 from bayesreg.plots._style import MAP_COLOR, POSTERIOR_COLOR  # noqa: E402
-from bayesreg.shrinkage import one_coefficient_posterior, shrinkage_curves  # noqa: E402
+from bayesreg.teaching.shrinkage import one_coefficient_posterior, shrinkage_curves  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -154,7 +154,7 @@ def test_equality_distinguishes_parameters():
         (lambda: Laplace(scale="1"), TypeError, "positive number"),
         (lambda: Laplace(scale=True), TypeError, "positive number"),
         (lambda: Laplace(scale=Normal(1.0)), TypeError, "hyperprior"),
-        (lambda: Laplace(scale=br.priors.Hyperprior()), TypeError, "positive number"),
+        (lambda: Laplace(scale=br.model.hyperpriors.Hyperprior()), TypeError, "positive number"),
         (lambda: ElasticNet(scale=1.0, l1_ratio=1.5), ValueError, r"l1_ratio must lie in \[0, 1\]"),
         (lambda: ElasticNet(scale=1.0, l1_ratio=-0.1), ValueError, "l1_ratio"),
         (lambda: Horseshoe(global_scale=0), ValueError, "global_scale"),

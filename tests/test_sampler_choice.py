@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import bayesreg as br
-from bayesreg.explore import ScaleExplorer
+from bayesreg.widgets.scale_explorer import ScaleExplorer
 from bayesreg.posterior import estimators, samplers
 from bayesreg.posterior.samplers import resolve_sampler
 from bayesreg.widgets import CoefficientComparison

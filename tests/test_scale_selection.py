@@ -9,7 +9,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 import bayesreg as br
 from bayesreg.posterior.exact import conjugate_posterior
 from bayesreg.posterior.samplers import compile_counts
-from bayesreg.scale_selection import log_marginal_likelihood
+from bayesreg.workflow.scale_selection import log_marginal_likelihood
 
 from .conftest import SIGMA_DIABETES
 

@@ -15,7 +15,7 @@ import pytest
 from scipy import integrate, optimize, stats
 
 import bayesreg as br
-from bayesreg.shrinkage import (
+from bayesreg.teaching.shrinkage import (
     one_coefficient_posterior,
     prior_variance,
     shrinkage_curves,

@@ -259,7 +259,7 @@ def test_shrinkage_demo_controls():
 
 def test_explorer_refuses_a_seed_posterior_of_another_model(diabetes, laplace_posterior):
     """A seed posterior must be the explorer's own model: same sigma setting, same data."""
-    from bayesreg.explore import ScaleExplorer
+    from bayesreg.widgets.scale_explorer import ScaleExplorer
 
     X, y = diabetes
     with pytest.raises(ValueError, match="sigma=None"):
@@ -290,7 +290,7 @@ def test_explorer_rejects_a_nan_l1_ratio_set_from_code(diabetes):
 
 
 def test_scale_explorer_set_family_checks_both_before_changing_either(diabetes):
-    from bayesreg.explore import ScaleExplorer
+    from bayesreg.widgets.scale_explorer import ScaleExplorer
 
     X, y = diabetes
     explorer = ScaleExplorer(X, y, prior="laplace", sigma=SIGMA)

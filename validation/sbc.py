@@ -64,7 +64,6 @@ import json
 import math
 import time
 import warnings
-from pathlib import Path
 
 import arviz as az
 import numpy as np
@@ -74,12 +73,10 @@ import bayesreg as br
 from bayesreg.posterior import model as _model
 from bayesreg.posterior import samplers as _samplers
 
-RANK_DRAWS = 99  # L: ranks take L + 1 = 100 values
-BINS = 20
-ALPHA = 0.01
+from .sbc_ranks import ALPHA, BINS, RANK_DRAWS, RESULTS_DIR, rank_pvalue, summarize  # noqa: F401
+
 SIGMA_FIXED = 1.0
 SIGMA_PRIOR_SCALE = 1.0
-RESULTS_DIR = Path(__file__).parent / "results"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -271,24 +268,6 @@ def run_config(config, *, simulations, sampler="nutpie", draws=500, chains=2, se
         "fit_seconds_median": float(np.median(fit_seconds)),
         "compiles": {k: after[k] - before[k] for k in after},
     }
-
-
-# ------------------------------------------------------------------ uniformity
-def rank_pvalue(ranks, rank_draws=RANK_DRAWS, bins=BINS):
-    """Chi-square p-value of uniformity of ranks in 0..rank_draws, in ``bins`` equal bins."""
-    ranks = np.asarray(ranks)
-    if (rank_draws + 1) % bins:
-        raise ValueError(f"{rank_draws + 1} rank values do not split into {bins} equal bins.")
-    counts = np.bincount(ranks * bins // (rank_draws + 1), minlength=bins)
-    return float(stats.chisquare(counts).pvalue)
-
-
-def summarize(result, alpha=ALPHA):
-    """p-value per parameter, the Bonferroni-adjusted min, and pass/fail."""
-    pvalues = {name: rank_pvalue(r, result["rank_draws"]) for name, r in result["ranks"].items()}
-    adjusted = min(1.0, len(pvalues) * min(pvalues.values()))
-    return {"pvalues": pvalues, "min_p": min(pvalues.values()), "adjusted_p": adjusted,
-            "worst": min(pvalues, key=pvalues.get), "passed": adjusted > alpha}
 
 
 # ------------------------------------------------------------------ command line

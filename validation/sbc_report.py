@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from .sbc import ALPHA, BINS, RESULTS_DIR, summarize  # noqa: E402
+from .sbc_ranks import ALPHA, BINS, RESULTS_DIR, summarize  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "_static" / "images"

@@ -8,8 +8,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._checks import check_bool, check_map_prior, restore_on_failure
-from ..mapping import to_penalty
+from ..model._checks import check_bool, check_map_prior, restore_on_failure
+from ..model.mapping import to_penalty
 from ._solvers import fit_logistic
 
 __all__ = ["MAPClassifier", "check_binary_target"]

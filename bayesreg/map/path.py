@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
-from .._checks import check_bool, check_map_prior, check_positive_or_none
-from ..likelihoods import get_likelihood
-from ..mapping import to_penalty
-from ..priors import Prior
+from ..model._checks import check_bool, check_map_prior, check_positive_or_none
+from ..model.likelihoods import get_likelihood
+from ..model.mapping import to_penalty
+from ..model.priors import Prior
 from ._solvers import (
     center,
     fit_logistic,

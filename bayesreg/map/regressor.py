@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._checks import check_bool, check_map_prior, restore_on_failure, check_positive_or_none
-from ..mapping import to_penalty
+from ..model._checks import check_bool, check_map_prior, restore_on_failure, check_positive_or_none
+from ..model.mapping import to_penalty
 from ._solvers import (
     center,
     l1_is_negligible,

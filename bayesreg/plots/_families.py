@@ -5,7 +5,7 @@ colour; where the colour already says MAP vs posterior (shrinkage curves) the
 family sets only the line style.  Either way a family looks the same everywhere.
 """
 
-from ..priors import ElasticNet, Laplace, Normal
+from ..model.priors import ElasticNet, Laplace, Normal
 from ._style import ACCENT_COLORS
 
 FAMILY_STYLE = {

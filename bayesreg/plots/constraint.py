@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Circle, Polygon
 
-from ..constrained import constrained_least_squares
+from ..teaching.constrained import constrained_least_squares
 from ._style import LIKELIHOOD_COLOR, MAP_COLOR, PRIOR_COLOR, REFERENCE_COLOR
 
 __all__ = ["plot_constraint_regions"]
@@ -31,7 +31,7 @@ def plot_constraint_regions(X, y, *, budget=None, axes=None):
     :math:`\min \tfrac12\lVert y - Xw\rVert^2` subject to :math:`\lVert w\rVert_1 \le t`
     (the lasso, i.e. the MAP under a Laplace prior), the right one subject to
     :math:`\lVert w\rVert_2 \le t` (ridge, the MAP under a Normal prior), both
-    exactly (:func:`bayesreg.constrained.constrained_least_squares`).  The
+    exactly (:func:`bayesreg.teaching.constrained.constrained_least_squares`).  The
     contour through the optimum (drawn in the MAP colour) touches the region
     there; for L1 that is often a corner, where one coefficient is exactly 0.
 

@@ -17,7 +17,7 @@ def _as_table(comparison_or_table):
     table = getattr(comparison_or_table, "table", comparison_or_table)
     if not isinstance(table, pd.DataFrame):
         raise TypeError(
-            "plot_forest: pass a Comparison (from bayesreg.compare) or a pandas DataFrame "
+            "plot_forest: pass a Comparison (from bayesreg.workflow.compare) or a pandas DataFrame "
             f"with columns {list(_REQUIRED)}; got {type(comparison_or_table).__name__}."
         )
     missing = [c for c in _REQUIRED if c not in table.columns]

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from ..mapping import to_penalty
+from ..model.mapping import to_penalty
 from ._style import POSTERIOR_COLOR, PRIOR_COLOR, REFERENCE_COLOR, bayesreg_style
 
 __all__ = ["plot_scale_posterior"]

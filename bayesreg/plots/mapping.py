@@ -5,8 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..mapping import to_penalty
-from ..priors import ElasticNet, Laplace, Normal
+from ..model.mapping import to_penalty
+from ..model.priors import ElasticNet, Laplace, Normal
 from ._families import family_style
 
 __all__ = ["plot_scale_to_penalty"]

@@ -8,8 +8,8 @@ import numbers
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..priors import ElasticNet, Laplace, Normal
-from ..shrinkage import with_variance
+from ..model.priors import ElasticNet, Laplace, Normal
+from ..teaching.shrinkage import with_variance
 from ._families import family_style, short_repr
 
 __all__ = ["plot_prior_and_penalty"]
@@ -23,7 +23,7 @@ def plot_prior_and_penalty(variance=1.0, *, axes=None):
     parabola for the Normal, a V for the Laplace (whose kink at 0 is what
     makes MAP estimates exactly zero), and their sum for the elastic net
     (``l1_ratio=0.5``).  The scales giving ``variance`` come from
-    :func:`bayesreg.shrinkage.with_variance` (numerically for the elastic net).
+    :func:`bayesreg.teaching.shrinkage.with_variance` (numerically for the elastic net).
 
     Parameters
     ----------

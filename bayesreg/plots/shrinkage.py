@@ -7,8 +7,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..priors import Laplace, Normal
-from ..shrinkage import OneCoefficientPosterior, shrinkage_curves
+from ..model.priors import Laplace, Normal
+from ..teaching.shrinkage import OneCoefficientPosterior, shrinkage_curves
 from ._families import family_style, short_repr
 from ._style import LIKELIHOOD_COLOR, MAP_COLOR, POSTERIOR_COLOR, PRIOR_COLOR, REFERENCE_COLOR
 
@@ -34,7 +34,7 @@ def plot_shrinkage_curves(se=1.0, *, priors=None, estimates=None, ax=None):
     :math:`|z| \le \mathrm{se}^2/s`, then shifted by :math:`\mathrm{se}^2/s`); for a
     Normal prior it is linear shrinkage by :math:`t^2/(t^2 + \mathrm{se}^2)`, which
     is also its posterior mean.  The Laplace posterior mean is smooth and
-    never exactly zero.  Values from :func:`bayesreg.shrinkage.shrinkage_curves`.
+    never exactly zero.  Values from :func:`bayesreg.teaching.shrinkage.shrinkage_curves`.
 
     Parameters
     ----------
@@ -89,7 +89,7 @@ def plot_one_coefficient(result, *, ax=None):
     Parameters
     ----------
     result : OneCoefficientPosterior
-        From :func:`bayesreg.shrinkage.one_coefficient_posterior`.
+        From :func:`bayesreg.teaching.shrinkage.one_coefficient_posterior`.
     ax : matplotlib Axes, optional
         The legend goes outside, right of the axes (inside it would hide the
         prior's peak or the estimates): leave room for it, e.g. a figure made
@@ -105,7 +105,7 @@ def plot_one_coefficient(result, *, ax=None):
     if not isinstance(result, OneCoefficientPosterior):
         raise TypeError(
             "plot_one_coefficient needs the result of "
-            f"bayesreg.shrinkage.one_coefficient_posterior(z, se, prior), got {type(result).__name__}."
+            f"bayesreg.teaching.shrinkage.one_coefficient_posterior(z, se, prior), got {type(result).__name__}."
         )
     ax = _new_axes(ax, figsize=(8.0, 4.0), layout="constrained")
     w = result.grid

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numbers
 
-from .._checks import check_bool, check_positive_or_none, check_random_seed
-from ..priors import Prior
+from ..model._checks import check_bool, check_positive_or_none, check_random_seed
+from ..model.priors import Prior
 from .samplers import SAMPLERS
 
 __all__ = ["PARAM_CHECKS", "check_posterior_params"]

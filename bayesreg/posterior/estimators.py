@@ -12,11 +12,11 @@ from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._checks import check_noise_learnable, check_positive_or_none, restore_on_failure
-from ..likelihoods import get_likelihood
+from ..model._checks import check_noise_learnable, check_positive_or_none, restore_on_failure
+from ..model.likelihoods import get_likelihood
 from ..map import MAPClassifier, MAPRegressor
 from ..map.classifier import check_binary_target
-from ..priors import Horseshoe
+from ..model.horseshoe import Horseshoe
 from . import io
 from ._map_cache import cached_map, data_fingerprint
 from ._pointwise import linear_predictor_blocks, linear_predictor_variance, pointwise_log_likelihood
@@ -290,7 +290,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         A real bool (``numpy.bool_`` too); a string such as ``"no"`` is refused.
     sampler : {"auto", "nutpie", "pymc", "numpyro", "gibbs", "exact"}, default="auto"
         ``"auto"`` runs the first sampler the prior offers for this model
-        (:meth:`bayesreg.priors.Prior.samplers`): ``"exact"`` where the
+        (:meth:`bayesreg.model.priors.Prior.samplers`): ``"exact"`` where the
         posterior is conjugate, else ``"gibbs"`` where a validated Gibbs scheme
         exists (Normal, Laplace; the horseshoe with the Gaussian likelihood),
         else ``"nutpie"``; ``sampler_`` says which ran. Name one to force it.

@@ -47,7 +47,11 @@ import numpy as np
 import xarray as xr
 from threadpoolctl import ThreadpoolController
 
-from ..priors import _PRIOR_CLASSES, Horseshoe, Laplace, Normal, Prior
+from ..model.priors import Laplace, Normal, Prior
+
+from ..model.horseshoe import Horseshoe
+
+from ..model.registry import prior_classes
 from . import model as _model
 from ._conditionals import draw_horseshoe_local_precision, draw_laplace_variance, draw_variance
 
@@ -56,7 +60,7 @@ __all__ = ["GIBBS_PRIORS", "check_gibbs", "sample_gibbs"]
 #: The prior families with a Gibbs scheme for some likelihood, from the classes
 #: themselves; each says which likelihoods (``Prior.gibbs_refusal``).
 GIBBS_PRIORS = tuple(
-    cls for cls in _PRIOR_CLASSES.values() if issubclass(cls, Prior) and cls._gibbs_likelihoods
+    cls for cls in prior_classes().values() if issubclass(cls, Prior) and cls._gibbs_likelihoods
 )
 
 #: Floor on the prior variances given to the coefficient draw. Horseshoe local
@@ -76,7 +80,7 @@ _TAU_STEPS = 3
 def check_gibbs(prior, owner, likelihood="gaussian"):
     """Raise a clear error if the Gibbs sampler does not cover ``prior`` (and ``likelihood``).
 
-    The prior says so itself (:meth:`bayesreg.priors.Prior.gibbs_refusal`).
+    The prior says so itself (:meth:`bayesreg.model.priors.Prior.gibbs_refusal`).
     """
     reason = prior.gibbs_refusal(likelihood)
     if reason is not None:

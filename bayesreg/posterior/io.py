@@ -10,7 +10,7 @@ import secrets
 import arviz as az
 import numpy as np
 
-from ..priors import prior_from_dict, prior_to_dict
+from ..model.registry import prior_from_dict, prior_to_dict
 from ._params import check_posterior_params
 from .samplers import SAMPLERS, resolve_sampler
 

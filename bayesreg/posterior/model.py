@@ -29,7 +29,11 @@ import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
 
-from ..priors import ElasticNet, HalfCauchy, Horseshoe, Laplace, Normal
+from ..model.priors import ElasticNet, Laplace, Normal
+
+from ..model.horseshoe import Horseshoe
+
+from ..model.hyperpriors import HalfCauchy
 
 __all__ = ["ModelSpec", "build_model", "elastic_net_logp", "model_data", "sigma_prior_scale"]
 

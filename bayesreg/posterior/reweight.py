@@ -18,7 +18,7 @@ the result: below 0.7 the reweighted estimates are reliable, above it they
 are not (sample at the new scale instead).
 
 :func:`weighted_summary` turns weighted draws into the table layout of
-:func:`bayesreg.compare` (``map, mean, median, sd, hdi_low, hdi_high``).
+:func:`bayesreg.workflow.compare` (``map, mean, median, sd, hdi_low, hdi_high``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import arviz as az
 import numpy as np
 import pandas as pd
 
-from ..priors import Prior
+from ..model.priors import Prior
 
 __all__ = [
     "KHAT_THRESHOLD",

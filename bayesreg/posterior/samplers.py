@@ -16,7 +16,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..priors import NUTS_SAMPLERS
+from ..model.priors import NUTS_SAMPLERS
 from .model import build_model
 
 __all__ = ["NUTS_SAMPLERS", "SAMPLERS", "check_sampler", "resolve_sampler", "sample_nuts"]
@@ -56,7 +56,7 @@ def _installed(name):
 def resolve_sampler(name, prior, likelihood, sigma_fixed):
     """The sampler that ``name`` stands for: ``"auto"`` becomes the prior's first choice.
 
-    Every entry point (the estimators, :func:`bayesreg.posterior_path`,
+    Every entry point (the estimators, :func:`bayesreg.workflow.posterior_path`,
     :func:`bayesreg.choose_scale`, the widgets) resolves ``"auto"`` here: the
     first of ``prior.samplers(likelihood, sigma_fixed)`` (``"exact"``, then
     ``"gibbs"``, then the NUTS samplers) whose packages are installed. Any other
@@ -66,7 +66,7 @@ def resolve_sampler(name, prior, likelihood, sigma_fixed):
     ----------
     name : str
         A value of the ``sampler`` parameter.
-    prior : bayesreg.priors.Prior
+    prior : bayesreg.model.priors.Prior
     likelihood : {"gaussian", "bernoulli"}
     sigma_fixed : bool
         Whether the noise scale is fixed (a Gaussian ``sigma`` given).

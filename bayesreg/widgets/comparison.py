@@ -7,8 +7,8 @@ import time
 
 import ipywidgets as widgets
 
-from ..compare import compare
-from ..explore import _check_data, _scale_key, make_prior, prior_kind
+from ..workflow.compare import compare
+from .scale_explorer import _check_data, _scale_key, make_prior, prior_kind
 from ..map import MAPRegressor
 from ..plots.forest import plot_forest
 from ..posterior import PosteriorRegressor
@@ -22,7 +22,7 @@ _PRIOR_OPTIONS = [("Normal (ridge)", "normal"), ("Laplace (lasso)", "laplace"),
 
 
 class CoefficientComparison(widgets.VBox):
-    """The forest plot of :func:`bayesreg.compare` with the prior and its scale as controls.
+    """The forest plot of :func:`bayesreg.workflow.compare` with the prior and its scale as controls.
 
     Each setting fits :class:`bayesreg.MAPRegressor` and
     :class:`bayesreg.PosteriorRegressor` (by default ``sampler="auto"``: the
@@ -55,7 +55,7 @@ class CoefficientComparison(widgets.VBox):
     hdi_prob : float, default=0.94
     sampler, draws, tune, chains, random_seed
         Passed to PosteriorRegressor (``sampler="auto"``: the prior's first
-        choice, see :meth:`bayesreg.priors.Prior.samplers`).
+        choice, see :meth:`bayesreg.model.priors.Prior.samplers`).
     """
 
     def __init__(self, X, y, prior="laplace", sigma=None, *, scale=1.0, l1_ratio=0.5,

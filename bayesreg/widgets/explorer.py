@@ -9,9 +9,9 @@ import time
 
 import ipywidgets as widgets
 
-from ..explore import ScaleExplorer, make_prior
+from .scale_explorer import ScaleExplorer, make_prior
 from ..plots.forest import plot_forest
-from ..priors import ElasticNet
+from ..model.priors import ElasticNet
 from ._base import BackgroundJob, FigureView, describe_error, image_widget, message_html
 
 __all__ = ["PriorScaleExplorer"]
@@ -39,7 +39,7 @@ class PriorScaleExplorer(widgets.VBox):
       Pareto-smoothed importance sampling, with its Pareto k (flagged
       unreliable above 0.7), or the sampled posterior itself.
 
-    All computation is :class:`bayesreg.explore.ScaleExplorer`; the figures
+    All computation is :class:`bayesreg.widgets.scale_explorer.ScaleExplorer`; the figures
     are :func:`bayesreg.plots.plot_regularization_path` and
     :func:`bayesreg.plots.plot_forest`.
 
@@ -62,7 +62,7 @@ class PriorScaleExplorer(widgets.VBox):
     posterior : PosteriorRegressor, optional
         A fitted posterior on the same data to start the cache with.
     **explorer_kwargs
-        Passed to :class:`~bayesreg.explore.ScaleExplorer` (``scale_range``,
+        Passed to :class:`~bayesreg.widgets.scale_explorer.ScaleExplorer` (``scale_range``,
         ``hdi_prob``, ``sampler``, ``draws``, ``tune``, ``chains``, ``random_seed``...).
 
     Attributes

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..explore import make_prior, prior_kind
+from .scale_explorer import make_prior, prior_kind
 from ..plots.shrinkage import plot_one_coefficient, plot_shrinkage_curves
-from ..shrinkage import one_coefficient_posterior, prior_variance, with_variance
-from ..priors import Laplace, Normal
+from ..teaching.shrinkage import one_coefficient_posterior, prior_variance, with_variance
+from ..model.priors import Laplace, Normal
 from ._base import FigureView, describe_error, image_widget, message_html
 
 __all__ = ["ShrinkageDemo1D"]
@@ -24,7 +24,7 @@ class ShrinkageDemo1D(widgets.VBox):
     (a Gaussian likelihood) and a Normal, Laplace or elastic-net prior of
     scale ``scale``.  The left figure is
     :func:`bayesreg.plots.plot_one_coefficient` of
-    :func:`bayesreg.shrinkage.one_coefficient_posterior`: likelihood, prior and
+    :func:`bayesreg.teaching.shrinkage.one_coefficient_posterior`: likelihood, prior and
     posterior curves with the MAP, posterior mean and median marked.  The
     right figure is :func:`bayesreg.plots.plot_shrinkage_curves` for a Normal
     and a Laplace prior of the same variance as the chosen one, with the

@@ -41,13 +41,14 @@ from sklearn.linear_model import LassoCV, RidgeCV
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
-from ._checks import check_bool
-from .likelihoods import get_likelihood
-from .map import estimate_sigma, map_path
-from .map.classifier import check_binary_target
-from .mapping import from_penalty, to_penalty
-from .posterior import PosteriorClassifier, PosteriorRegressor
-from .priors import ElasticNet, HalfCauchy, Hyperprior, Laplace, Normal, Prior
+from ..model._checks import check_bool
+from ..model.likelihoods import get_likelihood
+from ..map import estimate_sigma, map_path
+from ..map.classifier import check_binary_target
+from ..model.mapping import from_penalty, to_penalty
+from ..posterior import PosteriorClassifier, PosteriorRegressor
+from ..model.priors import ElasticNet, Laplace, Normal, Prior
+from ..model.hyperpriors import HalfCauchy, Hyperprior
 
 __all__ = ["METHODS", "ScaleChoice", "choose_scale", "log_marginal_likelihood"]
 
@@ -128,7 +129,7 @@ def choose_scale(
         ``HalfCauchy(prior.scale)``: median at the scale given, heavy tail.
     sampler : str, default="auto"
         The sampler of the hierarchical method: ``"auto"`` is the prior's
-        first choice (:meth:`bayesreg.priors.Prior.samplers`: ``"gibbs"`` for
+        first choice (:meth:`bayesreg.model.priors.Prior.samplers`: ``"gibbs"`` for
         the Normal and Laplace, ``"nutpie"`` for the elastic net); any name
         :class:`bayesreg.PosteriorRegressor` accepts forces one.
     draws, tune, chains, random_seed

@@ -24,8 +24,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from .map import MAPClassifier, MAPRegressor
-from .posterior import PosteriorClassifier, PosteriorRegressor
+from ..map import MAPClassifier, MAPRegressor
+from ..posterior import PosteriorClassifier, PosteriorRegressor
 
 __all__ = [
     "COLUMNS",
@@ -81,7 +81,7 @@ class Comparison:
 
     def plot(self, ax=None, **kwargs):
         """Forest plot of the table: see :func:`bayesreg.plots.plot_forest`."""
-        from .plots.forest import plot_forest  # plots sit on top of compare
+        from ..plots.forest import plot_forest  # plots sit on top of compare
 
         return plot_forest(self, ax=ax, **kwargs)
 

@@ -10,7 +10,7 @@ family, and answers "what does the model look like at prior scale t?":
 * the posterior along the whole path where it is known
   (:meth:`ScaleExplorer.posterior_band`: exact at every scale of the grid
   for the Normal prior with a fixed sigma, else at the sampled scales),
-* the posterior at t, in the table layout of :func:`bayesreg.compare`:
+* the posterior at t, in the table layout of :func:`bayesreg.workflow.compare`:
 
   - Normal prior with a fixed sigma: the exact conjugate posterior
     (:func:`bayesreg.posterior.exact.conjugate_posterior`), instantly;
@@ -34,14 +34,14 @@ import pandas as pd
 from scipy import stats
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
-from .map import MAPRegressor, estimate_sigma, map_path
-from .mapping import to_penalty
-from .posterior import PosteriorRegressor
-from .posterior.exact import conjugate_posterior
-from .posterior_path import PosteriorPath
-from .posterior.reweight import KHAT_THRESHOLD, psis_reweight, weighted_summary
-from .priors import ElasticNet, Laplace, Normal, Prior
-from ._warnings import recording_warnings
+from ..map import MAPRegressor, estimate_sigma, map_path
+from ..model.mapping import to_penalty
+from ..posterior import PosteriorRegressor
+from ..posterior.exact import conjugate_posterior
+from ..workflow.posterior_path import PosteriorPath
+from ..posterior.reweight import KHAT_THRESHOLD, psis_reweight, weighted_summary
+from ..model.priors import ElasticNet, Laplace, Normal, Prior
+from .._warnings import recording_warnings
 
 __all__ = ["PRIOR_KINDS", "ScaleExplorer", "make_prior", "penalty_readout", "prior_kind"]
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import arviz as az
 import numpy as np
 
-from ._checks import check_bool
-from .likelihoods import get_likelihood
-from .map.path import _check_scales, _feature_names
-from .posterior import PosteriorClassifier, PosteriorRegressor
-from .priors import Prior
+from ..model._checks import check_bool
+from ..model.likelihoods import get_likelihood
+from ..map.path import _check_scales, _feature_names
+from ..posterior import PosteriorClassifier, PosteriorRegressor
+from ..model.priors import Prior
 
 __all__ = ["PosteriorPath", "posterior_path"]
 
@@ -35,7 +35,7 @@ class PosteriorPath:
         The fixed noise sd, or None when it was learned.
     sampler : str
         The sampler that ran (``"auto"`` resolved; see
-        :meth:`bayesreg.priors.Prior.samplers`).
+        :meth:`bayesreg.model.priors.Prior.samplers`).
     """
 
     scales: np.ndarray
@@ -76,7 +76,7 @@ def posterior_path(
     hdi_prob : float, default=0.94
     sampler : str, default="auto"
         ``"auto"`` (or None) runs the prior's first choice
-        (:meth:`bayesreg.priors.Prior.samplers`): ``"exact"`` (closed-form
+        (:meth:`bayesreg.model.priors.Prior.samplers`): ``"exact"`` (closed-form
         independent draws) for a Normal prior with a Gaussian likelihood and
         fixed ``sigma``, ``"gibbs"`` where a Gibbs scheme exists, else
         ``"nutpie"``. Any other name of :class:`bayesreg.PosteriorRegressor`

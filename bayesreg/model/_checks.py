@@ -8,7 +8,9 @@ import numbers
 
 import numpy as np
 
-from .priors import Prior, check_scale_range
+from .priors import Prior
+
+from .scales import check_scale_range
 
 
 def check_map_prior(prior, owner):
@@ -31,7 +33,7 @@ def check_map_prior(prior, owner):
 
 
 def check_positive_or_none(value, name, owner):
-    """``None`` or a positive float in :data:`bayesreg.priors.SCALE_RANGE`."""
+    """``None`` or a positive float in :data:`bayesreg.model.priors.SCALE_RANGE`."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -46,8 +46,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, special, stats
 
-from ._checks import check_map_prior
-from .priors import ElasticNet, Laplace, Normal, Prior
+from ..model._checks import check_map_prior
+from ..model.priors import ElasticNet, Laplace, Normal, Prior
 
 __all__ = [
     "OneCoefficientPosterior",
@@ -320,7 +320,7 @@ def one_coefficient_posterior(z, se, prior, grid=None):
     Examples
     --------
     >>> import bayesreg as br
-    >>> from bayesreg.shrinkage import one_coefficient_posterior
+    >>> from bayesreg.teaching.shrinkage import one_coefficient_posterior
     >>> r = one_coefficient_posterior(1.0, 1.0, br.Laplace(scale=1.0))
     >>> r.map, round(r.mean, 4)
     (0.0, 0.5032)

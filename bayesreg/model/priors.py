@@ -10,7 +10,7 @@ gives it back.  Every coefficient prior carries
 * ``prox(z, step)``: the one-dimensional MAP (proximal map) of the penalty,
 * ``penalty_weights``: the pair ``(l1, l2)`` with
   ``penalty(w) = l1 * sum|w| + l2 * sum(w**2) / 2``, from which
-  :mod:`bayesreg.mapping` derives every lambda/alpha/C convention,
+  :mod:`bayesreg.model.mapping` derives every lambda/alpha/C convention,
 * ``samplers(likelihood, sigma_fixed)``: the posterior samplers that cover it,
   best first (what ``sampler="auto"`` picks from).
 
@@ -20,63 +20,26 @@ no proximal map; :class:`Horseshoe` says so when asked.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
-import dataclasses
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from scipy import integrate, special
+from scipy import special
+
+from .hyperpriors import HalfCauchy, HalfNormal, Hyperprior
+from .scales import check_positive_scale
 
 __all__ = [
     "ElasticNet",
-    "HalfCauchy",
-    "HalfNormal",
-    "Horseshoe",
-    "Hyperprior",
     "Laplace",
+    "NUTS_SAMPLERS",
     "Normal",
     "PenaltyWeights",
     "Prior",
-    "NUTS_SAMPLERS",
-    "SCALE_RANGE",
-    "prior_from_dict",
-    "prior_to_dict",
 ]
-
-
-#: The accepted range of every scale (prior scales, hyperprior scales, the
-#: noise sd sigma).  Squares, reciprocals and products of two such numbers (up
-#: to 1e300) stay finite and nonzero in double precision, so the penalty
-#: weights, densities and mapped penalties never overflow to a bare
-#: OverflowError or divide by zero.
-SCALE_RANGE = (1e-150, 1e150)
-
-
-def check_scale_range(value, name, owner):
-    """Raise a ValueError if the positive float ``value`` lies outside :data:`SCALE_RANGE`."""
-    lo, hi = SCALE_RANGE
-    if not lo <= value <= hi:
-        raise ValueError(
-            f"{owner}: {name} must lie in [{lo:g}, {hi:g}], got {value!r}: beyond that "
-            "range its square or reciprocal overflows double precision. Rescale the "
-            "data (e.g. y in other units) so that the scale lies inside it."
-        )
-    return value
-
-
-def _check_positive(value, name, owner):
-    """Return ``value`` as a float, or raise if it is not a positive number in :data:`SCALE_RANGE`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{owner}: {name} must be a positive number, got {value!r} "
-            f"of type {type(value).__name__}."
-        )
-    value = float(value)
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{owner}: {name} must be finite and > 0, got {value!r}.")
-    return check_scale_range(value, name, owner)
 
 
 def _check_scale(value, owner, name="scale"):
@@ -88,7 +51,7 @@ def _check_scale(value, owner, name="scale"):
             f"{owner}: {name} may be a number or a hyperprior on a positive scale "
             f"(HalfCauchy, HalfNormal), not the coefficient prior {value!r}."
         )
-    return _check_positive(value, name, owner)
+    return check_positive_scale(value, name, owner)
 
 
 #: The NUTS samplers (on the PyMC model) cover every prior and likelihood; in
@@ -103,72 +66,6 @@ class PenaltyWeights(NamedTuple):
     l2: float
 
 
-# --------------------------------------------------------------------------
-# Hyperpriors: distributions of a positive scale
-# --------------------------------------------------------------------------
-
-
-class Hyperprior:
-    """Base class of priors on a positive scale parameter."""
-
-    __slots__ = ()
-
-
-@dataclass(frozen=True)
-class HalfCauchy(Hyperprior):
-    r"""Half-Cauchy prior on a positive scale.
-
-    .. math:: p(s) = \frac{2}{\pi \beta (1 + (s/\beta)^2)}, \quad s > 0
-
-    Parameters
-    ----------
-    scale : float, default=1.0
-        The scale :math:`\beta` (the median of the distribution).
-    """
-
-    scale: float = 1.0
-
-    def __post_init__(self):
-        object.__setattr__(self, "scale", _check_positive(self.scale, "scale", "HalfCauchy"))
-
-    def logpdf(self, s):
-        """Log density at ``s`` (``-inf`` for ``s < 0``)."""
-        s = np.asarray(s, dtype=float)
-        z = s / self.scale
-        out = math.log(2 / math.pi) - math.log(self.scale) - np.log1p(z**2)
-        return np.where(s >= 0, out, -np.inf)
-
-
-@dataclass(frozen=True)
-class HalfNormal(Hyperprior):
-    r"""Half-normal prior on a positive scale.
-
-    .. math:: p(s) = \frac{\sqrt{2}}{\sigma\sqrt{\pi}} \exp(-s^2 / (2\sigma^2)), \quad s > 0
-
-    Parameters
-    ----------
-    scale : float, default=1.0
-        The scale :math:`\sigma` of the underlying normal distribution.
-    """
-
-    scale: float = 1.0
-
-    def __post_init__(self):
-        object.__setattr__(self, "scale", _check_positive(self.scale, "scale", "HalfNormal"))
-
-    def logpdf(self, s):
-        """Log density at ``s`` (``-inf`` for ``s < 0``)."""
-        s = np.asarray(s, dtype=float)
-        z = s / self.scale
-        out = 0.5 * math.log(2 / math.pi) - math.log(self.scale) - 0.5 * z**2
-        return np.where(s >= 0, out, -np.inf)
-
-
-# --------------------------------------------------------------------------
-# Coefficient priors
-# --------------------------------------------------------------------------
-
-
 class Prior:
     """Base class of priors on regression coefficients.
 
@@ -180,6 +77,25 @@ class Prior:
 
     #: Whether the MAP estimate under this prior is finite (False for the horseshoe).
     has_map = True
+    #: The short name of the family in the widgets' controls and in ``prior="laplace"``
+    #: (case, "-", "_" and spaces ignored); "" for a family the widgets do not offer.
+    kind = ""
+    #: The label of the family in the widgets' controls.
+    label = ""
+    #: The scikit-learn regressor whose penalty is this prior's (see :func:`bayesreg.to_penalty`).
+    sklearn_regressor = "ElasticNet"
+
+    @classmethod
+    def from_controls(cls, scale, l1_ratio=0.5):
+        """The prior a widget's controls describe: this family at ``scale``.
+
+        ``l1_ratio`` is used only by families that have one (the elastic net).
+        """
+        return cls(scale=scale)
+
+    def with_scale(self, scale):
+        """The same prior at another scale (the prior scale a slider or a grid moves)."""
+        return dataclasses.replace(self, scale=scale)
 
     @property
     def is_hierarchical(self):
@@ -343,6 +259,9 @@ class Normal(Prior):
 
     scale: float | Hyperprior = 1.0
     _gibbs_likelihoods = ("gaussian", "bernoulli")
+    kind = "normal"
+    label = "Normal (ridge)"
+    sklearn_regressor = "Ridge"
 
     def __post_init__(self):
         object.__setattr__(self, "scale", _check_scale(self.scale, "Normal"))
@@ -378,6 +297,9 @@ class Laplace(Prior):
 
     scale: float | Hyperprior = 1.0
     _gibbs_likelihoods = ("gaussian", "bernoulli")
+    kind = "laplace"
+    label = "Laplace (lasso)"
+    sklearn_regressor = "Lasso"
 
     def __post_init__(self):
         object.__setattr__(self, "scale", _check_scale(self.scale, "Laplace"))
@@ -419,6 +341,12 @@ class ElasticNet(Prior):
 
     scale: float | Hyperprior = 1.0
     l1_ratio: float = 0.5
+    kind = "elasticnet"
+    label = "ElasticNet"
+
+    @classmethod
+    def from_controls(cls, scale, l1_ratio=0.5):
+        return cls(scale=scale, l1_ratio=l1_ratio)
 
     def __post_init__(self):
         object.__setattr__(self, "scale", _check_scale(self.scale, "ElasticNet"))
@@ -445,142 +373,3 @@ class ElasticNet(Prior):
             return math.log(2.0 / l1)
         b = 0.5 * l2
         return 0.5 * math.log(math.pi / b) + math.log(special.erfcx(l1 / (2.0 * math.sqrt(b))))
-
-
-@dataclass(frozen=True)
-class Horseshoe(Prior):
-    r"""Horseshoe prior (Carvalho, Polson & Scott 2010): for sampling only.
-
-    .. math::
-
-        w_j \mid \lambda_j, \tau \sim N(0, \lambda_j^2 \tau^2), \quad
-        \lambda_j \sim C^+(0, 1), \quad \tau \sim C^+(0, \tau_0)
-
-    Its marginal density has an infinite spike at zero, so the penalty
-    :math:`-\log p(w)` tends to :math:`-\infty` there: **there is no finite MAP
-    estimate**, and MAP estimators refuse this prior.  Use
-    :class:`bayesreg.PosteriorRegressor` to sample its posterior.
-
-    Parameters
-    ----------
-    global_scale : float, default=1.0
-        The scale :math:`\tau_0` of the half-Cauchy prior on the global
-        shrinkage :math:`\tau`.
-    """
-
-    global_scale: float = 1.0
-    has_map = False
-    _gibbs_likelihoods = ("gaussian",)
-
-    def __post_init__(self):
-        object.__setattr__(
-            self, "global_scale", _check_positive(self.global_scale, "global_scale", "Horseshoe")
-        )
-
-    def gibbs_refusal(self, likelihood):
-        if likelihood == "bernoulli":
-            # docs/validation_results.md: its tau | w update mixes too slowly under the
-            # Polya-Gamma augmentation; simulation-based calibration fails even at 5000 draws
-            return (
-                "is not available for the horseshoe with the Bernoulli likelihood: its global "
-                "scale mixes too slowly and the posterior it returns fails simulation-based "
-                "calibration."
-            )
-        return super().gibbs_refusal(likelihood)
-
-    def _no_map(self, what):
-        raise ValueError(
-            f"The horseshoe prior has no {what}: its density is infinite at 0, so the "
-            "penalized objective has no finite minimum (no MAP estimate). Sample its "
-            "posterior with bayesreg.PosteriorRegressor(Horseshoe(...)), or use a "
-            "Laplace or Normal prior for a point estimate."
-        )
-
-    @property
-    def penalty_weights(self):
-        self._no_map("lambda/alpha equivalent")
-
-    def penalty(self, w):
-        """``-sum(logpdf(w))``; infinite spike at 0, so there is no finite MAP."""
-        return float(-np.sum(self.logpdf(w)))
-
-    def prox(self, z, step=1.0):
-        self._no_map("proximal map")
-
-    def logpdf(self, w):
-        r"""Marginal log density of one coefficient, :math:`\lambda_j, \tau` integrated out.
-
-        The product :math:`z = \lambda_j \tau` of two half-Cauchy variables has
-        density :math:`f(z) = \frac{4}{\pi^2 \tau_0}\,\frac{\log(z/\tau_0)}{(z/\tau_0)^2 - 1}`,
-        so :math:`p(w) = \int_0^\infty N(w; 0, z^2) f(z)\,dz`, computed by
-        quadrature over :math:`\log z`.  The coefficients are dependent through
-        the shared :math:`\tau`; this is the density of each one alone.
-        ``logpdf(0)`` is ``+inf``, ``logpdf(±inf)`` is ``-inf`` and NaN gives NaN,
-        as in ``scipy.stats``.
-        """
-        w = np.asarray(w, dtype=float)
-        flat = np.abs(w).ravel()
-        out = np.array([self._log_marginal(v) for v in flat])
-        return out.reshape(w.shape)
-
-    def _log_marginal(self, w):
-        if math.isnan(w):
-            return math.nan  # as scipy.stats: NaN in, NaN out
-        if math.isinf(w):
-            return -math.inf  # the density tends to 0 (like 1/w^2) in both tails
-        if w == 0.0:
-            return math.inf
-        tau0 = self.global_scale
-
-        def integrand(v):  # v = log(z / tau0); the density of v is f(z) * z
-            if abs(v) > 700.0:  # both tails vanish long before exp overflows
-                return 0.0
-            u = math.exp(v)
-            z = tau0 * u
-            # u log(u) / (u^2 - 1) = v / (u - 1/u), continuous at u = 1 (value 1/2)
-            ratio = 0.5 if abs(v) < 1e-8 else v / (u - 1.0 / u)
-            normal = math.exp(-0.5 * (w / z) ** 2) / (z * math.sqrt(2 * math.pi))
-            return normal * (4.0 / math.pi**2) * ratio
-
-        centre = math.log(w / tau0)
-        value = 0.0
-        for lo, hi in ((-np.inf, centre - 5), (centre - 5, centre + 5), (centre + 5, np.inf)):
-            part, _ = integrate.quad(integrand, lo, hi, limit=200, epsabs=0, epsrel=1e-11)
-            value += part
-        return math.log(value)
-
-
-# --------------------------------------------------------------------------
-# Plain-data form, for saving a prior without pickle or eval
-# --------------------------------------------------------------------------
-
-_PRIOR_CLASSES = {
-    cls.__name__: cls for cls in (Normal, Laplace, ElasticNet, Horseshoe, HalfCauchy, HalfNormal)
-}
-
-
-def prior_to_dict(prior):
-    """A prior as nested plain data: ``{"type": "Laplace", "scale": 1.0}``."""
-    if type(prior).__name__ not in _PRIOR_CLASSES:
-        raise TypeError(f"not a bayesreg prior: {prior!r}")
-    out = {"type": type(prior).__name__}
-    for field in dataclasses.fields(prior):
-        value = getattr(prior, field.name)
-        out[field.name] = prior_to_dict(value) if isinstance(value, (Prior, Hyperprior)) else value
-    return out
-
-
-def prior_from_dict(data):
-    """Rebuild a prior from :func:`prior_to_dict` output; only bayesreg's own classes."""
-    if not isinstance(data, dict) or data.get("type") not in _PRIOR_CLASSES:
-        raise ValueError(f"not a saved bayesreg prior: {data!r}")
-    cls = _PRIOR_CLASSES[data["type"]]
-    names = {field.name for field in dataclasses.fields(cls)}
-    kwargs = {}
-    for key, value in data.items():
-        if key == "type":
-            continue
-        if key not in names:
-            raise ValueError(f"unknown parameter {key!r} for {cls.__name__} in a saved prior")
-        kwargs[key] = prior_from_dict(value) if isinstance(value, dict) else value
-    return cls(**kwargs)

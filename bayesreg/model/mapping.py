@@ -4,7 +4,7 @@ Derivation
 ----------
 Write every fixed-scale prior's penalty as
 :math:`\mathrm{pen}(w) = a\lVert w\rVert_1 + \tfrac b2 \lVert w\rVert_2^2`
-(:attr:`~bayesreg.priors.Prior.penalty_weights`): Normal(t) has
+(:attr:`~bayesreg.model.priors.Prior.penalty_weights`): Normal(t) has
 :math:`(a, b) = (0, 1/t^2)`, Laplace(s) has :math:`(1/s, 0)` and
 ElasticNet(s, r) has :math:`(r/s, (1-r)/s^2)`.
 
@@ -77,7 +77,7 @@ The noise scale enters only the Gaussian mapping, and linearly in
 :math:`\sigma^2`: with a fixed ``sigma`` the mapping is exact; with an
 estimated one it holds at the estimate.
 
-Every scale and ``sigma`` lies in :data:`bayesreg.priors.SCALE_RANGE`, so the
+Every scale and ``sigma`` lies in :data:`bayesreg.model.priors.SCALE_RANGE`, so the
 weights are finite; a mapped penalty can still overflow to ``inf`` (e.g.
 :math:`\sigma^2/(ns)` with :math:`\sigma = 10^{150}` and :math:`s = 10^{-150}`),
 which means "every coefficient is zero" and is returned as ``inf``, or
@@ -96,7 +96,8 @@ import math
 import numbers
 
 from .likelihoods import get_likelihood
-from .priors import ElasticNet, Laplace, Normal, Prior, check_scale_range
+from .priors import ElasticNet, Laplace, Normal, Prior
+from .scales import check_scale_range
 
 __all__ = ["from_penalty", "to_penalty"]
 

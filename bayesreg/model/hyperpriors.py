@@ -1,0 +1,68 @@
+"""Hyperpriors: distributions of a positive scale (a prior scale, the noise sd)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scales import check_positive_scale
+
+__all__ = ["HalfCauchy", "HalfNormal", "Hyperprior"]
+
+
+class Hyperprior:
+    """Base class of priors on a positive scale parameter."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class HalfCauchy(Hyperprior):
+    r"""Half-Cauchy prior on a positive scale.
+
+    .. math:: p(s) = \frac{2}{\pi \beta (1 + (s/\beta)^2)}, \quad s > 0
+
+    Parameters
+    ----------
+    scale : float, default=1.0
+        The scale :math:`\beta` (the median of the distribution).
+    """
+
+    scale: float = 1.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "scale", check_positive_scale(self.scale, "scale", "HalfCauchy"))
+
+    def logpdf(self, s):
+        """Log density at ``s`` (``-inf`` for ``s < 0``)."""
+        s = np.asarray(s, dtype=float)
+        z = s / self.scale
+        out = math.log(2 / math.pi) - math.log(self.scale) - np.log1p(z**2)
+        return np.where(s >= 0, out, -np.inf)
+
+
+@dataclass(frozen=True)
+class HalfNormal(Hyperprior):
+    r"""Half-normal prior on a positive scale.
+
+    .. math:: p(s) = \frac{\sqrt{2}}{\sigma\sqrt{\pi}} \exp(-s^2 / (2\sigma^2)), \quad s > 0
+
+    Parameters
+    ----------
+    scale : float, default=1.0
+        The scale :math:`\sigma` of the underlying normal distribution.
+    """
+
+    scale: float = 1.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "scale", check_positive_scale(self.scale, "scale", "HalfNormal"))
+
+    def logpdf(self, s):
+        """Log density at ``s`` (``-inf`` for ``s < 0``)."""
+        s = np.asarray(s, dtype=float)
+        z = s / self.scale
+        out = 0.5 * math.log(2 / math.pi) - math.log(self.scale) - 0.5 * z**2
+        return np.where(s >= 0, out, -np.inf)

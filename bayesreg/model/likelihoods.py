@@ -1,0 +1,221 @@
+r"""Likelihoods: the data term of the objective, one object per family.
+
+Both are written for a linear predictor ``eta = b0 + X @ w``.  The intercept
+``b0`` is never penalized (a flat prior), in the MAP and the posterior alike.
+
+A likelihood object is everything the rest of bayesreg asks of a family, so
+no code outside :mod:`bayesreg.model` tests a likelihood's name:
+
+* ``pointwise_loglik(y, eta, sigma)``: the log likelihood of each observation;
+* ``has_sigma``: whether it has a noise scale ``sigma`` (fixed or learned);
+* ``dispersion(sigma)``: the factor ``phi`` with which the MAP objective,
+  divided by n, reads ``mean loss / phi`` in the libraries' form, so that one
+  formula gives every penalty strength (:func:`bayesreg.model.mapping.penalty_strength`);
+* ``check_target(y, owner)``: the validated target, as floats the model uses;
+* ``map_route``: which solver of :mod:`bayesreg.map` finds its MAP;
+* ``gibbs_augmentation``: how the Gibbs sampler makes it conditionally Gaussian;
+* ``pymc_observed(...)``: its observed variable in a PyMC model;
+* ``cv_loss(y, eta, sigma)`` and ``stratified_folds``: its cross-validation
+  score and how to split folds;
+* ``mean(eta)``: the expected value of y, which ``predict`` reports.
+
+:data:`LIKELIHOODS` is built from the subclasses of :class:`Likelihood`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from scipy import special
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, column_or_1d
+
+__all__ = ["BernoulliLogit", "Gaussian", "LIKELIHOODS", "Likelihood", "get_likelihood"]
+
+
+class Likelihood:
+    """Base class of likelihoods of a linear predictor ``eta``."""
+
+    __slots__ = ()
+
+    #: The name users pass (``likelihood="gaussian"``), the registry key.
+    name: ClassVar[str] = ""
+    #: A short label for the widgets' controls and for tables.
+    label: ClassVar[str] = ""
+    #: Whether the family has a noise scale ``sigma`` (fixed by the user or learned).
+    has_sigma: ClassVar[bool] = False
+    #: The solver of :mod:`bayesreg.map` that finds the MAP ("least_squares", "logistic").
+    map_route: ClassVar[str] = ""
+    #: The Gibbs augmentation that makes the coefficients conditionally Gaussian:
+    #: None (already Gaussian) or "polya_gamma".
+    gibbs_augmentation: ClassVar[str | None] = None
+    #: Whether cross-validation folds keep the class proportions.
+    stratified_folds: ClassVar[bool] = False
+    #: The scikit-learn name of the penalty strength a hierarchical model reports.
+    penalty_name: ClassVar[str] = ""
+    #: The sd of the linear predictor's noise on the scale of eta (for default scale
+    #: grids); None means "the sd of y".
+    latent_sd: ClassVar[float | None] = None
+
+    def pointwise_loglik(self, y, eta, sigma=None):
+        """Log likelihood of each observation; ``eta`` has shape (..., n)."""
+        raise NotImplementedError
+
+    def dispersion(self, sigma):
+        r"""The factor :math:`\phi` of the MAP objective in the libraries' form.
+
+        The MAP minimises :math:`-\log L(w) + \mathrm{pen}(w)`; multiplied by
+        :math:`\phi/n` it reads :math:`\mathrm{loss}(w)/n + (\phi/n)\,\mathrm{pen}(w)`
+        with the loss scikit-learn and glmnet use.  Hence the penalty strength
+        :math:`\lambda = (\phi/n)(a + b)` of every convention.
+        """
+        raise NotImplementedError
+
+    def check_target(self, y, owner):
+        """Return ``(y_model, classes)``: y as the float array the model uses and the labels (or None)."""
+        raise NotImplementedError
+
+    def mean(self, eta):
+        """The expected value of y given the linear predictor (what ``predict`` reports)."""
+        raise NotImplementedError
+
+    def cv_loss(self, y, eta, sigma=None):
+        """Mean loss of held-out observations (the cross-validation score, lower is better)."""
+        raise NotImplementedError
+
+    def pymc_observed(self, name, eta, observed, sigma, shape):
+        """The observed variable of a PyMC model (call inside a ``pm.Model`` context)."""
+        raise NotImplementedError
+
+    def sigma_for(self, sigma, owner):
+        """``sigma`` if the family has one; None if it has none, and refuse a number then."""
+        if self.has_sigma or sigma is None:
+            return sigma
+        raise ValueError(
+            f"{owner}: sigma has no role in the {self.label} likelihood; leave it as None."
+        )
+
+
+@dataclass(frozen=True)
+class Gaussian(Likelihood):
+    r"""Gaussian likelihood :math:`y_i \sim N(\eta_i, \sigma^2)`.
+
+    .. math::
+
+        \log p(y_i \mid \eta_i, \sigma) = -\frac{(y_i - \eta_i)^2}{2\sigma^2}
+            - \log \sigma - \tfrac12 \log 2\pi
+    """
+
+    name: ClassVar[str] = "gaussian"
+    label: ClassVar[str] = "Gaussian"
+    has_sigma: ClassVar[bool] = True
+    map_route: ClassVar[str] = "least_squares"
+    penalty_name: ClassVar[str] = "alpha"
+
+    def pointwise_loglik(self, y, eta, sigma):
+        """Log likelihood of each observation; ``eta`` (..., n) and ``sigma`` (...) broadcast."""
+        sigma = np.asarray(sigma, float)[..., None]
+        z = (np.asarray(y, float) - eta) / sigma
+        return -0.5 * z**2 - np.log(sigma) - 0.5 * math.log(2 * math.pi)
+
+    def dispersion(self, sigma):
+        r""":math:`\sigma^2`: :math:`\frac{1}{2\sigma^2}\lVert r\rVert^2 \cdot \frac{\sigma^2}{n} = \frac{1}{2n}\lVert r\rVert^2`."""
+        return sigma**2
+
+    def check_target(self, y, owner):
+        y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64), warn=False)
+        return y, None
+
+    def mean(self, eta):
+        return eta
+
+    def cv_loss(self, y, eta, sigma=None):
+        """Mean squared error (scikit-learn's ``neg_mean_squared_error``, negated)."""
+        return float(np.mean((np.asarray(y, float) - eta) ** 2))
+
+    def pymc_observed(self, name, eta, observed, sigma, shape):
+        import pymc as pm
+
+        return pm.Normal(name, mu=eta, sigma=sigma, observed=observed, shape=shape)
+
+
+@dataclass(frozen=True)
+class BernoulliLogit(Likelihood):
+    r"""Bernoulli likelihood with the logit link, labels ``y`` in {0, 1}.
+
+    .. math::
+
+        \log p(y_i \mid \eta_i) = -\log(1 + e^{-s_i \eta_i}), \qquad s_i = 2y_i - 1
+    """
+
+    name: ClassVar[str] = "bernoulli"
+    label: ClassVar[str] = "Bernoulli-logit"
+    map_route: ClassVar[str] = "logistic"
+    gibbs_augmentation: ClassVar[str | None] = "polya_gamma"
+    stratified_folds: ClassVar[bool] = True
+    penalty_name: ClassVar[str] = "C"
+    #: the sd of the standard logistic distribution of the latent utility
+    latent_sd: ClassVar[float | None] = math.pi / math.sqrt(3.0)
+
+    def pointwise_loglik(self, y, eta, sigma=None):
+        """Log likelihood of each observation; ``eta`` has shape (..., n)."""
+        return -np.logaddexp(0.0, -(2 * np.asarray(y, float) - 1) * eta)
+
+    def dispersion(self, sigma):
+        """1: the log loss is the negative log likelihood itself."""
+        return 1.0
+
+    def check_target(self, y, owner):
+        """``(y01, classes)`` for a binary target, or a clear error."""
+        check_classification_targets(y)
+        classes, y01 = np.unique(y, return_inverse=True)
+        if classes.size != 2:
+            what = "only 1 class" if classes.size == 1 else f"{classes.size} classes"
+            raise ValueError(
+                f"Only binary classification is supported. {owner} is a Bernoulli-logit "
+                f"classifier, but y has {what}: "
+                f"{classes.tolist()[:10]}. It needs exactly 2 classes; for more, wrap it "
+                f"in sklearn.multiclass.OneVsRestClassifier({owner}(...))."
+            )
+        return y01.astype(np.float64), classes
+
+    def mean(self, eta):
+        return special.expit(eta)
+
+    def cv_loss(self, y, eta, sigma=None):
+        """Mean log loss (scikit-learn's ``log_loss``)."""
+        return float(-np.mean(self.pointwise_loglik(y, eta)))
+
+    def pymc_observed(self, name, eta, observed, sigma, shape):
+        import pymc as pm
+
+        return pm.Bernoulli(name, logit_p=eta, observed=observed, shape=shape)
+
+
+def _registry():
+    found, todo = {}, list(Likelihood.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        if cls.name:
+            found[cls.name] = cls()
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+#: Every likelihood by name, built from the subclasses of :class:`Likelihood`.
+LIKELIHOODS = _registry()
+
+
+def get_likelihood(likelihood):
+    """The likelihood object for a name ("gaussian", "bernoulli") or a :class:`Likelihood`."""
+    if isinstance(likelihood, Likelihood):
+        return likelihood
+    try:
+        return _registry()[likelihood]  # read afresh: a family defined later is found too
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"likelihood must be one of {sorted(LIKELIHOODS)}, got {likelihood!r}."
+        ) from None

@@ -1,0 +1,64 @@
+"""Every prior family, found from the classes, and priors as plain data (for saving)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .horseshoe import Horseshoe  # noqa: F401  (defines a Prior subclass the registry finds)
+from .hyperpriors import Hyperprior
+from .priors import Prior
+
+__all__ = ["prior_classes", "prior_families", "prior_from_dict", "prior_to_dict"]
+
+
+def _subclasses(base):
+    found, todo = [], list(base.__subclasses__())
+    while todo:
+        cls = todo.pop(0)
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def prior_classes():
+    """Every concrete prior and hyperprior class by name, from the class hierarchy."""
+    return {cls.__name__: cls for cls in _subclasses(Prior) + _subclasses(Hyperprior)
+            if dataclasses.is_dataclass(cls)}
+
+
+
+
+def prior_families():
+    """The coefficient-prior families the widgets offer, by :attr:`Prior.kind`, in definition order.
+
+    A family is offered when its class sets ``kind`` and has a MAP (the views
+    show the MAP beside the posterior).
+    """
+    return {cls.kind: cls for cls in _subclasses(Prior) if cls.kind and cls.has_map}
+
+
+def prior_to_dict(prior):
+    """A prior as nested plain data: ``{"type": "Laplace", "scale": 1.0}``."""
+    if type(prior).__name__ not in prior_classes():
+        raise TypeError(f"not a bayesreg prior: {prior!r}")
+    out = {"type": type(prior).__name__}
+    for field in dataclasses.fields(prior):
+        value = getattr(prior, field.name)
+        out[field.name] = prior_to_dict(value) if isinstance(value, (Prior, Hyperprior)) else value
+    return out
+
+
+def prior_from_dict(data):
+    """Rebuild a prior from :func:`prior_to_dict` output; only bayesreg's own classes."""
+    if not isinstance(data, dict) or data.get("type") not in prior_classes():
+        raise ValueError(f"not a saved bayesreg prior: {data!r}")
+    cls = prior_classes()[data["type"]]
+    names = {field.name for field in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in data.items():
+        if key == "type":
+            continue
+        if key not in names:
+            raise ValueError(f"unknown parameter {key!r} for {cls.__name__} in a saved prior")
+        kwargs[key] = prior_from_dict(value) if isinstance(value, dict) else value
+    return cls(**kwargs)

@@ -1,0 +1,41 @@
+"""The accepted range of scales and the check every scale goes through."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+__all__ = ["SCALE_RANGE", "check_positive_scale", "check_scale_range"]
+
+
+#: The accepted range of every scale (prior scales, hyperprior scales, the
+#: noise sd sigma).  Squares, reciprocals and products of two such numbers (up
+#: to 1e300) stay finite and nonzero in double precision, so the penalty
+#: weights, densities and mapped penalties never overflow to a bare
+#: OverflowError or divide by zero.
+SCALE_RANGE = (1e-150, 1e150)
+
+
+def check_scale_range(value, name, owner):
+    """Raise a ValueError if the positive float ``value`` lies outside :data:`SCALE_RANGE`."""
+    lo, hi = SCALE_RANGE
+    if not lo <= value <= hi:
+        raise ValueError(
+            f"{owner}: {name} must lie in [{lo:g}, {hi:g}], got {value!r}: beyond that "
+            "range its square or reciprocal overflows double precision. Rescale the "
+            "data (e.g. y in other units) so that the scale lies inside it."
+        )
+    return value
+
+
+def check_positive_scale(value, name, owner):
+    """Return ``value`` as a float, or raise if it is not a positive number in :data:`SCALE_RANGE`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{owner}: {name} must be a positive number, got {value!r} "
+            f"of type {type(value).__name__}."
+        )
+    value = float(value)
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{owner}: {name} must be finite and > 0, got {value!r}.")
+    return check_scale_range(value, name, owner)
