@@ -144,3 +144,91 @@ def test_no_import_cycles(directory):
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+# ---------------------------------------------------------------- family knowledge stays in model
+
+
+def _family_classes():
+    """Names of every prior, hyperprior and likelihood class (from the classes themselves)."""
+    from bayesreg.model.likelihoods import Likelihood
+    from bayesreg.model.registry import prior_classes
+
+    todo, names = [Likelihood], set(prior_classes())
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def _family_names():
+    """The strings that name a family: likelihood names, prior kinds and class names."""
+    from bayesreg.model.likelihoods import LIKELIHOODS
+    from bayesreg.model.registry import prior_classes
+
+    kinds = {cls.kind for cls in prior_classes().values() if getattr(cls, "kind", "")}
+    return set(LIKELIHOODS) | kinds | _family_classes() | {"binomial"}
+
+
+def _names_in(node):
+    """Class names an isinstance/issubclass second argument refers to."""
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.Attribute):
+        return {node.attr}
+    if isinstance(node, ast.Tuple):
+        return set().union(*(_names_in(e) for e in node.elts))
+    if isinstance(node, ast.BinOp):  # Normal | Laplace
+        return _names_in(node.left) | _names_in(node.right)
+    return set()
+
+
+def _family_tests(path, classes, names):
+    """Where ``path`` tests a family by its name or its class."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("isinstance", "issubclass"):
+            hit = _names_in(node.args[1]) & classes if len(node.args) == 2 else set()
+            if hit:
+                found.append((node.lineno, f"{node.func.id}(..., {sorted(hit)})"))
+        elif isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            for operand in operands:
+                elements = operand.elts if isinstance(operand, (ast.Tuple, ast.List, ast.Set)) else [operand]
+                for element in elements:
+                    if isinstance(element, ast.Constant) and element.value in names:
+                        found.append((node.lineno, f"compares with {element.value!r}"))
+        elif isinstance(node, ast.Dict):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+            if len(keys & names) >= 2:
+                found.append((node.lineno, f"a family table typed out: {sorted(keys & names)}"))
+    return found
+
+
+@pytest.mark.xfail(strict=True, reason="issue 15 in progress: the consumers are being converted")
+def test_no_family_is_tested_by_name_or_class_outside_the_model_package():
+    classes, names = _family_classes(), _family_names()
+    outside = [p for p in _source_files() if "model" not in p.relative_to(PACKAGE).parts[:1]]
+    found = {
+        str(path.relative_to(ROOT)): hits
+        for path in outside
+        if (hits := _family_tests(path, classes, names))
+    }
+    assert not found, (
+        "code outside bayesreg/model tests a family by its name or class; ask the prior or "
+        f"likelihood object instead: {found}"
+    )
+
+
+def test_the_family_test_finds_name_and_class_tests(tmp_path):
+    source = tmp_path / "example.py"
+    source.write_text(
+        "if likelihood == 'bernoulli': pass\n"
+        "if isinstance(prior, (Normal, Laplace)): pass\n"
+        "if isinstance(prior, Normal | Laplace): pass\n"
+        "KINDS = {'normal': 1, 'laplace': 2}\n"
+        "if isinstance(x, float): pass\n"
+    )
+    hits = _family_tests(source, _family_classes(), _family_names())
+    assert [line for line, _ in hits] == [1, 2, 3, 4]

@@ -94,14 +94,51 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import NamedTuple
 
 from .likelihoods import get_likelihood
 from .priors import ElasticNet, Laplace, Normal, Prior
 from .scales import check_scale_range
 
-__all__ = ["from_penalty", "to_penalty"]
+__all__ = ["PenaltyStrength", "from_penalty", "penalty_strength", "to_penalty"]
 
 CONVENTIONS = ("sklearn", "glmnet")
+
+
+class PenaltyStrength(NamedTuple):
+    r"""The penalty of a prior in the libraries' form, for one likelihood.
+
+    Divided by :math:`n/\phi` the MAP objective reads
+    :math:`\mathrm{loss}/n + \frac{\text{total}}{n}\bigl(\rho\lVert w\rVert_1
+    + \frac{1-\rho}{2}\lVert w\rVert_2^2\bigr)`, so every convention follows:
+    scikit-learn's ``Lasso``/``ElasticNet`` ``alpha = total / n``, ``Ridge``
+    ``alpha = total (1 - rho)``, ``LogisticRegression`` ``C = 1 / total``,
+    glmnet binomial ``lambda = total / n``.
+    """
+
+    total: float  #: phi (a + b): n times the libraries' alpha/lambda, 1 / C
+    l1_ratio: float  #: rho = a / (a + b), exactly 1 (0) when b (a) is 0
+
+
+def penalty_strength(weights, dispersion):
+    r"""The one formula from penalty weights to a penalty strength: :math:`\phi(a+b)` and :math:`a/(a+b)`.
+
+    Parameters
+    ----------
+    weights : (float, float)
+        The prior's :attr:`~bayesreg.model.priors.Prior.penalty_weights` ``(a, b)``
+        (numbers, arrays or PyTensor variables alike).
+    dispersion : float
+        The likelihood's :meth:`~bayesreg.model.likelihoods.Likelihood.dispersion`
+        :math:`\phi` (:math:`\sigma^2` for the Gaussian, 1 for the Bernoulli).
+
+    Returns
+    -------
+    PenaltyStrength
+    """
+    a, b = weights
+    total = a + b
+    return PenaltyStrength(dispersion * total, a / total)
 
 
 def _check_n_samples(n_samples, required):
