@@ -6,7 +6,8 @@ import pytest
 from scipy import stats
 
 import bayesreg as br
-from bayesreg.posterior.model import ModelSpec, build_model, elastic_net_logp, model_data
+from bayesreg.model.priors import elastic_net_logp
+from bayesreg.posterior.model import ModelSpec, build_model, model_data
 
 
 def _model(prior, X, y, sigma=None, likelihood="gaussian", names=None):

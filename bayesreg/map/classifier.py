@@ -8,7 +8,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..model._checks import check_bool, check_map_prior, restore_on_failure
+from ..model._checks import check_map_prior, restore_on_failure
+from ..model._params import check_params
 from ..model.mapping import to_penalty
 from ._solvers import fit_logistic
 
@@ -103,7 +104,7 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        check_bool(self.fit_intercept, "fit_intercept", type(self).__name__)
+        check_params(self.get_params(deep=False), type(self).__name__)
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, dtype=np.float64)

@@ -6,7 +6,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..model._checks import check_bool, check_map_prior, restore_on_failure, check_positive_or_none
+from ..model._checks import check_map_prior, restore_on_failure
+from ..model._params import check_params
 from ..model.mapping import to_penalty
 from ._solvers import (
     center,
@@ -99,10 +100,10 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         -------
         self
         """
-        check_bool(self.fit_intercept, "fit_intercept", type(self).__name__)
+        params = check_params(self.get_params(deep=False), type(self).__name__)
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
-            sigma = check_positive_or_none(self.sigma, "sigma", type(self).__name__)
+            sigma = params["sigma"]
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
             if sigma is None:
                 sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)

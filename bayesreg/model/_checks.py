@@ -13,13 +13,19 @@ from .priors import Prior
 from .scales import check_scale_range
 
 
+def check_prior(value, name, owner):
+    """A bayesreg coefficient prior (whether it has a MAP is :func:`check_map_prior`'s question)."""
+    if not isinstance(value, Prior):
+        raise TypeError(
+            f"{owner}: {name} must be a bayesreg prior such as Laplace(scale=1.0), "
+            f"Normal(scale=1.0) or ElasticNet(scale=1.0, l1_ratio=0.5); got {value!r}."
+        )
+    return value
+
+
 def check_map_prior(prior, owner):
     """Return ``prior`` if it has a finite MAP with a fixed scale, else raise."""
-    if not isinstance(prior, Prior):
-        raise TypeError(
-            f"{owner}: prior must be a bayesreg prior such as Laplace(scale=1.0), "
-            f"Normal(scale=1.0) or ElasticNet(scale=1.0, l1_ratio=0.5); got {prior!r}."
-        )
+    check_prior(prior, "prior", owner)
     if not prior.has_map:
         prior.prox(0.0)  # raises the prior's own explanation
     if prior.is_hierarchical:
@@ -32,18 +38,51 @@ def check_map_prior(prior, owner):
     return prior
 
 
-def check_positive_or_none(value, name, owner):
-    """``None`` or a positive float in :data:`bayesreg.model.priors.SCALE_RANGE`."""
-    if value is None:
+def check_positive_number(value, name, owner, *, none_means=None):
+    """A positive finite float in :data:`~bayesreg.model.scales.SCALE_RANGE`, or ``None`` where allowed.
+
+    The one check of a positive quantity (``sigma``, ``y_sd``, a standard
+    error ``se``, a scale): every caller gets the same wording.
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    name, owner : str
+        The parameter's name and who asks (the start of the error message).
+    none_means : str or None, default=None
+        What ``None`` stands for (e.g. ``"to estimate it"``); None means that
+        ``None`` is refused.
+    """
+    if value is None and none_means is not None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {name} must be None or a positive number, got {value!r}.")
+        kind = "None or a positive number" if none_means is not None else "a positive number"
+        raise TypeError(f"{owner}: {name} must be {kind}, got {value!r}.")
     value = float(value)
     if not (math.isfinite(value) and value > 0):
-        raise ValueError(
-            f"{owner}: {name} must be finite and > 0 (or None to estimate it), got {value!r}."
-        )
+        alternative = f" (or None {none_means})" if none_means is not None else ""
+        raise ValueError(f"{owner}: {name} must be finite and > 0{alternative}, got {value!r}.")
     return check_scale_range(value, name, owner)
+
+
+def check_positive_or_none(value, name, owner):
+    """``None`` (estimate it) or a positive float in :data:`bayesreg.model.scales.SCALE_RANGE`."""
+    return check_positive_number(value, name, owner, none_means="to estimate it")
+
+
+def check_unit_interval(value, name, owner, meaning=""):
+    """A float in [0, 1] (e.g. ``l1_ratio``); ``meaning`` says what the ends stand for.
+
+    For ``l1_ratio`` pass ``meaning="0 is the Normal prior, 1 the Laplace prior"``.
+    """
+    detail = f" ({meaning})" if meaning else ""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner}: {name} must be a number in [0, 1]{detail}, got {value!r}.")
+    value = float(value)
+    if not 0.0 <= value <= 1.0:  # NaN fails too
+        raise ValueError(f"{owner}: {name} must lie in [0, 1]{detail}, got {value!r}.")
+    return value
 
 
 @contextmanager

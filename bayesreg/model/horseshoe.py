@@ -74,6 +74,30 @@ class Horseshoe(Prior):
     def prox(self, z, step=1.0):
         self._no_map("proximal map")
 
+    # -------------------------------------------------------- the prior in a PyMC model
+    #: Its funnel (tiny local scales under a heavy-tailed global one) needs the smallest steps.
+    nuts_target_accept_fixed = 0.99
+
+    def penalty_weights_at(self, scale, data=None):
+        self._no_map("lambda/alpha equivalent")
+
+    def pymc_data(self):
+        return {"global_scale": self.global_scale}
+
+    def create_variable(self, name, data, dims):
+        """``coef = z * lambda * tau``, non-centred; ``z`` is named ``"_z"``, a sampler internal.
+
+        Variables whose names start with ``"_"`` are dropped from ``idata_``;
+        ``tau`` and ``lambda`` are reported. Returns ``(coef, None)``: the
+        global scale is ``tau``, not a learned prior scale with a penalty.
+        """
+        import pymc as pm
+
+        tau = pm.HalfCauchy("tau", beta=data["global_scale"])
+        lam = pm.HalfCauchy("lambda", beta=1.0, dims=dims)
+        z = pm.Normal("_z", 0.0, 1.0, dims=dims)
+        return pm.Deterministic(name, z * lam * tau, dims=dims), None
+
     def logpdf(self, w):
         r"""Marginal log density of one coefficient, :math:`\lambda_j, \tau` integrated out.
 

@@ -17,6 +17,14 @@ class Hyperprior:
 
     __slots__ = ()
 
+    def create_variable(self, name, scale_data):
+        """This hyperprior as a PyMC variable ``name`` whose scale is ``scale_data`` (a ``pm.Data``).
+
+        Only the family is used; the scale comes from ``scale_data``, so the
+        same graph serves every hyperprior scale.
+        """
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class HalfCauchy(Hyperprior):
@@ -42,6 +50,11 @@ class HalfCauchy(Hyperprior):
         out = math.log(2 / math.pi) - math.log(self.scale) - np.log1p(z**2)
         return np.where(s >= 0, out, -np.inf)
 
+    def create_variable(self, name, scale_data):
+        import pymc as pm
+
+        return pm.HalfCauchy(name, beta=scale_data)
+
 
 @dataclass(frozen=True)
 class HalfNormal(Hyperprior):
@@ -66,3 +79,8 @@ class HalfNormal(Hyperprior):
         z = s / self.scale
         out = 0.5 * math.log(2 / math.pi) - math.log(self.scale) - 0.5 * z**2
         return np.where(s >= 0, out, -np.inf)
+
+    def create_variable(self, name, scale_data):
+        import pymc as pm
+
+        return pm.HalfNormal(name, sigma=scale_data)

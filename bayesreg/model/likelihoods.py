@@ -90,6 +90,14 @@ class Likelihood:
         """The observed variable of a PyMC model (call inside a ``pm.Model`` context)."""
         raise NotImplementedError
 
+    def penalty_parameter(self, strength, n_samples, prior):
+        """The scikit-learn penalty named :attr:`penalty_name` for a :class:`~bayesreg.model.mapping.PenaltyStrength`.
+
+        Works on numbers and PyTensor variables alike (a hierarchical model
+        reports it for each draw of the learned scale).
+        """
+        raise NotImplementedError
+
     def sigma_for(self, sigma, owner):
         """``sigma`` if the family has one; None if it has none, and refuse a number then."""
         if self.has_sigma or sigma is None:
@@ -140,6 +148,10 @@ class Gaussian(Likelihood):
         import pymc as pm
 
         return pm.Normal(name, mu=eta, sigma=sigma, observed=observed, shape=shape)
+
+    def penalty_parameter(self, strength, n_samples, prior):
+        """``alpha`` of the prior's scikit-learn regressor (``Ridge``, ``Lasso``, ``ElasticNet``)."""
+        return prior.sklearn_alpha(strength, n_samples)
 
 
 @dataclass(frozen=True)
@@ -193,6 +205,10 @@ class BernoulliLogit(Likelihood):
         import pymc as pm
 
         return pm.Bernoulli(name, logit_p=eta, observed=observed, shape=shape)
+
+    def penalty_parameter(self, strength, n_samples, prior):
+        """``C = 1 / total`` of ``LogisticRegression``."""
+        return 1.0 / strength.total
 
 
 def _registry():

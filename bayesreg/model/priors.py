@@ -240,6 +240,86 @@ class Prior:
         shrunk = np.sign(z) * np.maximum(np.abs(z) - step * l1, 0.0)
         return shrunk / (1.0 + step * l2)
 
+    # -------------------------------------------------------- the prior in a PyMC model
+    #: Whether the family has a mixing weight ``l1_ratio`` between its L1 and L2 parts
+    #: (then a learned scale moves the equivalent penalty's ``l1_ratio`` too).
+    has_l1_ratio = False
+    #: NUTS target acceptance when the user gives none: funnel-shaped posteriors
+    #: (learned scales) need smaller steps than a fixed-scale prior.
+    nuts_target_accept_fixed = 0.8
+    nuts_target_accept_learned = 0.95
+
+    @property
+    def nuts_target_accept(self):
+        """The NUTS target acceptance this prior's posterior needs (0.8, 0.95 with a learned scale)."""
+        return self.nuts_target_accept_learned if self.is_hierarchical else self.nuts_target_accept_fixed
+
+    def penalty_weights_at(self, scale, data=None):
+        """The :class:`PenaltyWeights` ``(l1, l2)`` at ``scale``: a number or a PyTensor variable.
+
+        What :attr:`penalty_weights` gives at the prior's own fixed scale; a
+        hierarchical model evaluates it at each draw of the learned scale.
+        ``data`` (the model's ``pm.Data`` by name), where given, supplies the
+        family's other numbers (``l1_ratio``), so one graph serves every value.
+        """
+        raise NotImplementedError
+
+    def pymc_data(self):
+        """The values of the ``pm.Data`` this prior needs in a PyMC model, by name.
+
+        ``"prior_scale"`` for a fixed scale, ``"hyperprior_scale"`` for a learned
+        one (plus what a subclass adds, e.g. ``"l1_ratio"``). They are shared
+        variables, so a refit at another scale reuses the compiled model.
+        """
+        if self.is_hierarchical:
+            return {"hyperprior_scale": float(self.scale.scale)}
+        return {"prior_scale": float(self.scale)}
+
+    def create_variable(self, name, data, dims):
+        """The coefficient variable in the current ``pm.Model`` (and the learned scale, if any).
+
+        Only the structure of the prior is used here (its family, whether its
+        scale is learned and by which hyperprior); every number comes from
+        ``data``, the ``pm.Data`` variables named by :meth:`pymc_data`, so the
+        same graph serves every scale.
+
+        Parameters
+        ----------
+        name : str
+            Name of the coefficient variable.
+        data : dict
+            The model's ``pm.Data`` variables by name (at least :meth:`pymc_data`'s).
+        dims : str
+            The coefficients' dimension.
+
+        Returns
+        -------
+        coef, scale
+            The coefficient variable and the scale variable (None for a fixed scale).
+        """
+        if self.is_hierarchical:
+            scale = self.scale.create_variable("scale", data["hyperprior_scale"])
+        else:
+            scale = data["prior_scale"]
+        # Centred even when the scale is learned: with the data sets this package is
+        # for (n in the hundreds) the likelihood pins the coefficients down and the
+        # centred form mixes far better (diabetes lasso: 0 divergences, ESS ~1000,
+        # against 50-130 divergences non-centred at target_accept=0.8).
+        coef = self._coefficient_variable(name, scale, data, dims)
+        return coef, (scale if self.is_hierarchical else None)
+
+    def _coefficient_variable(self, name, scale, data, dims):
+        """The PyMC distribution of the coefficients at ``scale`` (a number or a variable)."""
+        raise NotImplementedError
+
+    def sklearn_alpha(self, strength, n_samples):
+        """scikit-learn's ``alpha`` of :attr:`sklearn_regressor` for a Gaussian penalty strength.
+
+        ``Lasso``/``ElasticNet`` minimise ``loss/(2n) + alpha * ...``, so
+        ``alpha = strength.total / n`` (see :func:`bayesreg.model.mapping.penalty_strength`).
+        """
+        return strength.total / n_samples
+
 
 @dataclass(frozen=True)
 class Normal(Prior):
@@ -277,6 +357,18 @@ class Normal(Prior):
     def _log_normalizer(self):
         return 0.5 * math.log(2 * math.pi * self.scale**2)
 
+    def penalty_weights_at(self, scale, data=None):
+        return PenaltyWeights(0.0, 1.0 / scale**2)
+
+    def _coefficient_variable(self, name, scale, data, dims):
+        import pymc as pm
+
+        return pm.Normal(name, mu=0.0, sigma=scale, dims=dims)
+
+    def sklearn_alpha(self, strength, n_samples):
+        """``Ridge`` minimises ``||r||^2 + alpha ||w||^2`` (no 1/n): ``alpha = total (1 - l1_ratio)``."""
+        return strength.total * (1.0 - strength.l1_ratio)
+
 
 @dataclass(frozen=True)
 class Laplace(Prior):
@@ -311,6 +403,14 @@ class Laplace(Prior):
 
     def _log_normalizer(self):
         return math.log(2 * self.scale)
+
+    def penalty_weights_at(self, scale, data=None):
+        return PenaltyWeights(1.0 / scale, 0.0)
+
+    def _coefficient_variable(self, name, scale, data, dims):
+        import pymc as pm
+
+        return pm.Laplace(name, mu=0.0, b=scale, dims=dims)
 
 
 @dataclass(frozen=True)
@@ -373,3 +473,52 @@ class ElasticNet(Prior):
             return math.log(2.0 / l1)
         b = 0.5 * l2
         return 0.5 * math.log(math.pi / b) + math.log(special.erfcx(l1 / (2.0 * math.sqrt(b))))
+
+    has_l1_ratio = True
+
+    def penalty_weights_at(self, scale, data=None):
+        r = self.l1_ratio if data is None else data["l1_ratio"]
+        return PenaltyWeights(r / scale, (1.0 - r) / scale**2)
+
+    def pymc_data(self):
+        return {**super().pymc_data(), "l1_ratio": self.l1_ratio}
+
+    def _coefficient_variable(self, name, scale, data, dims):
+        import pymc as pm
+
+        return pm.CustomDist(
+            name, scale, data["l1_ratio"], logp=elastic_net_logp,
+            support_point=_zeros_support_point, dims=dims,
+        )
+
+
+def elastic_net_logp(value, scale, l1_ratio):
+    r"""Log density of the elastic-net prior on PyTensor variables (see :class:`ElasticNet`).
+
+    .. math::
+
+        \log p(w) = -a|w| - b w^2 - \log Z, \quad a = r/s,\; b = (1-r)/(2s^2),\;
+        Z = \sqrt{\pi/b}\,\operatorname{erfcx}\!\left(\tfrac{a}{2\sqrt b}\right)
+        \;(Z = 2/a \text{ if } b = 0)
+    """
+    import pytensor.tensor as pt
+
+    scale, l1_ratio = pt.as_tensor_variable(scale), pt.as_tensor_variable(l1_ratio)
+    a = l1_ratio / scale
+    b = (1.0 - l1_ratio) / (2.0 * scale**2)
+    # both branches are evaluated: keep the one not taken finite
+    b_safe = pt.switch(b > 0, b, 1.0)
+    a_safe = pt.switch(a > 0, a, 1.0)
+    log_z = pt.switch(
+        b > 0,
+        0.5 * pt.log(math.pi / b_safe) + pt.log(pt.erfcx(a / (2.0 * pt.sqrt(b_safe)))),
+        pt.log(2.0 / a_safe),
+    )
+    return -a * pt.abs(value) - b * value**2 - log_z
+
+
+def _zeros_support_point(rv, size, *params):
+    """The starting point of a custom coefficient distribution: all zeros (the mode)."""
+    import pytensor.tensor as pt
+
+    return pt.zeros(size) if size is not None else pt.zeros_like(params[0])

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import warnings
 
-import arviz as az
 import numpy as np
-import pandas as pd
-import xarray as xr
-from scipy.special import expit, logit
+from scipy.special import logit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..model._checks import check_noise_learnable, check_positive_or_none, restore_on_failure
+from ..model._checks import check_noise_learnable, restore_on_failure
+from ..model._params import check_params
 from ..model.likelihoods import get_likelihood
 from ..map import MAPClassifier, MAPRegressor
-from ..map.classifier import check_binary_target
-from ..model.horseshoe import Horseshoe
-from . import io
 from ._map_cache import cached_map, data_fingerprint
-from ._pointwise import linear_predictor_blocks, linear_predictor_variance, pointwise_log_likelihood
-from ._params import check_posterior_params
+from ._pointwise import linear_predictor_variance
+from ._results import DIAGNOSTIC_VARS, PosteriorResults
 from .diagnostics import compute_diagnostics, warn_on_problems
 from .exact import sample_exact
 from .gibbs import check_gibbs, sample_gibbs
@@ -29,45 +24,27 @@ from .samplers import check_sampler, resolve_sampler, sample_nuts
 
 __all__ = ["PosteriorClassifier", "PosteriorRegressor"]
 
-#: Posterior variables reported in summaries, in order.
-SUMMARY_VARS = ("intercept", "coef", "sigma", "scale", "alpha", "C", "penalty_l1_ratio", "tau")
-#: ... and checked by the diagnostics (the horseshoe's local scales often mix worst).
-DIAGNOSTIC_VARS = SUMMARY_VARS + ("lambda",)
+class _PosteriorEstimator(PosteriorResults, BaseEstimator):
+    """Shared fitting; results and persistence in :class:`PosteriorResults`.
 
+    Subclasses set ``_likelihood``, a :class:`~bayesreg.model.likelihoods.Likelihood`.
+    """
 
-def _log_likelihood_group(likelihood, posterior, X, y, sigma):
-    """The ``log_likelihood`` group: ``y`` of shape (chain, draw, obs), computed in row blocks."""
-    chains, draws = posterior.sizes["chain"], posterior.sizes["draw"]
-    coef = posterior["coef"].values.reshape(chains * draws, -1)
-    intercept = posterior["intercept"].values.reshape(-1) if "intercept" in posterior else 0.0
-    sigma_draws = posterior["sigma"].values.reshape(-1) if "sigma" in posterior else sigma
-    loglik = pointwise_log_likelihood(get_likelihood(likelihood), coef, intercept, sigma_draws, X, y)
-    return xr.Dataset(
-        {"y": (("chain", "draw", "obs"), loglik.reshape(chains, draws, -1))},
-        coords={"chain": posterior["chain"].values, "draw": posterior["draw"].values,
-                "obs": np.arange(X.shape[0])},
-    )
-
-
-class _PosteriorEstimator(BaseEstimator):
-    """Shared fitting, results and persistence; subclasses set the likelihood."""
-
-    _likelihood = None  # "gaussian" or "bernoulli"
+    _likelihood = None
 
     # ------------------------------------------------------------------ fitting
     def _check_params(self):
-        """The checks of :mod:`._params` (shared with load), then whether the sampler is installed."""
+        """The parameter table of :mod:`bayesreg.model._params` (shared with load and the MAP
+        estimators), then whether the sampler is installed; returns the checked values."""
         owner = type(self).__name__
-        check_posterior_params(self.get_params(deep=False), owner)
+        params = check_params(self.get_params(deep=False), owner)
         check_sampler(self.sampler, owner)
+        return params
 
     def _target_accept(self):
         if self.target_accept is not None:
             return float(self.target_accept)
-        # funnel-shaped posteriors (learned scales) need smaller steps
-        if isinstance(self.prior, Horseshoe):
-            return 0.99
-        return 0.95 if self.prior.is_hierarchical else 0.8
+        return self.prior.nuts_target_accept  # funnels (learned scales) need smaller steps
 
     def _fit(self, X, y, sigma):
         """Sample the posterior; ``y`` is numeric (0/1 for the classifier)."""
@@ -85,9 +62,9 @@ class _PosteriorEstimator(BaseEstimator):
             )
             sample_stats = None
         elif sampler == "gibbs":
-            check_gibbs(self.prior, type(self).__name__, self._likelihood)
+            check_gibbs(self.prior, type(self).__name__, self._likelihood.name)
             posterior = sample_gibbs(
-                self._likelihood, self.prior, sigma, X, y, fit_intercept=self.fit_intercept,
+                self._likelihood.name, self.prior, sigma, X, y, fit_intercept=self.fit_intercept,
                 draws=self.draws, tune=self.tune, chains=self.chains,
                 random_seed=self.random_seed, progressbar=self.progressbar,
                 feature_names=spec.feature_names,
@@ -147,122 +124,13 @@ class _PosteriorEstimator(BaseEstimator):
 
     def _check_exact(self, sigma):
         prior = self.prior
-        if not prior.has_conjugate_posterior(self._likelihood, sigma is not None):
+        if not prior.has_conjugate_posterior(self._likelihood.name, sigma is not None):
             raise ValueError(
                 f"{type(self).__name__}: sampler='exact' draws from the closed-form "
                 "posterior, which exists only for the Gaussian likelihood with a Normal "
                 f"prior of fixed scale and a fixed sigma; got prior={prior!r}, "
                 f"sigma={sigma!r}. Use sampler='nutpie' (or pass sigma=<noise sd>)."
             )
-
-    def _inference_data(self, posterior, sample_stats, X, y, sigma):
-        # X is referenced, not copied (validate_data copies only to convert);
-        # the (chain, draw, obs) log-likelihood only when asked for
-        obs = np.arange(X.shape[0])
-        groups = {
-            "posterior": posterior,
-            "observed_data": xr.Dataset({"y": (("obs",), y)}, coords={"obs": obs}),
-            "constant_data": xr.Dataset(
-                {"X": (("obs", "feature"), X)},
-                coords={"obs": obs, "feature": posterior["feature"].values},
-            ),
-        }
-        if sample_stats is not None:
-            groups["sample_stats"] = sample_stats
-        if self.log_likelihood:
-            groups["log_likelihood"] = _log_likelihood_group(self._likelihood, posterior, X, y, sigma)
-        return az.InferenceData(**groups)
-
-    def compute_log_likelihood(self):
-        """Add the pointwise log-likelihood group to ``idata_`` (for ``arviz.loo``) and return it.
-
-        Computed from the stored training data a block of rows at a time; the
-        group itself holds chains x draws x n_samples numbers. Fit with
-        ``log_likelihood=True`` to have it computed during ``fit``.
-
-        Returns
-        -------
-        arviz.InferenceData
-            ``idata_``, now with a ``log_likelihood`` group (variable ``y``).
-        """
-        check_is_fitted(self)
-        idata = self.idata_
-        if "log_likelihood" not in idata.groups():
-            X = idata.constant_data["X"].values
-            y = idata.observed_data["y"].values
-            sigma = getattr(self, "sigma", None)
-            idata.add_groups(
-                log_likelihood=_log_likelihood_group(self._likelihood, idata.posterior, X, y, sigma)
-            )
-        return idata
-
-    def _set_results(self, idata, diagnostics):
-        """Fitted attributes that follow from ``idata`` (shared by fit and load)."""
-        posterior = idata.posterior
-        coef = posterior["coef"].values.reshape(-1, posterior.sizes["feature"])
-        self.idata_ = idata
-        self.coef_ = coef.mean(axis=0)
-        self.coef_median_ = np.median(coef, axis=0)
-        self.coef_sd_ = coef.std(axis=0, ddof=1) if coef.shape[0] > 1 else np.zeros(coef.shape[1])
-        self.intercept_ = float(posterior["intercept"].mean()) if "intercept" in posterior else 0.0
-        self.diagnostics_ = diagnostics
-        self.sampler_ = idata.attrs["sampler"]
-
-    def _draws(self, name):
-        """Posterior draws of ``name`` flattened over chains: (S,) or (S, p)."""
-        values = self.idata_.posterior[name].values
-        return values.reshape(-1, *values.shape[2:])
-
-    def _linear_predictor_blocks(self, X):
-        """``(rows, eta)`` blocks of the (draws x rows) linear predictor; see ``_pointwise``."""
-        intercept = self._draws("intercept") if "intercept" in self.idata_.posterior else 0.0
-        return linear_predictor_blocks(self._draws("coef"), intercept, X)
-
-    # ------------------------------------------------------------------ results
-    def summary(self, hdi_prob=0.94):
-        """ArviZ's summary of the posterior, with the MAP of the same model beside it.
-
-        Parameters
-        ----------
-        hdi_prob : float, default=0.94
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per scalar (``coef[<feature>]``, ``intercept``, ``sigma``,
-            ``scale``...): mean, sd, HDI, MCSE, ESS, R-hat and ``map`` (NaN where
-            the MAP is not defined: hierarchical scales and the horseshoe).
-            ``table.attrs["sampler"]`` names the sampler that drew it.
-        """
-        check_is_fitted(self)
-        var_names = [name for name in SUMMARY_VARS if name in self.idata_.posterior]
-        table = az.summary(self.idata_, var_names=var_names, hdi_prob=hdi_prob)
-        table.insert(0, "map", pd.Series(self._map_values(), dtype=float).reindex(table.index))
-        table.attrs["sampler"] = self.sampler_
-        return table
-
-    def _map_values(self):
-        if self.map_ is None:
-            return {}
-        features = self.idata_.posterior["feature"].values
-        values = {f"coef[{f}]": c for f, c in zip(features, self.map_.coef_)}
-        if self.fit_intercept:
-            values["intercept"] = self.map_.intercept_
-        if getattr(self, "sigma", None) is None and hasattr(self.map_, "sigma_"):
-            values["sigma"] = self.map_.sigma_
-        return values
-
-    # ------------------------------------------------------------------ persistence
-    def save(self, path):
-        """Save the fitted posterior to a netCDF file (no pickle: data and JSON only)."""
-        check_is_fitted(self)
-        io.save(self, path)
-
-    @classmethod
-    def load(cls, path):
-        """Load an estimator saved by :meth:`save`; nothing in the file is executed."""
-        return io.load(cls, path)
-
 
 class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     r"""Full posterior of the Bayesian linear regression whose MAP is :class:`MAPRegressor`.
@@ -343,7 +211,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     n_features_in_, feature_names_in_
     """
 
-    _likelihood = "gaussian"
+    _likelihood = get_likelihood("gaussian")
 
     def __init__(
         self, prior, *, sigma=None, fit_intercept=True, sampler="auto", draws=1000, tune=1000,
@@ -363,8 +231,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
 
     def fit(self, X, y):
         """Sample the posterior given data ``X`` (n_samples, n_features) and ``y``."""
-        self._check_params()
-        sigma = check_positive_or_none(self.sigma, "sigma", type(self).__name__)
+        sigma = self._check_params()["sigma"]
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
             check_noise_learnable(X, y, sigma, self.fit_intercept, type(self).__name__)
@@ -399,7 +266,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        y_mean = X @ self.coef_ + self.intercept_
+        y_mean = self._likelihood.mean(X @ self.coef_ + self.intercept_)  # eta itself
         if not return_std:
             return y_mean
         if "sigma" in self.idata_.posterior:
@@ -432,7 +299,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         (1 = ``classes_[1]``).
     """
 
-    _likelihood = "bernoulli"
+    _likelihood = get_likelihood("bernoulli")
 
     def __init__(
         self, prior, *, fit_intercept=True, sampler="auto", draws=1000, tune=1000, chains=4,
@@ -459,9 +326,8 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         self._check_params()
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, dtype=np.float64)
-            classes, y01 = check_binary_target(y, type(self).__name__)
-            self.classes_ = classes
-            diagnostics = self._fit(X, y01.astype(float), None)
+            y01, self.classes_ = self._likelihood.check_target(y, type(self).__name__)
+            diagnostics = self._fit(X, y01, None)
         warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler_ == "exact")
         return self
 
@@ -489,7 +355,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         p1 = np.empty(X.shape[0])
         for rows, eta in self._linear_predictor_blocks(X):
-            p1[rows] = expit(eta).mean(axis=0)
+            p1[rows] = self._likelihood.mean(eta).mean(axis=0)
         return np.column_stack([1.0 - p1, p1])
 
     def predict(self, X):

@@ -9,9 +9,10 @@ import secrets
 
 import arviz as az
 import numpy as np
+from sklearn.base import is_classifier
 
+from ..model._params import check_params
 from ..model.registry import prior_from_dict, prior_to_dict
-from ._params import check_posterior_params
 from .samplers import SAMPLERS, resolve_sampler
 
 __all__ = ["load", "save"]
@@ -32,7 +33,7 @@ def save(estimator, path):
     """
     owner = type(estimator).__name__
     params = estimator.get_params()
-    check_posterior_params(params, owner)  # what load would refuse is refused here
+    check_params(params, owner)  # what load would refuse is refused here
     params["prior"] = prior_to_dict(params["prior"])
     feature_names = (
         [str(f) for f in estimator.feature_names_in_] if hasattr(estimator, "feature_names_in_") else None
@@ -130,7 +131,9 @@ def load(cls, path):
         unknown = set(params) - set(cls._get_param_names())
         if unknown:
             raise ValueError(f"unknown parameters {sorted(unknown)} for {name}")
-        params["prior"] = prior_from_dict(params["prior"])
+        prior = params.get("prior")
+        # a saved prior is a dict; anything else gets the same words from the checks as fit
+        params["prior"] = prior_from_dict(prior) if isinstance(prior, dict) else prior
         estimator = cls(**params)
         try:
             estimator._check_params()  # the same checks as fit
@@ -198,5 +201,5 @@ def _check_consistent(estimator, idata, X, y):
     if ("intercept" in idata.posterior) != bool(estimator.fit_intercept):
         raise ValueError(f"fit_intercept={estimator.fit_intercept} but the posterior "
                          f"{'has' if 'intercept' in idata.posterior else 'has no'} intercept")
-    if estimator._likelihood == "bernoulli" and len(getattr(estimator, "classes_", ())) != 2:
-        raise ValueError("a PosteriorClassifier file must name exactly 2 classes")
+    if is_classifier(estimator) and len(getattr(estimator, "classes_", ())) != 2:
+        raise ValueError(f"a {type(estimator).__name__} file must name exactly 2 classes")

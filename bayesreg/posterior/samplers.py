@@ -16,13 +16,12 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..model._params import SAMPLERS
+from ..model.likelihoods import get_likelihood
 from ..model.priors import NUTS_SAMPLERS
 from .model import build_model
 
 __all__ = ["NUTS_SAMPLERS", "SAMPLERS", "check_sampler", "resolve_sampler", "sample_nuts"]
-
-#: Every value of the ``sampler`` parameter; ``"auto"`` lets the prior choose.
-SAMPLERS = ("auto",) + NUTS_SAMPLERS + ("gibbs", "exact")
 
 _REQUIREMENTS = {"nutpie": ("nutpie",), "numpyro": ("numpyro", "jax"), "pymc": ()}
 
@@ -67,13 +66,13 @@ def resolve_sampler(name, prior, likelihood, sigma_fixed):
     name : str
         A value of the ``sampler`` parameter.
     prior : bayesreg.model.priors.Prior
-    likelihood : {"gaussian", "bernoulli"}
+    likelihood : str or bayesreg.model.likelihoods.Likelihood
     sigma_fixed : bool
         Whether the noise scale is fixed (a Gaussian ``sigma`` given).
     """
     if name != "auto":
         return name
-    offered = prior.samplers(likelihood, sigma_fixed)
+    offered = prior.samplers(get_likelihood(likelihood).name, sigma_fixed)
     return next((sampler for sampler in offered if _installed(sampler)), offered[-1])
 
 

@@ -1,0 +1,148 @@
+"""What a fitted posterior reports: summary, log-likelihood, draws, save and load.
+
+A mixin of :class:`~bayesreg.posterior.estimators.PosteriorRegressor` and
+:class:`~bayesreg.posterior.estimators.PosteriorClassifier`; it reads
+``idata_`` and never samples.
+"""
+
+from __future__ import annotations
+
+import arviz as az
+import numpy as np
+import pandas as pd
+import xarray as xr
+from sklearn.utils.validation import check_is_fitted
+
+from . import io
+from ._pointwise import linear_predictor_blocks, pointwise_log_likelihood
+
+__all__ = ["DIAGNOSTIC_VARS", "SUMMARY_VARS", "PosteriorResults", "log_likelihood_group"]
+
+#: Posterior variables reported in summaries, in order.
+SUMMARY_VARS = ("intercept", "coef", "sigma", "scale", "alpha", "C", "penalty_l1_ratio", "tau")
+#: ... and checked by the diagnostics (the horseshoe's local scales often mix worst).
+DIAGNOSTIC_VARS = SUMMARY_VARS + ("lambda",)
+
+
+def log_likelihood_group(likelihood, posterior, X, y, sigma):
+    """The ``log_likelihood`` group: ``y`` of shape (chain, draw, obs), computed in row blocks."""
+    chains, draws = posterior.sizes["chain"], posterior.sizes["draw"]
+    coef = posterior["coef"].values.reshape(chains * draws, -1)
+    intercept = posterior["intercept"].values.reshape(-1) if "intercept" in posterior else 0.0
+    sigma_draws = posterior["sigma"].values.reshape(-1) if "sigma" in posterior else sigma
+    loglik = pointwise_log_likelihood(likelihood, coef, intercept, sigma_draws, X, y)
+    return xr.Dataset(
+        {"y": (("chain", "draw", "obs"), loglik.reshape(chains, draws, -1))},
+        coords={"chain": posterior["chain"].values, "draw": posterior["draw"].values,
+                "obs": np.arange(X.shape[0])},
+    )
+
+
+class PosteriorResults:
+    """The results of a fitted posterior estimator (``_likelihood`` is its Likelihood object)."""
+
+    def _inference_data(self, posterior, sample_stats, X, y, sigma):
+        # X is referenced, not copied (validate_data copies only to convert);
+        # the (chain, draw, obs) log-likelihood only when asked for
+        obs = np.arange(X.shape[0])
+        groups = {
+            "posterior": posterior,
+            "observed_data": xr.Dataset({"y": (("obs",), y)}, coords={"obs": obs}),
+            "constant_data": xr.Dataset(
+                {"X": (("obs", "feature"), X)},
+                coords={"obs": obs, "feature": posterior["feature"].values},
+            ),
+        }
+        if sample_stats is not None:
+            groups["sample_stats"] = sample_stats
+        if self.log_likelihood:
+            groups["log_likelihood"] = log_likelihood_group(self._likelihood, posterior, X, y, sigma)
+        return az.InferenceData(**groups)
+
+    def compute_log_likelihood(self):
+        """Add the pointwise log-likelihood group to ``idata_`` (for ``arviz.loo``) and return it.
+
+        Computed from the stored training data a block of rows at a time; the
+        group itself holds chains x draws x n_samples numbers. Fit with
+        ``log_likelihood=True`` to have it computed during ``fit``.
+
+        Returns
+        -------
+        arviz.InferenceData
+            ``idata_``, now with a ``log_likelihood`` group (variable ``y``).
+        """
+        check_is_fitted(self)
+        idata = self.idata_
+        if "log_likelihood" not in idata.groups():
+            X = idata.constant_data["X"].values
+            y = idata.observed_data["y"].values
+            sigma = getattr(self, "sigma", None)
+            idata.add_groups(
+                log_likelihood=log_likelihood_group(self._likelihood, idata.posterior, X, y, sigma)
+            )
+        return idata
+
+    def _set_results(self, idata, diagnostics):
+        """Fitted attributes that follow from ``idata`` (shared by fit and load)."""
+        posterior = idata.posterior
+        coef = posterior["coef"].values.reshape(-1, posterior.sizes["feature"])
+        self.idata_ = idata
+        self.coef_ = coef.mean(axis=0)
+        self.coef_median_ = np.median(coef, axis=0)
+        self.coef_sd_ = coef.std(axis=0, ddof=1) if coef.shape[0] > 1 else np.zeros(coef.shape[1])
+        self.intercept_ = float(posterior["intercept"].mean()) if "intercept" in posterior else 0.0
+        self.diagnostics_ = diagnostics
+        self.sampler_ = idata.attrs["sampler"]
+
+    def _draws(self, name):
+        """Posterior draws of ``name`` flattened over chains: (S,) or (S, p)."""
+        values = self.idata_.posterior[name].values
+        return values.reshape(-1, *values.shape[2:])
+
+    def _linear_predictor_blocks(self, X):
+        """``(rows, eta)`` blocks of the (draws x rows) linear predictor; see ``_pointwise``."""
+        intercept = self._draws("intercept") if "intercept" in self.idata_.posterior else 0.0
+        return linear_predictor_blocks(self._draws("coef"), intercept, X)
+
+    def summary(self, hdi_prob=0.94):
+        """ArviZ's summary of the posterior, with the MAP of the same model beside it.
+
+        Parameters
+        ----------
+        hdi_prob : float, default=0.94
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per scalar (``coef[<feature>]``, ``intercept``, ``sigma``,
+            ``scale``...): mean, sd, HDI, MCSE, ESS, R-hat and ``map`` (NaN where
+            the MAP is not defined: hierarchical scales and the horseshoe).
+            ``table.attrs["sampler"]`` names the sampler that drew it.
+        """
+        check_is_fitted(self)
+        var_names = [name for name in SUMMARY_VARS if name in self.idata_.posterior]
+        table = az.summary(self.idata_, var_names=var_names, hdi_prob=hdi_prob)
+        table.insert(0, "map", pd.Series(self._map_values(), dtype=float).reindex(table.index))
+        table.attrs["sampler"] = self.sampler_
+        return table
+
+    def _map_values(self):
+        if self.map_ is None:
+            return {}
+        features = self.idata_.posterior["feature"].values
+        values = {f"coef[{f}]": c for f, c in zip(features, self.map_.coef_)}
+        if self.fit_intercept:
+            values["intercept"] = self.map_.intercept_
+        if getattr(self, "sigma", None) is None and hasattr(self.map_, "sigma_"):
+            values["sigma"] = self.map_.sigma_
+        return values
+
+    def save(self, path):
+        """Save the fitted posterior to a netCDF file (no pickle: data and JSON only)."""
+        check_is_fitted(self)
+        io.save(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Load an estimator saved by :meth:`save`; nothing in the file is executed."""
+        return io.load(cls, path)
