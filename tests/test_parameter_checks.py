@@ -5,6 +5,8 @@ fit_intercept in every estimator and path function, and a learned sigma on a
 constant y (an improper posterior) refused by every sampler before compiling.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -139,3 +141,89 @@ def test_constant_y_is_allowed_when_the_residual_has_no_free_dimension():
     with pytest.warns(UserWarning):  # the MAP needs n > p to estimate sigma
         model.fit(X, np.full(3, 2.5))
     assert np.all(np.isfinite(model.idata_.posterior["sigma"]))
+
+
+# ------------------------------------------------------------------ one table, one wording
+#: A bad value of every parameter of the four estimators (JSON values: a file can hold them).
+BAD_VALUES = [
+    ("prior", "laplace"), ("sigma", -1.0), ("sigma", "1"), ("fit_intercept", "no"),
+    ("sampler", "metropolis"), ("draws", 0), ("tune", -1), ("chains", 1.5),
+    ("target_accept", 1.5), ("random_seed", -1), ("random_seed", "abc"), ("progressbar", "yes"),
+    ("log_likelihood", 1), ("tol", 0.0), ("max_iter", 0),
+]
+
+
+def _valid_estimators():
+    return {
+        "MAPRegressor": br.MAPRegressor(br.Laplace(1.0), sigma=1.0),
+        "MAPClassifier": br.MAPClassifier(br.Laplace(1.0)),
+        "PosteriorRegressor": br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="exact",
+                                                    draws=50, chains=1, random_seed=0,
+                                                    progressbar=False),
+        "PosteriorClassifier": br.PosteriorClassifier(br.Normal(1.0), sampler="gibbs", draws=50,
+                                                      tune=50, chains=1, random_seed=0,
+                                                      progressbar=False),
+    }
+
+
+def _cases():
+    return [pytest.param(owner, name, value, id=f"{owner}-{name}={value!r}")
+            for owner, model in _valid_estimators().items()
+            for name, value in BAD_VALUES if name in model.get_params()]
+
+
+def _error_of(call):
+    with pytest.raises((TypeError, ValueError)) as info:
+        call()
+    return str(info.value)
+
+
+def test_every_parameter_of_every_estimator_is_in_the_one_table():
+    from bayesreg.model._params import PARAM_CHECKS
+
+    for owner, model in _valid_estimators().items():
+        assert set(model.get_params()) <= set(PARAM_CHECKS), owner
+    assert {name for name, _ in BAD_VALUES} == set(PARAM_CHECKS)
+
+
+@pytest.fixture(scope="module")
+def saved_files(tmp_path_factory, data):
+    """A valid saved model of each posterior estimator."""
+    X, y = data
+    paths = {}
+    for owner in ("PosteriorRegressor", "PosteriorClassifier"):
+        path = tmp_path_factory.mktemp("valid") / f"{owner}.nc"
+        with warnings.catch_warnings():  # few draws: the diagnostics' warnings are not the point
+            warnings.simplefilter("ignore")
+            model = _valid_estimators()[owner].fit(X, y > 0 if "Classifier" in owner else y)
+        model.save(path)
+        paths[owner] = path
+    return paths
+
+
+@pytest.mark.parametrize("owner, name, value", _cases())
+def test_a_bad_parameter_gets_the_same_words_from_fit_set_params_and_load(
+        data, tmp_path, saved_files, owner, name, value):
+    """One table of checks: the constructor's value and set_params' value are refused at fit
+    (as in scikit-learn) with the same message, and a saved file edited to hold the value is
+    refused by load with that message too. The MAP estimators used to accept tol=0 and
+    max_iter=0, and the MAP and posterior estimators worded a bad prior differently."""
+    X, y = data
+    target = y > 0 if "Classifier" in owner else y
+    model = _valid_estimators()[owner]
+    from_constructor = _error_of(lambda: type(model)(**{**model.get_params(), name: value}).fit(X, target))
+    from_set_params = _error_of(lambda: model.set_params(**{name: value}).fit(X, target))
+    assert from_constructor == from_set_params
+    assert from_constructor.startswith(f"{owner}: {name} must ") and repr(value) in from_constructor
+    if owner in saved_files:
+        import json
+
+        import arviz as az
+
+        idata = az.from_netcdf(saved_files[owner])
+        meta = json.loads(idata.posterior.attrs["bayesreg"])
+        meta["params"][name] = value
+        idata.posterior.attrs["bayesreg"] = json.dumps(meta)
+        idata.to_netcdf(str(tmp_path / "edited.nc"))
+        from_load = _error_of(lambda: type(model).load(tmp_path / "edited.nc"))
+        assert from_constructor in from_load
