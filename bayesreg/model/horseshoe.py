@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate
 
+from .hyperpriors import HalfCauchy
 from .priors import Prior
 from .scales import check_positive_scale
 
@@ -97,6 +98,12 @@ class Horseshoe(Prior):
         lam = pm.HalfCauchy("lambda", beta=1.0, dims=dims)
         z = pm.Normal("_z", 0.0, 1.0, dims=dims)
         return pm.Deterministic(name, z * lam * tau, dims=dims), None
+
+    def sample_prior(self, rng, n_features):
+        """``coef = z * lambda * tau`` drawn from the prior, with ``{"tau": tau}``."""
+        tau = float(HalfCauchy(self.global_scale).sample(rng))
+        lam = HalfCauchy(1.0).sample(rng, n_features)
+        return rng.standard_normal(n_features) * lam * tau, {"tau": tau}
 
     def logpdf(self, w):
         r"""Marginal log density of one coefficient, :math:`\lambda_j, \tau` integrated out.

@@ -55,6 +55,10 @@ class HalfCauchy(Hyperprior):
 
         return pm.HalfCauchy(name, beta=scale_data)
 
+    def sample(self, rng, size=None):
+        """Independent draws (``numpy`` Generator ``rng``): ``scale * |Cauchy|``."""
+        return self.scale * np.abs(rng.standard_cauchy(size))
+
 
 @dataclass(frozen=True)
 class HalfNormal(Hyperprior):
@@ -84,3 +88,7 @@ class HalfNormal(Hyperprior):
         import pymc as pm
 
         return pm.HalfNormal(name, sigma=scale_data)
+
+    def sample(self, rng, size=None):
+        """Independent draws (``numpy`` Generator ``rng``): ``scale * |N(0, 1)|``."""
+        return self.scale * np.abs(rng.standard_normal(size))

@@ -98,6 +98,10 @@ class Likelihood:
         """
         raise NotImplementedError
 
+    def simulate(self, eta, sigma, rng):
+        """Draws of y given the linear predictor ``eta`` (and ``sigma``, where the family has one)."""
+        raise NotImplementedError
+
     def sigma_for(self, sigma, owner):
         """``sigma`` if the family has one; None if it has none, and refuse a number then."""
         if self.has_sigma or sigma is None:
@@ -152,6 +156,9 @@ class Gaussian(Likelihood):
     def penalty_parameter(self, strength, n_samples, prior):
         """``alpha`` of the prior's scikit-learn regressor (``Ridge``, ``Lasso``, ``ElasticNet``)."""
         return prior.sklearn_alpha(strength, n_samples)
+
+    def simulate(self, eta, sigma, rng):
+        return eta + sigma * rng.standard_normal(len(eta))
 
 
 @dataclass(frozen=True)
@@ -209,6 +216,10 @@ class BernoulliLogit(Likelihood):
     def penalty_parameter(self, strength, n_samples, prior):
         """``C = 1 / total`` of ``LogisticRegression``."""
         return 1.0 / strength.total
+
+    def simulate(self, eta, sigma, rng):
+        """Labels 0/1 with ``P(y = 1) = expit(eta)``."""
+        return (rng.uniform(size=len(eta)) < special.expit(eta)).astype(int)
 
 
 def _registry():

@@ -320,6 +320,28 @@ class Prior:
         """
         return strength.total / n_samples
 
+    # -------------------------------------------------------- draws from the prior
+    def sample(self, rng, size=None):
+        """Independent draws of one coefficient from this fixed-scale prior (``numpy`` Generator ``rng``)."""
+        raise NotImplementedError
+
+    def sample_prior(self, rng, n_features):
+        """Coefficients drawn from the prior, with what the model learns beside them.
+
+        Simulation-based calibration draws its true parameters here.
+
+        Returns
+        -------
+        coef : ndarray of shape (n_features,)
+        hyperparameters : dict
+            ``{"scale": s}`` when the scale is learned (its draw, used for
+            ``coef``), else empty; the names are those of the posterior's variables.
+        """
+        if not self.is_hierarchical:
+            return self.sample(rng, n_features), {}
+        scale = float(self.scale.sample(rng))
+        return self.with_scale(scale).sample(rng, n_features), {"scale": scale}
+
 
 @dataclass(frozen=True)
 class Normal(Prior):
@@ -364,6 +386,10 @@ class Normal(Prior):
         import pymc as pm
 
         return pm.Normal(name, mu=0.0, sigma=scale, dims=dims)
+
+    def sample(self, rng, size=None):
+        self._require_fixed_scale("sampling")
+        return rng.normal(0.0, self.scale, size)
 
     def sklearn_alpha(self, strength, n_samples):
         """``Ridge`` minimises ``||r||^2 + alpha ||w||^2`` (no 1/n): ``alpha = total (1 - l1_ratio)``."""
@@ -411,6 +437,10 @@ class Laplace(Prior):
         import pymc as pm
 
         return pm.Laplace(name, mu=0.0, b=scale, dims=dims)
+
+    def sample(self, rng, size=None):
+        self._require_fixed_scale("sampling")
+        return rng.laplace(0.0, self.scale, size)
 
 
 @dataclass(frozen=True)
@@ -490,6 +520,24 @@ class ElasticNet(Prior):
             name, scale, data["l1_ratio"], logp=elastic_net_logp,
             support_point=_zeros_support_point, dims=dims,
         )
+
+    def sample(self, rng, size=None):
+        r"""Exact draws from :math:`p(w) \propto \exp(-r|w|/s - (1-r) w^2 / (2 s^2))`.
+
+        For :math:`w > 0` this is :math:`N(-rs/(1-r),\, s^2/(1-r))` truncated to
+        :math:`w > 0` (complete the square); the sign is symmetric.
+        """
+        from scipy import stats
+
+        self._require_fixed_scale("sampling")
+        scale, l1_ratio = self.scale, self.l1_ratio
+        if l1_ratio == 1.0:
+            return rng.laplace(0.0, scale, size)
+        sd = scale / math.sqrt(1.0 - l1_ratio)
+        mean = -l1_ratio * scale / (1.0 - l1_ratio)
+        magnitude = stats.truncnorm.rvs(-mean / sd, np.inf, loc=mean, scale=sd, size=size,
+                                        random_state=rng)
+        return magnitude * rng.choice([-1.0, 1.0], size=size)
 
 
 def elastic_net_logp(value, scale, l1_ratio):
