@@ -9,6 +9,7 @@ the power to fail.
 import warnings
 
 import pytest
+from scipy import stats
 
 import bayesreg as br
 from validation import sbc
@@ -82,3 +83,57 @@ def test_prior_draws_follow_the_priors():
     assert stats.kstest(draws, lambda x: np.interp(x, grid, cdf)).pvalue > 0.01
     hc = sbc._half_cauchy(rng, 2.0, 20000)
     assert stats.kstest(hc, stats.halfcauchy(scale=2.0).cdf).pvalue > 0.01
+
+
+@pytest.mark.parametrize(
+    "family, reference",
+    [
+        (br.Normal(2.0), stats.norm(scale=2.0)),
+        (br.Laplace(0.5), stats.laplace(scale=0.5)),
+        (br.HalfNormal(3.0), stats.halfnorm(scale=3.0)),
+        (br.HalfCauchy(0.7), stats.halfcauchy(scale=0.7)),
+    ],
+    ids=["Normal", "Laplace", "HalfNormal", "HalfCauchy"],
+)
+def test_every_family_draws_from_its_own_density(family, reference):
+    """Each family's sampler (which SBC asks) against scipy.stats (Kolmogorov-Smirnov)."""
+    import numpy as np
+
+    draws = family.sample(np.random.default_rng(3), 20000)
+    assert stats.kstest(draws, reference.cdf).pvalue > 0.01
+
+
+def test_hierarchical_and_horseshoe_prior_draws_report_their_hyperparameters():
+    """A learned scale is drawn from its hyperprior and used for the coefficients; the
+    horseshoe reports tau. Checked by the scale-mixture identity: coef / scale ~ Laplace(1)."""
+    import numpy as np
+    from scipy import stats
+
+    rng = np.random.default_rng(4)
+    ratios, scales = [], []
+    for _ in range(4000):
+        coef, hyper = br.Laplace(br.HalfNormal(2.0)).sample_prior(rng, 3)
+        scales.append(hyper["scale"])
+        ratios.extend(coef / hyper["scale"])
+    assert stats.kstest(scales, stats.halfnorm(scale=2.0).cdf).pvalue > 0.01
+    assert stats.kstest(ratios, stats.laplace.cdf).pvalue > 0.01
+    coef, hyper = br.Horseshoe(0.5).sample_prior(rng, 5)
+    assert set(hyper) == {"tau"} and coef.shape == (5,)
+
+
+def test_each_likelihood_simulates_its_own_y():
+    import numpy as np
+    from scipy import stats
+    from scipy.special import expit
+
+    from bayesreg.model.likelihoods import get_likelihood
+
+    rng = np.random.default_rng(5)
+    eta = np.linspace(-2.0, 2.0, 20000)
+    y = get_likelihood("gaussian").simulate(eta, 0.5, rng)
+    assert stats.kstest((y - eta) / 0.5, stats.norm.cdf).pvalue > 0.01
+    labels = get_likelihood("bernoulli").simulate(eta, None, rng)
+    assert set(np.unique(labels)) == {0, 1}
+    # P(y = 1) = expit(eta): the count is Poisson-binomial, within 4 of its sds
+    mean, sd = expit(eta).sum(), np.sqrt((expit(eta) * (1 - expit(eta))).sum())
+    assert abs(labels.sum() - mean) < 4 * sd
