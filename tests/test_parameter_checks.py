@@ -227,3 +227,35 @@ def test_a_bad_parameter_gets_the_same_words_from_fit_set_params_and_load(
         idata.to_netcdf(str(tmp_path / "edited.nc"))
         from_load = _error_of(lambda: type(model).load(tmp_path / "edited.nc"))
         assert from_constructor in from_load
+
+
+# ------------------------------------------------------------------ the shared checkers of model/_checks
+@pytest.mark.parametrize(
+    "value, error, words",
+    [("1", TypeError, "se must be a positive number, got '1'"),
+     (True, TypeError, "se must be a positive number, got True"),
+     (0.0, ValueError, "se must be finite and > 0, got 0.0"),
+     (float("nan"), ValueError, "se must be finite and > 0, got nan"),
+     (1e200, ValueError, r"se must lie in \[1e-150, 1e\+150\]")],
+    ids=["str", "bool", "zero", "nan", "huge"],
+)
+def test_check_positive_number_is_the_one_wording_of_a_positive_quantity(value, error, words):
+    """The checker that sigma (here), y_sd (mapping) and se (teaching) share."""
+    from bayesreg.model._checks import check_positive_number
+
+    with pytest.raises(error, match=rf"^owner: {words}"):
+        check_positive_number(value, "se", "owner")
+    assert check_positive_number(np.float32(0.5), "se", "owner") == 0.5
+    assert check_positive_number(None, "sigma", "owner", none_means="to estimate it") is None
+    with pytest.raises(ValueError, match=r"sigma must be finite and > 0 \(or None to estimate it\)"):
+        check_positive_number(-1, "sigma", "owner", none_means="to estimate it")
+
+
+def test_check_unit_interval_names_what_the_ends_mean():
+    from bayesreg.model._checks import check_unit_interval
+
+    meaning = "0 is the Normal prior, 1 the Laplace prior"
+    assert check_unit_interval(np.float64(0.25), "l1_ratio", "owner", meaning) == 0.25
+    for value, error in [("0.5", TypeError), (True, TypeError), (1.5, ValueError), (float("nan"), ValueError)]:
+        with pytest.raises(error, match=rf"owner: l1_ratio must .*\[0, 1\] \({meaning}\), got"):
+            check_unit_interval(value, "l1_ratio", "owner", meaning)
