@@ -16,7 +16,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..model._params import SAMPLERS
+from ..model._params import PARAM_CHECKS, SAMPLERS
 from ..model.likelihoods import get_likelihood
 from ..model.priors import NUTS_SAMPLERS
 from .model import build_model
@@ -37,8 +37,7 @@ compile_counts = {"model": 0, "nutpie": 0}
 
 def check_sampler(name, owner):
     """Raise a clear error if ``name`` is unknown or its package is not installed."""
-    if name not in SAMPLERS:
-        raise ValueError(f"{owner}: sampler must be one of {SAMPLERS}, got {name!r}.")
+    PARAM_CHECKS["sampler"](name, "sampler", owner)  # the estimators' own wording
     missing = [pkg for pkg in _REQUIREMENTS.get(name, ()) if importlib.util.find_spec(pkg) is None]
     if missing:
         raise ImportError(
