@@ -195,7 +195,11 @@ class BernoulliLogit(Likelihood):
         return pm.Bernoulli(name, logit_p=eta, observed=observed, shape=shape)
 
 
-def _registry():
+def _registry(discover=True):
+    if discover:  # a family defined in any module of bayesreg.model
+        from .registry import import_family_modules
+
+        import_family_modules()
     found, todo = {}, list(Likelihood.__subclasses__())
     while todo:
         cls = todo.pop()
@@ -205,8 +209,9 @@ def _registry():
     return found
 
 
-#: Every likelihood by name, built from the subclasses of :class:`Likelihood`.
-LIKELIHOODS = _registry()
+#: The likelihoods of this module by name (:func:`get_likelihood` also finds those
+#: defined in other modules of :mod:`bayesreg.model`).
+LIKELIHOODS = _registry(discover=False)
 
 
 def get_likelihood(likelihood):
