@@ -213,7 +213,9 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
                       needed=b > 0 and likelihood.glmnet_standardizes_y and glmnet)
     dispersion = likelihood.dispersion(sigma)
     if glmnet:
-        strength = penalty_strength(glmnet_weights((a, b), y_sd), dispersion)
+        weights = glmnet_weights((a, b), y_sd)
+        # b * y_sd may underflow to 0 (a Normal prior of a huge scale): a zero penalty
+        strength = penalty_strength(weights, dispersion) if sum(weights) > 0 else PenaltyStrength(0.0, 0.0)
         return glmnet_penalty((a, b), y_sd, strength, n, likelihood)
     # the mixing weight as a / (a + b): exactly 1 (0) when b (a) is 0, so the
     # round trip through from_penalty gives back a Laplace (Normal) prior
