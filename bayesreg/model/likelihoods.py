@@ -98,6 +98,18 @@ class Likelihood:
             f"{owner}: sigma has no role in the {self.label} likelihood; leave it as None."
         )
 
+    # -- the penalty in the libraries' conventions (see bayesreg.model.mapping) --
+    #: The scikit-learn estimators whose penalty maps onto a prior for this likelihood.
+    sklearn_estimators: ClassVar[tuple] = ()
+    #: glmnet's ``family=`` for this likelihood ("" if glmnet has none).
+    glmnet_family: ClassVar[str] = ""
+    #: Whether glmnet standardises y for this family (then its L2 weight is divided by sd_n(y)).
+    glmnet_standardizes_y: ClassVar[bool] = False
+
+    def sklearn_penalty(self, prior, strength, n_samples):
+        """``to_penalty``'s scikit-learn dict for ``prior`` from its :class:`PenaltyStrength`."""
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class Gaussian(Likelihood):
@@ -140,6 +152,20 @@ class Gaussian(Likelihood):
         import pymc as pm
 
         return pm.Normal(name, mu=eta, sigma=sigma, observed=observed, shape=shape)
+
+    sklearn_estimators: ClassVar[tuple] = ("Ridge", "Lasso", "ElasticNet")
+    glmnet_family: ClassVar[str] = "gaussian"
+    glmnet_standardizes_y: ClassVar[bool] = True
+
+    def sklearn_penalty(self, prior, strength, n_samples):
+        """The prior's regressor: ``Ridge`` alpha = total (1 - rho), else alpha = total / n."""
+        estimator = prior.sklearn_regressor
+        if estimator == "Ridge":  # Ridge's objective has no 1/n
+            return {"estimator": estimator, "alpha": strength.total * (1.0 - strength.l1_ratio)}
+        penalty = {"estimator": estimator, "alpha": strength.total / n_samples}
+        if strength.l1_ratio != 1.0 or estimator != "Lasso":
+            penalty["l1_ratio"] = strength.l1_ratio
+        return penalty
 
 
 @dataclass(frozen=True)
@@ -193,6 +219,14 @@ class BernoulliLogit(Likelihood):
         import pymc as pm
 
         return pm.Bernoulli(name, logit_p=eta, observed=observed, shape=shape)
+
+    sklearn_estimators: ClassVar[tuple] = ("LogisticRegression",)
+    glmnet_family: ClassVar[str] = "binomial"
+
+    def sklearn_penalty(self, prior, strength, n_samples):
+        """``LogisticRegression``: C = 1 / total, l1_ratio = rho."""
+        return {"estimator": "LogisticRegression", "C": 1.0 / strength.total,
+                "l1_ratio": strength.l1_ratio}
 
 
 def _registry(discover=True):
