@@ -62,8 +62,9 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
     coef_ : ndarray of shape (n_features,)
         One-dimensional, unlike ``LogisticRegression.coef_`` (shape (1, p)).
     intercept_ : float
-    penalty_ : dict
-        ``to_penalty(prior, likelihood="bernoulli")``.
+    penalty_ : dict or None
+        ``to_penalty(prior, likelihood="bernoulli")``; None for a prior that
+        is not an L1/L2 penalty (``prior.is_convex`` False).
     n_iter_ : int
         Solver iterations.
     n_features_in_ : int
@@ -101,9 +102,10 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, dtype=np.float64)
             y01, classes = _BERNOULLI_LOGIT.check_target(y, type(self).__name__)
-            penalty = to_penalty(prior, likelihood=_BERNOULLI_LOGIT)
+            # a non-convex prior has no library penalty (see Prior.is_convex)
+            penalty = to_penalty(prior, likelihood=_BERNOULLI_LOGIT) if prior.is_convex else None
             solution = solve_map(
-                X, y01, [prior.penalty_weights], _BERNOULLI_LOGIT,
+                X, y01, [prior], _BERNOULLI_LOGIT,
                 fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
             )
             self.classes_ = classes

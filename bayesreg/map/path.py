@@ -31,10 +31,11 @@ class MAPPath:
     intercepts : ndarray of shape (n_scales,)
     penalties : list of dict
         ``to_penalty(...)`` at each scale: the scikit-learn estimator and
-        parameters each row equals.
+        parameters each row equals (None for a prior that is not an L1/L2
+        penalty, ``prior.is_convex`` False).
     alphas : ndarray of shape (n_scales,)
         The equivalent penalty strength: the ``alpha`` of that estimator, or
-        ``C`` for logistic regression.
+        ``C`` for logistic regression (NaN where there is none).
     sigma : float or None
         The noise scale used (Gaussian likelihood).
     feature_names : list of str
@@ -128,12 +129,15 @@ def map_path(
     check_consistent_length(X, y)
     if likelihood.has_sigma and sigma is None:
         sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
+    # a non-convex prior has no library penalty (see Prior.is_convex): None, alpha NaN
     penalties = [
-        to_penalty(p, n_samples=X.shape[0], sigma=sigma, likelihood=likelihood) for p in priors
+        to_penalty(p, n_samples=X.shape[0], sigma=sigma, likelihood=likelihood)
+        if p.is_convex else None
+        for p in priors
     ]
-    alphas = np.array([pen[likelihood.penalty_name] for pen in penalties])
+    alphas = np.array([np.nan if pen is None else pen[likelihood.penalty_name] for pen in penalties])
     coefs, intercepts, _ = solve_map(
-        X, y, [p.penalty_weights for p in priors], likelihood, sigma=sigma,
+        X, y, priors, likelihood, sigma=sigma,
         fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
     )
 

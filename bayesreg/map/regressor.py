@@ -55,9 +55,10 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
     intercept_ : float
     sigma_ : float
         The noise scale used: ``sigma`` or its estimate.
-    penalty_ : dict
+    penalty_ : dict or None
         ``to_penalty(prior, n_samples=n, sigma=sigma_)``: the scikit-learn
-        estimator and alpha this fit equals.
+        estimator and alpha this fit equals; None for a prior that is not an
+        L1/L2 penalty (``prior.is_convex`` False), which no library penalty equals.
     n_iter_ : int
         Coordinate-descent iterations (1 for the closed-form Normal prior).
     n_features_in_ : int
@@ -101,10 +102,12 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
             if sigma is None:
                 sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
-            penalty = to_penalty(prior, n_samples=X.shape[0], sigma=sigma, likelihood=_GAUSSIAN)
+            # a non-convex prior has no library penalty (see Prior.is_convex)
+            penalty = (to_penalty(prior, n_samples=X.shape[0], sigma=sigma, likelihood=_GAUSSIAN)
+                       if prior.is_convex else None)
 
             solution = solve_map(
-                X, y, [prior.penalty_weights], _GAUSSIAN, sigma=sigma,
+                X, y, [prior], _GAUSSIAN, sigma=sigma,
                 fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
             )
             coef = solution.coefs[0]

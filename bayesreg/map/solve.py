@@ -1,7 +1,9 @@
 r"""The one MAP solver: every estimator, path, scale search and widget calls it.
 
-:func:`solve_map` takes the penalty weights :math:`(\ell_1, \ell_2)` of the prior
-at one or more scales and the likelihood object, and returns the MAP at each.
+:func:`solve_map` takes the prior at one or more scales and the likelihood
+object, and returns the MAP at each: a convex prior through its penalty weights
+:math:`(\ell_1, \ell_2)`, a smooth non-convex one by majorize-minimize over the
+same routes.
 The likelihood's :attr:`~bayesreg.model.likelihoods.Likelihood.map_route` names
 the route; every guard of a route lives here, once:
 
@@ -22,9 +24,11 @@ the route; every guard of a route lives here, once:
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 
 from ..model.mapping import penalty_strength
 from ._solvers import (
@@ -50,9 +54,9 @@ class MAPSolution(NamedTuple):
     n_iter: np.ndarray
 
 
-def solve_map(X, y, weights, likelihood, *, sigma=None, fit_intercept=True, tol=1e-10,
+def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1e-10,
               max_iter=100_000):
-    r"""The MAP estimate for each pair of penalty weights in ``weights``.
+    r"""The MAP estimate under each prior in ``priors`` (typically one family at several scales).
 
     Parameters
     ----------
@@ -60,9 +64,10 @@ def solve_map(X, y, weights, likelihood, *, sigma=None, fit_intercept=True, tol=
     y : ndarray of shape (n_samples,)
         The target as the likelihood's model uses it
         (:meth:`~bayesreg.model.likelihoods.Likelihood.check_target`).
-    weights : sequence of (float, float)
-        :attr:`~bayesreg.model.priors.Prior.penalty_weights` of the prior at
-        each scale, in any order.
+    priors : sequence of Prior
+        Fixed-scale priors with a MAP, in any order.  A convex L1/L2 prior is
+        solved from its :attr:`~bayesreg.model.priors.Prior.penalty_weights`;
+        a smooth non-convex one (``is_convex`` False) by majorize-minimize.
     likelihood : Likelihood
         The likelihood object; its ``map_route`` selects the solver.
     sigma : float or None
@@ -75,7 +80,6 @@ def solve_map(X, y, weights, likelihood, *, sigma=None, fit_intercept=True, tol=
     -------
     MAPSolution
     """
-    weights = [(float(l1), float(l2)) for l1, l2 in weights]
     try:
         route = _ROUTES[likelihood.map_route]
     except KeyError:
@@ -83,7 +87,52 @@ def solve_map(X, y, weights, likelihood, *, sigma=None, fit_intercept=True, tol=
             f"no MAP solver for the route {likelihood.map_route!r} of {likelihood!r}; "
             f"bayesreg.map knows {sorted(_ROUTES)}."
         ) from None
-    return route(X, y, weights, likelihood, sigma, fit_intercept, tol, max_iter)
+    convex = [i for i, prior in enumerate(priors) if prior.is_convex]
+    coefs = np.zeros((len(priors), X.shape[1]))
+    intercepts, n_iter = np.zeros(len(priors)), np.zeros(len(priors), dtype=int)
+    if convex:
+        weights = [tuple(float(v) for v in priors[i].penalty_weights) for i in convex]
+        solution = route(X, y, weights, likelihood, sigma, fit_intercept, tol, max_iter)
+        coefs[convex], intercepts[convex], n_iter[convex] = solution
+    for i, prior in enumerate(priors):
+        if not prior.is_convex:
+            coefs[i], intercepts[i], n_iter[i] = _majorize_minimize(
+                route, X, y, prior, likelihood, sigma, fit_intercept, tol, max_iter
+            )
+    return MAPSolution(coefs, intercepts, n_iter)
+
+
+def _majorize_minimize(route, X, y, prior, likelihood, sigma, fit_intercept, tol, max_iter):
+    r"""The MAP under a smooth non-convex prior: iteratively reweighted ridge from zero.
+
+    At the current coefficients :math:`\tilde w` the prior gives the weights
+    :math:`c_j` of a quadratic above its penalty that touches it at :math:`\tilde w`
+    (:meth:`~bayesreg.model.priors.Prior.quadratic_bound_weights`).  The
+    negative log likelihood plus that quadratic is a ridge problem with one
+    weight per coefficient, i.e. the ridge of weight 1 on the columns
+    :math:`x_j/\sqrt{c_j}`, solved by the likelihood's own route; no step can
+    raise the objective (the MM principle; for the Student-t prior it is the EM
+    algorithm of its normal scale mixture, as in Gelman et al.'s ``bayesglm``).
+    It stops at a stationary point: a mode, possibly not the highest one.
+    """
+    coef = np.zeros(X.shape[1])
+    steps = min(max_iter, 10_000)  # each step is a whole ridge fit
+    for step in range(1, steps + 1):
+        column_scale = 1.0 / np.sqrt(prior.quadratic_bound_weights(coef))
+        scaled = route(X * column_scale, y, [(0.0, 1.0)], likelihood, sigma, fit_intercept,
+                       tol, max_iter)
+        new = scaled.coefs[0] * column_scale
+        moved = np.max(np.abs(new - coef), initial=0.0)
+        coef = new
+        if moved <= tol * (1.0 + np.max(np.abs(coef), initial=0.0)):
+            return coef, scaled.intercepts[0], step
+    warnings.warn(
+        f"The MAP under {prior!r} did not converge in {steps} majorize-minimize steps "
+        f"(last move {moved:.3g}); raise max_iter or tol.",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
+    return coef, scaled.intercepts[0], steps
 
 
 def _strongest_first(weights):

@@ -84,6 +84,19 @@ class Prior:
     label = ""
     #: The scikit-learn regressor whose penalty is this prior's (see :func:`bayesreg.to_penalty`).
     sklearn_regressor = "ElasticNet"
+    #: Whether the penalty is the convex ``l1 |w| + l2 w^2 / 2`` of :attr:`penalty_weights`
+    #: (then it has a lambda/alpha in the libraries). A smooth non-convex prior sets it
+    #: False and gives :meth:`quadratic_bound_weights` instead: its MAP is found by
+    #: majorize-minimize (:mod:`bayesreg.map.solve`).
+    is_convex = True
+
+    def quadratic_bound_weights(self, w):
+        r"""Weights :math:`c_j` of a quadratic above the penalty that touches it at ``w``.
+
+        :math:`\mathrm{pen}(v) \le \mathrm{pen}(w) + \sum_j \tfrac12 c_j (v_j^2 - w_j^2)`.
+        Needed only by priors that are not convex L1/L2 penalties (``is_convex`` False).
+        """
+        raise NotImplementedError(f"{type(self).__name__} is an L1/L2 penalty: use penalty_weights.")
 
     @classmethod
     def from_controls(cls, scale, l1_ratio=0.5):
