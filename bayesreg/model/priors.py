@@ -59,6 +59,11 @@ def _check_scale(value, owner, name="scale"):
 NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro")
 
 
+def _g4(value):
+    """A number in the widgets' penalty readout (4 significant digits)."""
+    return f"{value:.4g}"
+
+
 class PenaltyWeights(NamedTuple):
     """Weights of ``penalty(w) = l1 * sum|w| + l2 * sum(w**2) / 2``."""
 
@@ -97,6 +102,17 @@ class Prior:
         Needed only by priors that are not convex L1/L2 penalties (``is_convex`` False).
         """
         raise NotImplementedError(f"{type(self).__name__} is an L1/L2 penalty: use penalty_weights.")
+
+    #: Whether the family has an ``l1_ratio`` control in the widgets (the elastic net).
+    has_l1_ratio = False
+
+    def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
+        """The widgets' penalty readout: one line per convention, its formula with the numbers.
+
+        ``sklearn``, ``glmnet`` and ``logistic`` are :func:`bayesreg.to_penalty`'s
+        answers for this prior (Gaussian with ``n_samples``, ``sigma``, ``y_sd``;
+        Bernoulli).  None (this default): the readout shows the numbers only.
+        """
 
     @classmethod
     def from_controls(cls, scale, l1_ratio=0.5):
@@ -282,6 +298,15 @@ class Normal(Prior):
     def has_conjugate_posterior(self, likelihood, sigma_fixed):
         return likelihood == "gaussian" and bool(sigma_fixed) and not self.is_hierarchical
 
+    def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
+        t, n = _g4(self.scale), n_samples
+        return [
+            f"Ridge alpha = sigma^2 / t^2 = {_g4(sigma)}^2 / {t}^2 = {_g4(sklearn['alpha'])}",
+            f"glmnet lambda = sigma^2 sd(y) / (n t^2) = {_g4(sigma)}^2 * {_g4(y_sd)} / "
+            f"({n} * {t}^2) = {_g4(glmnet['lambda'])}, alpha = 0",
+            f"LogisticRegression C = t^2 = {_g4(logistic['C'])}, l1_ratio = 0",
+        ]
+
     @property
     def penalty_weights(self):
         self._require_fixed_scale("the penalty")
@@ -316,6 +341,14 @@ class Laplace(Prior):
 
     def __post_init__(self):
         object.__setattr__(self, "scale", _check_scale(self.scale, "Laplace"))
+
+    def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
+        return [
+            f"Lasso alpha = sigma^2 / (n s) = {_g4(sigma)}^2 / ({n_samples} * "
+            f"{_g4(self.scale)}) = {_g4(sklearn['alpha'])}",
+            f"glmnet lambda = sigma^2 / (n s) = {_g4(glmnet['lambda'])}, alpha = 1",
+            f"LogisticRegression C = s = {_g4(logistic['C'])}, l1_ratio = 1",
+        ]
 
     @property
     def penalty_weights(self):
@@ -356,6 +389,20 @@ class ElasticNet(Prior):
     l1_ratio: float = 0.5
     kind = "elasticnet"
     label = "ElasticNet"
+    has_l1_ratio = True
+
+    def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
+        r, s = self.l1_ratio, _g4(self.scale)
+        return [
+            f"ElasticNet alpha = sigma^2 / n * (r/s + (1-r)/s^2) = {_g4(sigma)}^2 / {n_samples} * "
+            f"({_g4(r)}/{s} + {_g4(1 - r)}/{s}^2) = {_g4(sklearn['alpha'])}, "
+            f"l1_ratio = (r/s) / (r/s + (1-r)/s^2) = {_g4(sklearn['l1_ratio'])}",
+            f"glmnet lambda = sigma^2 / n * (r/s + sd(y) (1-r)/s^2) = {_g4(glmnet['lambda'])}, "
+            f"alpha = (r/s) / (r/s + sd(y) (1-r)/s^2) = {_g4(glmnet['alpha'])} "
+            f"(sd(y) = {_g4(y_sd)})",
+            f"LogisticRegression C = 1 / (r/s + (1-r)/s^2) = {_g4(logistic['C'])}, "
+            f"l1_ratio = {_g4(logistic['l1_ratio'])}",
+        ]
 
     @classmethod
     def from_controls(cls, scale, l1_ratio=0.5):
