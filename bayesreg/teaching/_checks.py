@@ -15,12 +15,15 @@ __all__ = ["check_estimates", "check_grid", "check_prior", "check_se", "check_z"
 
 
 def _has_penalty_weights(prior_class):
-    """Whether a family's penalty is ``a|w| + b w^2/2`` (it states its penalty weights)."""
+    """Whether a family has a one-coefficient posterior here: its penalty is ``a|w| + b w^2/2``
+    (closed form), or it is a smooth prior with a MAP (quadrature)."""
+    if not prior_class.is_convex:
+        return prior_class.has_map
     return prior_class.has_map and prior_class.penalty_weights is not Prior.penalty_weights
 
 
 def check_prior(prior, owner):
-    """``prior`` if the closed form covers it: a fixed-scale prior with L1/L2 penalty weights."""
+    """``prior`` if it has an exact one-coefficient posterior here (closed form or quadrature)."""
     if isinstance(prior, Prior) and not _has_penalty_weights(type(prior)):
         covered = [cls.__name__ for cls in prior_families().values() if _has_penalty_weights(cls)]
         names = ", ".join(covered[:-1]) + " and " + covered[-1] if len(covered) > 1 else covered[0]

@@ -3,7 +3,9 @@ r"""The exact posterior of one coefficient, with the curves to draw it.
 One coefficient with a Gaussian likelihood around its least-squares estimate
 ``z`` (standard error ``se``) and a Normal, Laplace or elastic-net prior: the
 posterior is a mixture of two truncated normals (:mod:`bayesreg.teaching._two_piece`),
-so its density, mean, median and quantiles are exact.
+so its density, mean, median and quantiles are exact.  A smooth prior that is
+not an L1/L2 penalty (``prior.is_convex`` False) is integrated numerically to
+about 1e-10 (:mod:`bayesreg.teaching._quadrature`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from scipy import stats
 
 from ..model.priors import Prior
 from ._checks import check_grid, check_prior, check_se, check_z
+from ._quadrature import QuadraturePosterior
 from ._two_piece import TwoPieceNormal
 from .variance import prior_variance
 
@@ -55,16 +58,20 @@ class OneCoefficientPosterior:
     median: float
     sd: float
 
+    def _posterior(self):
+        return (TwoPieceNormal if self.prior.is_convex else QuadraturePosterior)(
+            self.z, self.se, self.prior)
+
     def cdf(self, w):
         """Exact posterior CDF at ``w``."""
-        return TwoPieceNormal(self.z, self.se, self.prior).cdf(w)
+        return self._posterior().cdf(w)
 
     def ppf(self, q):
         """Exact posterior quantile function (e.g. ``ppf([0.03, 0.97])``)."""
         q = np.asarray(q, dtype=float)
         if np.any(~((q >= 0) & (q <= 1))):
             raise ValueError(f"ppf: probabilities must lie in [0, 1], got {q!r}.")
-        return TwoPieceNormal(self.z, self.se, self.prior).ppf(q)
+        return self._posterior().ppf(q)
 
 
 def _frozen(array):
@@ -130,7 +137,8 @@ def one_coefficient_posterior(z, se, prior, grid=None):
     prior = check_prior(prior, owner)
     map_estimate = float(prior.prox(z, step=se * se))
     grid = _default_grid(z, se, prior, map_estimate) if grid is None else check_grid(grid, owner)
-    post = TwoPieceNormal(z, se, prior)
+    # closed form for an L1/L2 penalty, quadrature for a smooth prior (e.g. Student-t)
+    post = (TwoPieceNormal if prior.is_convex else QuadraturePosterior)(z, se, prior)
     mean, var = post.moments()
     return OneCoefficientPosterior(
         z=z,

@@ -49,8 +49,14 @@ def penalty_readout(prior, *, n_samples, sigma, y_sd):
         this y); ``"logistic"``: ``C`` of scikit-learn's LogisticRegression
         with the same prior on a logistic model (no sigma, no n);
         ``"formulas"``: one line of text per convention, the formula with the
-        numbers put in.
+        numbers put in.  For a prior that is not an L1/L2 penalty
+        (``prior.is_convex`` False) the three conventions are None and the one
+        line says so.
     """
+    if not prior.is_convex:  # e.g. a Student-t prior: its MAP has no lambda/alpha anywhere
+        line = (f"no scikit-learn or glmnet penalty equals {prior!r}: its penalty is not "
+                "L1/L2 (the MAP is found by majorize-minimize)")
+        return {"sklearn": None, "glmnet": None, "logistic": None, "formulas": [line]}
     sk = to_penalty(prior, n_samples=n_samples, sigma=sigma)
     glm = to_penalty(prior, n_samples=n_samples, sigma=sigma, convention="glmnet", y_sd=y_sd)
     logistic = to_penalty(prior, likelihood="bernoulli")

@@ -366,12 +366,15 @@ def _plot_posterior(table, title, ax):
 
 def _readout_html(state):
     sk = state["penalties"]["sklearn"]
-    extra = f", l1_ratio = {sk['l1_ratio']:.4g}" if "l1_ratio" in sk else ""
     sigma_note = "fixed" if state["sigma_fixed"] else "estimated"
     rows = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in state["formulas"])
+    if sk is None:  # a prior that is not an L1/L2 penalty: the one line says so
+        equals = "its own penalty"
+    else:
+        extra = f", l1_ratio = {sk['l1_ratio']:.4g}" if "l1_ratio" in sk else ""
+        equals = f"<b>{sk['estimator']}(alpha={sk['alpha']:.4g}{extra})</b>"
     return (
         f"<div><b>{html.escape(repr(state['prior']))}</b> with n = {state['n_samples']}, "
-        f"sigma = {state['sigma']:.4g} ({sigma_note}) is "
-        f"<b>{sk['estimator']}(alpha={sk['alpha']:.4g}{extra})</b>"
+        f"sigma = {state['sigma']:.4g} ({sigma_note}) is {equals}"
         f"<ul style='margin:2px 0'>{rows}</ul></div>"
     )
