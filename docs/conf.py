@@ -69,6 +69,27 @@ nb_execution_show_tb = True
 nb_merge_streams = True
 
 # --- API reference ----------------------------------------------------------
+def _write_family_list():
+    """List the registry's families that are not top-level names, for api.rst to include.
+
+    A family added in its own module of bayesreg.model (see adding_a_prior.md)
+    reaches the API reference with no edit of api.rst.
+    """
+    from bayesreg.model.registry import prior_classes
+
+    extra = sorted(
+        f"{cls.__module__.removeprefix('bayesreg.')}.{name}"
+        for name, cls in prior_classes().items()
+        if getattr(bayesreg, name, None) is not cls
+    )
+    lines = [".. autosummary::", "   :toctree: generated", "   :nosignatures:", ""]
+    lines += [f"   {name}" for name in extra]
+    target = DOCS / "generated" / "families.rst.inc"  # not a source suffix: no orphan page
+    target.parent.mkdir(exist_ok=True)
+    target.write_text("\n".join(lines) + "\n" if extra else "(none besides those above)\n")
+
+
+_write_family_list()
 autosummary_generate = True
 autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False  # the autosummary class template lists them

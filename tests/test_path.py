@@ -112,3 +112,36 @@ def test_negligible_l1_part_uses_the_regressors_guard(diabetes):
         np.testing.assert_allclose(coef, MAPRegressor(at_scale, sigma=50.0).fit(X, y).coef_, rtol=1e-10)
         ridge = Ridge(alpha=50.0**2 * at_scale.penalty_weights.l2).fit(X, y)
         np.testing.assert_allclose(coef, ref := ridge.coef_, rtol=1e-6, atol=1e-6 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("prior", [Normal(1.0), Laplace(1.0), ElasticNet(1.0, 0.3)], ids=repr)
+@pytest.mark.parametrize("likelihood", ["gaussian", "bernoulli"])
+def test_every_path_row_is_the_estimator_at_that_scale(diabetes, prior, likelihood):
+    """Issue 15, one MAP solver: map_path and the estimators call the same solve_map, so
+    each row is the estimator's fit at that scale.  Not to 1e-10: the path warm-starts each
+    scale at the previous one, the estimator starts cold, and both stop at the solver's
+    tolerance (duality gap / KKT violation), which leaves ~1e-8 of the largest coefficient."""
+    X, y = diabetes
+    scales = np.logspace(-2, 3, 12)
+    if likelihood == "bernoulli":
+        y = (y > y.median()).astype(int)
+        path = map_path(X, y, prior, scales, likelihood="bernoulli")
+        fits = [MAPClassifier(prior.with_scale(s)).fit(X, y) for s in scales]
+    else:
+        path = map_path(X, y, prior, scales, sigma=50.0)
+        fits = [MAPRegressor(prior.with_scale(s), sigma=50.0).fit(X, y) for s in scales]
+    for coef, intercept, fit in zip(path.coefs, path.intercepts, fits):
+        size = max(np.abs(fit.coef_).max(), 1.0)
+        np.testing.assert_allclose(coef, fit.coef_, rtol=0, atol=1e-7 * size)
+        assert intercept == pytest.approx(fit.intercept_, rel=1e-7, abs=1e-7)
+
+
+def test_map_path_at_a_nearly_flat_l1_prior_is_least_squares_without_warning(diabetes):
+    """Issue 15: an L1 weight near zero (Laplace/ElasticNet at a huge scale) needs the
+    estimator's guard in map_path too: no ConvergenceWarning, rows equal least squares."""
+    X, y = diabetes
+    ols = np.linalg.lstsq(np.column_stack([np.ones(len(y)), X]), y, rcond=None)[0][1:]
+    for prior in (Laplace(1.0), ElasticNet(1.0, 0.5)):
+        path = map_path(X, y, prior, [1e12, 1e30], sigma=50.0)  # filterwarnings=error
+        for coef in path.coefs:
+            np.testing.assert_allclose(coef, ols, rtol=1e-8, atol=1e-8 * np.abs(ols).max())

@@ -206,3 +206,19 @@ def test_bad_input_errors():
         with_variance(laplace, 0.0)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         one_coefficient_posterior(1.0, 1.0, laplace).ppf(1.5)
+
+
+@pytest.mark.parametrize("z", [0.3, -2.0, 7.0, 250.0])
+@pytest.mark.parametrize("prior", [br.Laplace(scale=0.5), br.ElasticNet(scale=0.8, l1_ratio=0.3),
+                                   br.Normal(scale=2.0)])
+def test_quadrature_route_equals_the_closed_form(z, prior):
+    """The route for smooth priors without a closed form, checked where the closed form exists."""
+    from bayesreg.teaching._quadrature import QuadraturePosterior
+    from bayesreg.teaching._two_piece import TwoPieceNormal
+
+    quad, exact = QuadraturePosterior(z, 0.7, prior), TwoPieceNormal(z, 0.7, prior)
+    np.testing.assert_allclose(quad.moments(), exact.moments(), rtol=1e-9, atol=1e-12)
+    q = np.array([0.05, 0.5, 0.95])
+    np.testing.assert_allclose(quad.ppf(q), exact.ppf(q), rtol=1e-9, atol=1e-10)
+    w = np.linspace(z - 2, z + 2, 5)
+    np.testing.assert_allclose(quad.logpdf(w), exact.logpdf(w), rtol=1e-9, atol=1e-9)

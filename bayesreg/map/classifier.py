@@ -5,30 +5,23 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..model._checks import check_map_prior, restore_on_failure
 from ..model._params import check_params
+from ..model.likelihoods import BernoulliLogit
 from ..model.mapping import to_penalty
-from ._solvers import fit_logistic
+from .solve import solve_map
 
 __all__ = ["MAPClassifier", "check_binary_target"]
 
+_BERNOULLI_LOGIT = BernoulliLogit()
+
 
 def check_binary_target(y, owner):
-    """Return ``(classes, y01)`` for a binary target, or raise a clear error."""
-    check_classification_targets(y)
-    classes, y01 = np.unique(y, return_inverse=True)
-    if classes.size != 2:
-        what = "only 1 class" if classes.size == 1 else f"{classes.size} classes"
-        raise ValueError(
-            f"Only binary classification is supported. {owner} is a Bernoulli-logit "
-            f"classifier, but y has {what}: "
-            f"{classes.tolist()[:10]}. It needs exactly 2 classes; for more, wrap it "
-            f"in sklearn.multiclass.OneVsRestClassifier({owner}(...))."
-        )
-    return classes, y01
+    """``(classes, y01)``: kept for old imports; use ``likelihood.check_target(y, owner)``."""
+    y01, classes = _BERNOULLI_LOGIT.check_target(y, owner)
+    return classes, y01.astype(np.intp)
 
 
 class MAPClassifier(ClassifierMixin, BaseEstimator):
@@ -70,8 +63,9 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
     coef_ : ndarray of shape (n_features,)
         One-dimensional, unlike ``LogisticRegression.coef_`` (shape (1, p)).
     intercept_ : float
-    penalty_ : dict
-        ``to_penalty(prior, likelihood="bernoulli")``.
+    penalty_ : dict or None
+        ``to_penalty(prior, likelihood="bernoulli")``; None for a prior that
+        is not an L1/L2 penalty (``prior.is_convex`` False).
     n_iter_ : int
         Solver iterations.
     n_features_in_ : int
@@ -108,17 +102,18 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, dtype=np.float64)
-            classes, y01 = check_binary_target(y, type(self).__name__)
-            penalty = to_penalty(prior, likelihood="bernoulli")
-            l1, l2 = prior.penalty_weights
-            coef, intercept, n_iter = fit_logistic(
-                X, y01, l1, l2, self.fit_intercept, self.tol, self.max_iter
+            y01, classes = _BERNOULLI_LOGIT.check_target(y, type(self).__name__)
+            # a non-convex prior has no library penalty (see Prior.is_convex)
+            penalty = to_penalty(prior, likelihood=_BERNOULLI_LOGIT) if prior.is_convex else None
+            solution = solve_map(
+                X, y01, [prior], _BERNOULLI_LOGIT,
+                fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
             )
             self.classes_ = classes
-            self.coef_ = coef
-            self.intercept_ = intercept
+            self.coef_ = solution.coefs[0]
+            self.intercept_ = float(solution.intercepts[0])
             self.penalty_ = penalty
-            self.n_iter_ = n_iter
+            self.n_iter_ = int(solution.n_iter[0])
         return self
 
     def decision_function(self, X):

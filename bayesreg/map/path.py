@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
+from sklearn.utils.validation import check_array, check_consistent_length
 
 from ..model._checks import check_bool, check_map_prior, check_positive_or_none
 from ..model.likelihoods import get_likelihood
 from ..model.mapping import to_penalty
 from ..model.priors import Prior
-from ._solvers import (
-    center,
-    fit_logistic,
-    l1_is_negligible,
-    least_squares_weights,
-    least_squares_zero_is_map,
-    make_enet,
-    small_l1_coef,
-    ridge_path_coefs,
-)
-from .classifier import check_binary_target
 from .noise import estimate_sigma
+from .solve import solve_map
 
 __all__ = ["MAPPath", "map_path"]
 
@@ -42,10 +31,11 @@ class MAPPath:
     intercepts : ndarray of shape (n_scales,)
     penalties : list of dict
         ``to_penalty(...)`` at each scale: the scikit-learn estimator and
-        parameters each row equals.
+        parameters each row equals (None for a prior that is not an L1/L2
+        penalty, ``prior.is_convex`` False).
     alphas : ndarray of shape (n_scales,)
         The equivalent penalty strength: the ``alpha`` of that estimator, or
-        ``C`` for logistic regression.
+        ``C`` for logistic regression (NaN where there is none).
     sigma : float or None
         The noise scale used (Gaussian likelihood).
     feature_names : list of str
@@ -125,35 +115,31 @@ def map_path(
     check_bool(fit_intercept, "fit_intercept", "map_path")
     if not isinstance(prior, Prior) or not prior.has_map:
         check_map_prior(prior, "map_path")  # raises the right explanation
-    likelihood = get_likelihood(likelihood).name
     scales = _check_scales(scales)
-    priors = [dataclasses.replace(prior, scale=float(s)) for s in scales]
+    priors = [prior.with_scale(float(s)) for s in scales]
     check_map_prior(priors[0], "map_path")
     sigma = check_positive_or_none(sigma, "sigma", "map_path")
 
+    likelihood = get_likelihood(likelihood)
+    sigma = likelihood.sigma_for(sigma, "map_path")
+
     feature_names = _feature_names(X)
     X = check_array(X, dtype=np.float64, ensure_min_samples=2)
-    y = np.asarray(y)
-    if likelihood == "gaussian":
-        y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64), warn=False)
+    y, _ = likelihood.check_target(y, "map_path")
     check_consistent_length(X, y)
-    n = X.shape[0]
-
-    if likelihood == "bernoulli":
-        if sigma is not None:
-            raise ValueError("sigma has no role in the Bernoulli likelihood; leave it as None.")
-        _, y01 = check_binary_target(y, "map_path")
-        penalties = [to_penalty(p, likelihood="bernoulli") for p in priors]
-        coefs, intercepts = _logistic_path(X, y01, priors, fit_intercept, tol, max_iter)
-        alphas = np.array([pen["C"] for pen in penalties])
-    else:
-        if sigma is None:
-            sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
-        penalties = [to_penalty(p, n_samples=n, sigma=sigma) for p in priors]
-        Xc, yc, x_mean, y_mean = center(X, y, fit_intercept)
-        alphas = np.array([pen["alpha"] for pen in penalties])
-        coefs = _least_squares_path(Xc, yc, priors, penalties, sigma, tol, max_iter)
-        intercepts = y_mean - coefs @ x_mean
+    if likelihood.has_sigma and sigma is None:
+        sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
+    # a non-convex prior has no library penalty (see Prior.is_convex): None, alpha NaN
+    penalties = [
+        to_penalty(p, n_samples=X.shape[0], sigma=sigma, likelihood=likelihood)
+        if p.is_convex else None
+        for p in priors
+    ]
+    alphas = np.array([np.nan if pen is None else pen[likelihood.penalty_name] for pen in penalties])
+    coefs, intercepts, _ = solve_map(
+        X, y, priors, likelihood, sigma=sigma,
+        fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
+    )
 
     if feature_names is None:
         feature_names = [f"x{j}" for j in range(X.shape[1])]
@@ -174,52 +160,3 @@ def _feature_names(X):
     if columns is None:
         return None
     return [str(c) for c in columns]
-
-
-def _least_squares_path(Xc, yc, priors, penalties, sigma, tol, max_iter):
-    """Each row as MAPRegressor solves it: exact zeros where zero is the MAP
-    (alpha >= alpha_max, or an infinite penalty), the SVD ridge path where the
-    L1 part is negligible, the exact signed solve where the L1 part is small
-    (:func:`small_l1_coef`), warm-started coordinate descent elsewhere."""
-    weights = [p.penalty_weights for p in priors]
-    scaled = [least_squares_weights(l1, l2, sigma) for l1, l2 in weights]
-    zero = np.array([least_squares_zero_is_map(Xc, yc, a1, a2) for a1, a2 in scaled])
-    ridge = ~zero & np.array([l1_is_negligible(l1, l2) for l1, l2 in weights])
-    enet = ~zero & ~ridge
-    coefs = np.zeros((len(priors), Xc.shape[1]))
-    if ridge.any():
-        coefs[ridge] = ridge_path_coefs(Xc, yc, [scaled[i][1] for i in np.flatnonzero(ridge)])
-    for i in np.flatnonzero(enet):  # a nearly flat prior: exact, where it applies
-        small = small_l1_coef(Xc, yc, *scaled[i])
-        if small is not None:
-            coefs[i], enet[i] = small, False
-    if enet.any():
-        coefs[enet] = _enet_path(Xc, yc, [penalties[i] for i in np.flatnonzero(enet)], tol, max_iter)
-    return coefs
-
-
-def _enet_path(Xc, yc, penalties, tol, max_iter):
-    """Warm-started coordinate descent from the strongest penalty to the weakest."""
-    order = np.argsort([-pen["alpha"] for pen in penalties], kind="stable")
-    coefs = np.empty((len(penalties), Xc.shape[1]))
-    solver = make_enet(1.0, 1.0, tol, max_iter, warm_start=True)
-    for i in order:
-        pen = penalties[i]
-        solver.set_params(alpha=pen["alpha"], l1_ratio=pen.get("l1_ratio", 1.0))
-        coefs[i] = solver.fit(Xc, yc).coef_ + 0.0  # no -0.0
-    return coefs
-
-
-def _logistic_path(X, y01, priors, fit_intercept, tol, max_iter):
-    """Logistic fits from the strongest penalty up, each warm-started at the last."""
-    order = np.argsort([-sum(p.penalty_weights) for p in priors], kind="stable")
-    coefs = np.empty((len(priors), X.shape[1]))
-    intercepts = np.zeros(len(priors))
-    init = None
-    for i in order:
-        l1, l2 = priors[i].penalty_weights
-        coefs[i], intercepts[i], _ = fit_logistic(
-            X, y01, l1, l2, fit_intercept, tol, max_iter, init=init
-        )
-        init = (coefs[i], intercepts[i])
-    return coefs, intercepts

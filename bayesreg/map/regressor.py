@@ -8,19 +8,14 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..model._checks import check_map_prior, restore_on_failure
 from ..model._params import check_params
+from ..model.likelihoods import Gaussian
 from ..model.mapping import to_penalty
-from ._solvers import (
-    center,
-    l1_is_negligible,
-    least_squares_weights,
-    least_squares_zero_is_map,
-    make_enet,
-    small_l1_coef,
-    ridge_coef,
-)
 from .noise import estimate_sigma
+from .solve import solve_map
 
 __all__ = ["MAPRegressor"]
+
+_GAUSSIAN = Gaussian()
 
 class MAPRegressor(RegressorMixin, BaseEstimator):
     r"""MAP estimate of a linear regression with a Gaussian likelihood.
@@ -61,9 +56,10 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
     intercept_ : float
     sigma_ : float
         The noise scale used: ``sigma`` or its estimate.
-    penalty_ : dict
+    penalty_ : dict or None
         ``to_penalty(prior, n_samples=n, sigma=sigma_)``: the scikit-learn
-        estimator and alpha this fit equals.
+        estimator and alpha this fit equals; None for a prior that is not an
+        L1/L2 penalty (``prior.is_convex`` False), which no library penalty equals.
     n_iter_ : int
         Coordinate-descent iterations (1 for the closed-form Normal prior).
     n_features_in_ : int
@@ -107,29 +103,20 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
             if sigma is None:
                 sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
-            penalty = to_penalty(prior, n_samples=X.shape[0], sigma=sigma)
+            # a non-convex prior has no library penalty (see Prior.is_convex)
+            penalty = (to_penalty(prior, n_samples=X.shape[0], sigma=sigma, likelihood=_GAUSSIAN)
+                       if prior.is_convex else None)
 
-            Xc, yc, x_mean, y_mean = center(X, y, self.fit_intercept)
-            l1, l2 = prior.penalty_weights
-            a1, a2 = least_squares_weights(l1, l2, sigma)
-            if least_squares_zero_is_map(Xc, yc, a1, a2):  # alpha >= alpha_max, or infinite
-                coef = np.zeros(X.shape[1])
-                n_iter = 1  # one check of the optimality conditions at zero
-            elif l1_is_negligible(l1, l2):  # Normal, or ElasticNet with l1_ratio ~ 0
-                coef = ridge_coef(Xc, yc, a2)
-                n_iter = 1  # one direct solve
-            elif (coef := small_l1_coef(Xc, yc, a1, a2)) is not None:  # a nearly flat prior
-                n_iter = 1  # one direct solve
-            else:
-                enet = make_enet(penalty["alpha"], penalty.get("l1_ratio", 1.0), self.tol, self.max_iter)
-                coef = enet.fit(Xc, yc).coef_ + 0.0  # + 0.0 turns -0.0 into 0.0
-                n_iter = enet.n_iter_
-
+            solution = solve_map(
+                X, y, [prior], _GAUSSIAN, sigma=sigma,
+                fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
+            )
+            coef = solution.coefs[0]
             self.coef_ = coef
-            self.intercept_ = float(y_mean - x_mean @ coef)
+            self.intercept_ = float(solution.intercepts[0])
             self.sigma_ = sigma
             self.penalty_ = penalty
-            self.n_iter_ = n_iter
+            self.n_iter_ = int(solution.n_iter[0])
         return self
 
     def predict(self, X):

@@ -90,14 +90,6 @@ class Likelihood:
         """The observed variable of a PyMC model (call inside a ``pm.Model`` context)."""
         raise NotImplementedError
 
-    def penalty_parameter(self, strength, n_samples, prior):
-        """The scikit-learn penalty named :attr:`penalty_name` for a :class:`~bayesreg.model.mapping.PenaltyStrength`.
-
-        Works on numbers and PyTensor variables alike (a hierarchical model
-        reports it for each draw of the learned scale).
-        """
-        raise NotImplementedError
-
     def simulate(self, eta, sigma, rng):
         """Draws of y given the linear predictor ``eta`` (and ``sigma``, where the family has one)."""
         raise NotImplementedError
@@ -109,6 +101,18 @@ class Likelihood:
         raise ValueError(
             f"{owner}: sigma has no role in the {self.label} likelihood; leave it as None."
         )
+
+    # -- the penalty in the libraries' conventions (see bayesreg.model.mapping) --
+    #: The scikit-learn estimators whose penalty maps onto a prior for this likelihood.
+    sklearn_estimators: ClassVar[tuple] = ()
+    #: glmnet's ``family=`` for this likelihood ("" if glmnet has none).
+    glmnet_family: ClassVar[str] = ""
+    #: Whether glmnet standardises y for this family (then its L2 weight is divided by sd_n(y)).
+    glmnet_standardizes_y: ClassVar[bool] = False
+
+    def sklearn_penalty(self, prior, strength, n_samples):
+        """``to_penalty``'s scikit-learn dict for ``prior`` from its :class:`PenaltyStrength`."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -153,12 +157,22 @@ class Gaussian(Likelihood):
 
         return pm.Normal(name, mu=eta, sigma=sigma, observed=observed, shape=shape)
 
-    def penalty_parameter(self, strength, n_samples, prior):
-        """``alpha`` of the prior's scikit-learn regressor (``Ridge``, ``Lasso``, ``ElasticNet``)."""
-        return prior.sklearn_alpha(strength, n_samples)
-
     def simulate(self, eta, sigma, rng):
         return eta + sigma * rng.standard_normal(len(eta))
+
+    sklearn_estimators: ClassVar[tuple] = ("Ridge", "Lasso", "ElasticNet")
+    glmnet_family: ClassVar[str] = "gaussian"
+    glmnet_standardizes_y: ClassVar[bool] = True
+
+    def sklearn_penalty(self, prior, strength, n_samples):
+        """The prior's regressor: ``Ridge`` alpha = total (1 - rho), else alpha = total / n."""
+        estimator = prior.sklearn_regressor
+        if estimator == "Ridge":  # Ridge's objective has no 1/n
+            return {"estimator": estimator, "alpha": strength.total * (1.0 - strength.l1_ratio)}
+        penalty = {"estimator": estimator, "alpha": strength.total / n_samples}
+        if strength.l1_ratio != 1.0 or estimator != "Lasso":
+            penalty["l1_ratio"] = strength.l1_ratio
+        return penalty
 
 
 @dataclass(frozen=True)
@@ -213,16 +227,24 @@ class BernoulliLogit(Likelihood):
 
         return pm.Bernoulli(name, logit_p=eta, observed=observed, shape=shape)
 
-    def penalty_parameter(self, strength, n_samples, prior):
-        """``C = 1 / total`` of ``LogisticRegression``."""
-        return 1.0 / strength.total
-
     def simulate(self, eta, sigma, rng):
         """Labels 0/1 with ``P(y = 1) = expit(eta)``."""
         return (rng.uniform(size=len(eta)) < special.expit(eta)).astype(int)
 
+    sklearn_estimators: ClassVar[tuple] = ("LogisticRegression",)
+    glmnet_family: ClassVar[str] = "binomial"
 
-def _registry():
+    def sklearn_penalty(self, prior, strength, n_samples):
+        """``LogisticRegression``: C = 1 / total, l1_ratio = rho."""
+        return {"estimator": "LogisticRegression", "C": 1.0 / strength.total,
+                "l1_ratio": strength.l1_ratio}
+
+
+def _registry(discover=True):
+    if discover:  # a family defined in any module of bayesreg.model
+        from .registry import import_family_modules
+
+        import_family_modules()
     found, todo = {}, list(Likelihood.__subclasses__())
     while todo:
         cls = todo.pop()
@@ -232,8 +254,9 @@ def _registry():
     return found
 
 
-#: Every likelihood by name, built from the subclasses of :class:`Likelihood`.
-LIKELIHOODS = _registry()
+#: The likelihoods of this module by name (:func:`get_likelihood` also finds those
+#: defined in other modules of :mod:`bayesreg.model`).
+LIKELIHOODS = _registry(discover=False)
 
 
 def get_likelihood(likelihood):

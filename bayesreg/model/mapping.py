@@ -26,34 +26,9 @@ So ``Lasso`` has :math:`\alpha = \sigma^2/(ns)` and the Normal prior, as an
 (no :math:`1/n`): multiplying by :math:`2\sigma^2` gives
 :math:`\alpha_{\text{Ridge}} = \sigma^2 b = \sigma^2/t^2`.
 
-**glmnet** (``family="gaussian"``, ``standardize=FALSE``) is *not*
-scikit-learn's objective with the same numbers: it divides y by its standard
-deviation :math:`d = \mathrm{sd}_n(y)` (divisor n), fits :math:`y/d` with the
-penalty strength :math:`\lambda/d`, and multiplies the coefficients by
-:math:`d`.  Substituting :math:`w/d` into its objective and multiplying by
-:math:`d^2`, it minimises, on the original scale,
-
-.. math::
-
-    \frac{1}{2n}\lVert y - b_0 - Xw\rVert^2 + \lambda a_g \lVert w\rVert_1
-        + \frac{\lambda(1-a_g)}{2d}\lVert w\rVert_2^2
-
-(:math:`a_g` is glmnet's ``alpha``): the L1 weight is :math:`\lambda a_g`, the L2
-weight :math:`\lambda(1-a_g)/d`.  Matching with the first display,
-:math:`\lambda a_g = \sigma^2 a/n` and :math:`\lambda(1-a_g)/d = \sigma^2 b/n`, so
-
-.. math::
-
-    \lambda = \frac{\sigma^2}{n}(a + d\,b), \qquad a_g = \frac{a}{a + d\,b}.
-
-Only the lasso (:math:`b = 0`) is free of :math:`d`; there :math:`\lambda` is
-scikit-learn's ``alpha``.  So glmnet's lambda is not on the scale of the
-standardised y either: its largest useful value is
-:math:`\lambda_{\max} = \max_j |x_j^\top(y - \bar y)| / (n a_g)`, in the units of y.
-``to_penalty``/``from_penalty`` therefore need ``y_sd`` = :math:`d`
-(``numpy.std(y)``, not R's ``sd(y)``) for a glmnet Gaussian penalty with an L2
-part.  With ``standardize=TRUE`` glmnet also rescales the columns of X: this
-mapping assumes ``standardize=FALSE``.
+**glmnet** standardises y (Gaussian family), so its L2 weight is divided by
+:math:`\mathrm{sd}_n(y)`: :math:`\lambda = \frac{\sigma^2}{n}(a + d\,b)` and
+:math:`a_g = a/(a + d\,b)`, derived in :mod:`bayesreg.model._glmnet`.
 
 **Bernoulli-logit likelihood.**  The MAP minimises
 :math:`\sum_i \log(1 + e^{-s_i\eta_i}) + \mathrm{pen}(w)`; scikit-learn's
@@ -65,10 +40,8 @@ Multiplying ours by :math:`C` and matching terms:
 
     \frac1C = a + b, \qquad \rho = C a,
 
-so :math:`C = t^2` (L2), :math:`C = s` (L1).  glmnet (``family="binomial"``,
-which does not rescale y) minimises
-:math:`-\frac1n\log L + \lambda\bigl(a_g\lVert w\rVert_1 + \frac{1-a_g}2\lVert w\rVert^2\bigr)`,
-so :math:`\lambda = (a + b)/n = 1/(nC)` and :math:`a_g = \rho`.  The mixing
+so :math:`C = t^2` (L2), :math:`C = s` (L1); glmnet's binomial
+:math:`\lambda = (a + b)/n = 1/(nC)` and :math:`a_g = \rho`.  The mixing
 weight is computed as :math:`a/(a + b)` (not :math:`Ca`), so it is exactly 1
 for the Laplace prior and 0 for the Normal prior and the round trip gives back
 the same family.
@@ -96,7 +69,8 @@ import math
 import numbers
 from typing import NamedTuple
 
-from .likelihoods import get_likelihood
+from ._glmnet import check_y_sd, glmnet_penalty, glmnet_weights
+from .likelihoods import LIKELIHOODS, get_likelihood
 from .priors import ElasticNet, Laplace, Normal, Prior
 from .scales import check_scale_range
 
@@ -156,15 +130,15 @@ def _check_n_samples(n_samples, required):
 
 
 def _check_sigma(sigma, likelihood):
-    if likelihood == "bernoulli":
+    if not likelihood.has_sigma:
         if sigma is not None:
             raise ValueError(
-                "sigma has no role in the Bernoulli likelihood; leave it as None."
+                f"sigma has no role in the {likelihood.label} likelihood; leave it as None."
             )
         return None
     if sigma is None:
         raise ValueError(
-            "sigma is required for the Gaussian likelihood: alpha = sigma**2 * (...). "
+            f"sigma is required for the {likelihood.label} likelihood: alpha = sigma**2 * (...). "
             "Pass the noise standard deviation (e.g. a fitted MAPRegressor's sigma_)."
         )
     if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real):
@@ -173,31 +147,6 @@ def _check_sigma(sigma, likelihood):
     if not (math.isfinite(sigma) and sigma > 0):
         raise ValueError(f"sigma must be finite and > 0, got {sigma!r}.")
     return check_scale_range(sigma, "sigma", "to_penalty/from_penalty")
-
-
-def _check_y_sd(y_sd, likelihood, convention, needed):
-    """``sd_n(y)``, which only glmnet's Gaussian penalty with an L2 part depends on."""
-    if y_sd is not None and not (likelihood == "gaussian" and convention == "glmnet"):
-        raise ValueError(
-            "y_sd only enters glmnet's Gaussian convention (glmnet standardises y); "
-            f"leave it as None for likelihood={likelihood!r}, convention={convention!r}."
-        )
-    if y_sd is None:
-        if needed:
-            raise ValueError(
-                "y_sd is required for glmnet's Gaussian penalty with an L2 part: glmnet "
-                "standardises y, so its L2 weight is lambda*(1-alpha)/sd(y). Pass "
-                "y_sd=numpy.std(y) (divisor n, not R's sd(y)) of the y given to glmnet."
-            )
-        return None
-    if isinstance(y_sd, bool) or not isinstance(y_sd, numbers.Real):
-        raise TypeError(f"y_sd must be a positive number (numpy.std(y)), got {y_sd!r}.")
-    y_sd = float(y_sd)
-    if not (math.isfinite(y_sd) and y_sd > 0):
-        raise ValueError(
-            f"y_sd must be finite and > 0 (numpy.std(y) of a non-constant y), got {y_sd!r}."
-        )
-    return check_scale_range(y_sd, "y_sd", "to_penalty/from_penalty")
 
 
 def _check_prior(prior):
@@ -253,41 +202,24 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
     ...               y_sd=10.0)
     {'estimator': 'glmnet', 'family': 'gaussian', 'lambda': 0.1, 'alpha': 0.0}
     """
-    likelihood = get_likelihood(likelihood).name
+    likelihood = get_likelihood(likelihood)
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}.")
     a, b = _check_prior(prior)
     sigma = _check_sigma(sigma, likelihood)
-    n = _check_n_samples(n_samples, required=likelihood == "gaussian" or convention == "glmnet")
-    y_sd = _check_y_sd(
-        y_sd, likelihood, convention,
-        needed=b > 0 and likelihood == "gaussian" and convention == "glmnet",
-    )
+    glmnet = convention == "glmnet"
+    n = _check_n_samples(n_samples, required=likelihood.has_sigma or glmnet)
+    y_sd = check_y_sd(y_sd, likelihood, convention,
+                      needed=b > 0 and likelihood.glmnet_standardizes_y and glmnet)
+    dispersion = likelihood.dispersion(sigma)
+    if glmnet:
+        weights = glmnet_weights((a, b), y_sd)
+        # b * y_sd may underflow to 0 (a Normal prior of a huge scale): a zero penalty
+        strength = penalty_strength(weights, dispersion) if sum(weights) > 0 else PenaltyStrength(0.0, 0.0)
+        return glmnet_penalty((a, b), y_sd, strength, n, likelihood)
     # the mixing weight as a / (a + b): exactly 1 (0) when b (a) is 0, so the
     # round trip through from_penalty gives back a Laplace (Normal) prior
-
-    if likelihood == "gaussian":
-        if convention == "glmnet":
-            b_glmnet = b * y_sd if b > 0 else 0.0
-            # 1 / (1 + b sd / a) = a / (a + b sd), safe when b * sd underflows
-            mixing = 1.0 / (1.0 + (b / a) * y_sd) if a > 0 and b > 0 else float(b == 0)
-            return {
-                "estimator": "glmnet",
-                "family": "gaussian",
-                "lambda": sigma**2 / n * (a + b_glmnet),
-                "alpha": mixing,
-            }
-        alpha = sigma**2 / n * (a + b)
-        if isinstance(prior, Normal):
-            return {"estimator": "Ridge", "alpha": sigma**2 * b}
-        if isinstance(prior, Laplace):
-            return {"estimator": "Lasso", "alpha": alpha}
-        return {"estimator": "ElasticNet", "alpha": alpha, "l1_ratio": a / (a + b)}
-
-    rho = a / (a + b)
-    if convention == "glmnet":
-        return {"estimator": "glmnet", "family": "binomial", "lambda": (a + b) / n, "alpha": rho}
-    return {"estimator": "LogisticRegression", "C": 1.0 / (a + b), "l1_ratio": rho}
+    return likelihood.sklearn_penalty(prior, penalty_strength((a, b), dispersion), n)
 
 
 def _positive(params, key, kind):
@@ -392,23 +324,17 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
             f"from_penalty({kind!r}) got unexpected parameters {sorted(unknown)}; "
             f"it takes {sorted(_PARAMS[kind])}."
         )
-    implied = "bernoulli" if kind == "LogisticRegression" else None
-    if kind == "glmnet":
-        family = params.get("family")
-        if family not in (None, "gaussian", "binomial"):
-            raise ValueError(f"glmnet family must be 'gaussian' or 'binomial', got {family!r}.")
-        implied = {"binomial": "bernoulli", "gaussian": "gaussian"}.get(family)
-    if likelihood is None:
-        likelihood = implied or "gaussian"
-    likelihood = get_likelihood(likelihood).name
-    if implied is not None and implied != likelihood:
-        raise ValueError(f"{kind} implies likelihood={implied!r}, got likelihood={likelihood!r}.")
-    if kind in ("Ridge", "Lasso", "ElasticNet") and likelihood != "gaussian":
-        raise ValueError(f"{kind} is a Gaussian-likelihood penalty; got likelihood={likelihood!r}.")
+    implied = _implied_likelihood(kind, params)
+    likelihood = get_likelihood(likelihood if likelihood is not None else implied or "gaussian")
+    if implied is not None and implied != likelihood.name:
+        raise ValueError(
+            f"{kind} is a {get_likelihood(implied).label}-likelihood penalty: it implies "
+            f"likelihood={implied!r}, got likelihood={likelihood.name!r}."
+        )
     sigma = _check_sigma(sigma, likelihood)
     convention = "glmnet" if kind == "glmnet" else "sklearn"
-    if not (likelihood == "gaussian" and convention == "glmnet"):
-        _check_y_sd(y_sd, likelihood, convention, needed=False)  # raises if y_sd is given
+    if not (likelihood.glmnet_standardizes_y and convention == "glmnet"):
+        check_y_sd(y_sd, likelihood, convention, needed=False)  # raises if y_sd is given
 
     if kind == "Ridge":
         return Normal(scale=_in_range(sigma / math.sqrt(_positive(params, "alpha", kind))))
@@ -421,20 +347,32 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
     if kind == "glmnet":
         lam = _positive(params, "lambda", kind)
         rho = _ratio(params, "alpha", kind)
-        if likelihood == "bernoulli":
+        if not likelihood.glmnet_standardizes_y:
             return _prior_from_weights(n * lam * rho, n * lam * (1.0 - rho))
         # lambda * alpha = sigma^2 a / n and lambda * (1 - alpha) / y_sd = sigma^2 b / n
         if rho == 1.0:
-            _check_y_sd(y_sd, likelihood, convention, needed=False)  # the lasso: no y_sd needed
+            check_y_sd(y_sd, likelihood, convention, needed=False)  # the lasso: no y_sd needed
             y_sd = 1.0
         else:
-            y_sd = _check_y_sd(y_sd, likelihood, convention, needed=True)
-        total = n * lam / sigma**2
+            y_sd = check_y_sd(y_sd, likelihood, convention, needed=True)
+        total = n * lam / likelihood.dispersion(sigma)
         return _prior_from_weights(total * rho, total * (1.0 - rho) / y_sd)
     alpha = _positive(params, "alpha", kind)
-    total = n * alpha / sigma**2
+    total = n * alpha / likelihood.dispersion(sigma)
     if kind == "Lasso":
         return Laplace(scale=_in_range(1.0 / total))
     rho = _ratio(params, "l1_ratio", kind)
     return _prior_from_weights(total * rho, total * (1.0 - rho), family="elasticnet")
 
+
+def _implied_likelihood(kind, params):
+    """The likelihood name a scikit-learn estimator or a glmnet ``family=`` implies, or None."""
+    if kind == "glmnet":
+        family = params.get("family")
+        families = {lik.glmnet_family: name for name, lik in LIKELIHOODS.items() if lik.glmnet_family}
+        if family is not None and family not in families:
+            raise ValueError(
+                f"glmnet family must be one of {sorted(families)}, got {family!r}."
+            )
+        return families.get(family)
+    return next(name for name, lik in LIKELIHOODS.items() if kind in lik.sklearn_estimators)

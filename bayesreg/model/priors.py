@@ -59,6 +59,11 @@ def _check_scale(value, owner, name="scale"):
 NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro")
 
 
+def _g4(value):
+    """A number in the widgets' penalty readout (4 significant digits)."""
+    return f"{value:.4g}"
+
+
 class PenaltyWeights(NamedTuple):
     """Weights of ``penalty(w) = l1 * sum|w| + l2 * sum(w**2) / 2``."""
 
@@ -84,6 +89,30 @@ class Prior:
     label = ""
     #: The scikit-learn regressor whose penalty is this prior's (see :func:`bayesreg.to_penalty`).
     sklearn_regressor = "ElasticNet"
+    #: Whether the penalty is the convex ``l1 |w| + l2 w^2 / 2`` of :attr:`penalty_weights`
+    #: (then it has a lambda/alpha in the libraries). A smooth non-convex prior sets it
+    #: False and gives :meth:`quadratic_bound_weights` instead: its MAP is found by
+    #: majorize-minimize (:mod:`bayesreg.map.solve`).
+    is_convex = True
+
+    def quadratic_bound_weights(self, w):
+        r"""Weights :math:`c_j` of a quadratic above the penalty that touches it at ``w``.
+
+        :math:`\mathrm{pen}(v) \le \mathrm{pen}(w) + \sum_j \tfrac12 c_j (v_j^2 - w_j^2)`.
+        Needed only by priors that are not convex L1/L2 penalties (``is_convex`` False).
+        """
+        raise NotImplementedError(f"{type(self).__name__} is an L1/L2 penalty: use penalty_weights.")
+
+    #: Whether the family has an ``l1_ratio`` control in the widgets (the elastic net).
+    has_l1_ratio = False
+
+    def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
+        """The widgets' penalty readout: one line per convention, its formula with the numbers.
+
+        ``sklearn``, ``glmnet`` and ``logistic`` are :func:`bayesreg.to_penalty`'s
+        answers for this prior (Gaussian with ``n_samples``, ``sigma``, ``y_sd``;
+        Bernoulli).  None (this default): the readout shows the numbers only.
+        """
 
     @classmethod
     def from_controls(cls, scale, l1_ratio=0.5):
@@ -241,9 +270,6 @@ class Prior:
         return shrunk / (1.0 + step * l2)
 
     # -------------------------------------------------------- the prior in a PyMC model
-    #: Whether the family has a mixing weight ``l1_ratio`` between its L1 and L2 parts
-    #: (then a learned scale moves the equivalent penalty's ``l1_ratio`` too).
-    has_l1_ratio = False
     #: NUTS target acceptance when the user gives none: funnel-shaped posteriors
     #: (learned scales) need smaller steps than a fixed-scale prior.
     nuts_target_accept_fixed = 0.8
@@ -312,13 +338,6 @@ class Prior:
         """The PyMC distribution of the coefficients at ``scale`` (a number or a variable)."""
         raise NotImplementedError
 
-    def sklearn_alpha(self, strength, n_samples):
-        """scikit-learn's ``alpha`` of :attr:`sklearn_regressor` for a Gaussian penalty strength.
-
-        ``Lasso``/``ElasticNet`` minimise ``loss/(2n) + alpha * ...``, so
-        ``alpha = strength.total / n`` (see :func:`bayesreg.model.mapping.penalty_strength`).
-        """
-        return strength.total / n_samples
 
     # -------------------------------------------------------- draws from the prior
     def sample(self, rng, size=None):
@@ -371,6 +390,15 @@ class Normal(Prior):
     def has_conjugate_posterior(self, likelihood, sigma_fixed):
         return likelihood == "gaussian" and bool(sigma_fixed) and not self.is_hierarchical
 
+    def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
+        t, n = _g4(self.scale), n_samples
+        return [
+            f"Ridge alpha = sigma^2 / t^2 = {_g4(sigma)}^2 / {t}^2 = {_g4(sklearn['alpha'])}",
+            f"glmnet lambda = sigma^2 sd(y) / (n t^2) = {_g4(sigma)}^2 * {_g4(y_sd)} / "
+            f"({n} * {t}^2) = {_g4(glmnet['lambda'])}, alpha = 0",
+            f"LogisticRegression C = t^2 = {_g4(logistic['C'])}, l1_ratio = 0",
+        ]
+
     @property
     def penalty_weights(self):
         self._require_fixed_scale("the penalty")
@@ -391,9 +419,6 @@ class Normal(Prior):
         self._require_fixed_scale("sampling")
         return rng.normal(0.0, self.scale, size)
 
-    def sklearn_alpha(self, strength, n_samples):
-        """``Ridge`` minimises ``||r||^2 + alpha ||w||^2`` (no 1/n): ``alpha = total (1 - l1_ratio)``."""
-        return strength.total * (1.0 - strength.l1_ratio)
 
 
 @dataclass(frozen=True)
@@ -421,6 +446,14 @@ class Laplace(Prior):
 
     def __post_init__(self):
         object.__setattr__(self, "scale", _check_scale(self.scale, "Laplace"))
+
+    def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
+        return [
+            f"Lasso alpha = sigma^2 / (n s) = {_g4(sigma)}^2 / ({n_samples} * "
+            f"{_g4(self.scale)}) = {_g4(sklearn['alpha'])}",
+            f"glmnet lambda = sigma^2 / (n s) = {_g4(glmnet['lambda'])}, alpha = 1",
+            f"LogisticRegression C = s = {_g4(logistic['C'])}, l1_ratio = 1",
+        ]
 
     @property
     def penalty_weights(self):
@@ -473,6 +506,20 @@ class ElasticNet(Prior):
     l1_ratio: float = 0.5
     kind = "elasticnet"
     label = "ElasticNet"
+    has_l1_ratio = True
+
+    def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
+        r, s = self.l1_ratio, _g4(self.scale)
+        return [
+            f"ElasticNet alpha = sigma^2 / n * (r/s + (1-r)/s^2) = {_g4(sigma)}^2 / {n_samples} * "
+            f"({_g4(r)}/{s} + {_g4(1 - r)}/{s}^2) = {_g4(sklearn['alpha'])}, "
+            f"l1_ratio = (r/s) / (r/s + (1-r)/s^2) = {_g4(sklearn['l1_ratio'])}",
+            f"glmnet lambda = sigma^2 / n * (r/s + sd(y) (1-r)/s^2) = {_g4(glmnet['lambda'])}, "
+            f"alpha = (r/s) / (r/s + sd(y) (1-r)/s^2) = {_g4(glmnet['alpha'])} "
+            f"(sd(y) = {_g4(y_sd)})",
+            f"LogisticRegression C = 1 / (r/s + (1-r)/s^2) = {_g4(logistic['C'])}, "
+            f"l1_ratio = {_g4(logistic['l1_ratio'])}",
+        ]
 
     @classmethod
     def from_controls(cls, scale, l1_ratio=0.5):
@@ -503,8 +550,6 @@ class ElasticNet(Prior):
             return math.log(2.0 / l1)
         b = 0.5 * l2
         return 0.5 * math.log(math.pi / b) + math.log(special.erfcx(l1 / (2.0 * math.sqrt(b))))
-
-    has_l1_ratio = True
 
     def penalty_weights_at(self, scale, data=None):
         r = self.l1_ratio if data is None else data["l1_ratio"]

@@ -1,17 +1,35 @@
-"""Every prior family, found from the classes, and priors as plain data (for saving)."""
+"""Every prior family, found from the classes, and priors as plain data (for saving).
+
+A family is added by writing its class in a module of :mod:`bayesreg.model`:
+the registry imports every module of the package before it lists the
+subclasses of :class:`~bayesreg.model.priors.Prior` and
+:class:`~bayesreg.model.hyperpriors.Hyperprior`, so nothing else names the new
+family (see the docs page "Adding a prior").
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib
+import pkgutil
 
-from .horseshoe import Horseshoe  # noqa: F401  (defines a Prior subclass the registry finds)
 from .hyperpriors import Hyperprior
 from .priors import Prior
 
-__all__ = ["prior_classes", "prior_families", "prior_from_dict", "prior_to_dict"]
+__all__ = ["import_family_modules", "prior_classes", "prior_families", "prior_from_dict", "prior_to_dict"]
+
+
+@functools.cache
+def import_family_modules():
+    """Import every module of bayesreg.model once, so each family class is defined."""
+    package = importlib.import_module(__package__)
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{__package__}.{module.name}")
 
 
 def _subclasses(base):
+    import_family_modules()
     found, todo = [], list(base.__subclasses__())
     while todo:
         cls = todo.pop(0)

@@ -3,26 +3,46 @@
 Where a plot compares families (mapping, prior vs penalty) the family sets the
 colour; where the colour already says MAP vs posterior (shrinkage curves) the
 family sets only the line style.  Either way a family looks the same everywhere.
+
+The styles go to the families in the registry's order
+(:func:`bayesreg.model.registry.prior_families`: Normal, Laplace, ElasticNet,
+then any family added later), so a new family gets the next style without an
+edit here.
 """
 
-from ..model.priors import ElasticNet, Laplace, Normal
-from ._style import ACCENT_COLORS
+import dataclasses
 
-FAMILY_STYLE = {
-    Normal: {"color": ACCENT_COLORS[1], "linestyle": "--"},
-    Laplace: {"color": ACCENT_COLORS[0], "linestyle": "-"},
-    ElasticNet: {"color": ACCENT_COLORS[2], "linestyle": "-."},
-}
+from ..model.registry import prior_families
+from ._style import ACCENT_COLORS, REFERENCE_COLOR
+
+#: One style per family, in the registry's order; cycled if there are more families.
+_STYLES = (
+    {"color": ACCENT_COLORS[1], "linestyle": "--"},
+    {"color": ACCENT_COLORS[0], "linestyle": "-"},
+    {"color": ACCENT_COLORS[2], "linestyle": "-."},
+    {"color": ACCENT_COLORS[3], "linestyle": ":"},
+)
+#: A prior the widgets do not offer (no MAP, e.g. the horseshoe).
+_OTHER_STYLE = {"color": REFERENCE_COLOR, "linestyle": ":"}
 
 
 def family_style(prior):
     """``{"color": ..., "linestyle": ...}`` for a prior (or prior class)."""
     cls = prior if isinstance(prior, type) else type(prior)
-    return dict(FAMILY_STYLE[cls])
+    for i, family in enumerate(prior_families().values()):
+        if family is cls:
+            return dict(_STYLES[i % len(_STYLES)])
+    return dict(_OTHER_STYLE)
 
 
 def short_repr(prior):
-    """``Laplace(scale=0.707)``: the prior with its numbers to 3 significant digits."""
-    if isinstance(prior, ElasticNet):
-        return f"ElasticNet(scale={prior.scale:.3g}, l1_ratio={prior.l1_ratio:g})"
-    return f"{type(prior).__name__}(scale={prior.scale:.3g})"
+    """``Laplace(scale=0.707)``: the prior with its scale to 3 significant digits.
+
+    Every parameter of the prior is shown, the scale to 3 significant digits and
+    the others (e.g. an ``l1_ratio``) with ``:g``.
+    """
+    params = ", ".join(
+        f"{field.name}={getattr(prior, field.name):{'.3g' if field.name == 'scale' else 'g'}}"
+        for field in dataclasses.fields(prior)
+    )
+    return f"{type(prior).__name__}({params})"

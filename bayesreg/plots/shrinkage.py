@@ -70,11 +70,14 @@ def plot_shrinkage_curves(se=1.0, *, priors=None, estimates=None, ax=None):
                 label=f"{name}: MAP")
         ax.plot(c.estimates, c.mean, color=POSTERIOR_COLOR,
                 linestyle=_MEAN_DASHES.get(style, style), label=f"{name}: posterior mean")
-    laplace = next((c for c in curves if isinstance(c.prior, Laplace)), None)
-    if laplace is not None:
-        threshold = se**2 / laplace.prior.scale
+    # a prior with an L1 weight a soft-thresholds: its MAP is exactly 0 while |z| <= se^2 a
+    # (the Laplace: se^2/s); the band of the first such prior
+    sparse = next((c for c in curves if c.prior.penalty_weights.l1 > 0), None)
+    if sparse is not None:
+        threshold = se**2 * sparse.prior.penalty_weights.l1
         ax.axvspan(-threshold, threshold, color=MAP_COLOR, alpha=0.08, linewidth=0,
-                   label=f"Laplace MAP exactly 0 (|z| ≤ se²/s = {threshold:.3g})")
+                   label=f"{type(sparse.prior).__name__} MAP exactly 0 "
+                         f"(|z| ≤ se² × L1 weight = {threshold:.3g})")
     ax.axhline(0.0, color=REFERENCE_COLOR, linewidth=0.6)
     ax.set_xlabel("least-squares estimate z")
     ax.set_ylabel("estimate of the coefficient")

@@ -123,7 +123,8 @@ def _penalty_of_learned_scale(spec, shared, scale, sigma, n):
     """The scikit-learn penalty each draw of a learned scale corresponds to (as ``to_penalty``)."""
     prior, likelihood = spec.prior, spec.likelihood
     strength = penalty_strength(prior.penalty_weights_at(scale, shared), likelihood.dispersion(sigma))
-    pm.Deterministic(spec.penalty_name, likelihood.penalty_parameter(strength, n, prior))
+    penalty = likelihood.sklearn_penalty(prior, strength, n)  # as to_penalty, per draw
+    pm.Deterministic(spec.penalty_name, penalty[spec.penalty_name])
     if prior.has_l1_ratio:
         # the mixing ratio of the equivalent penalty moves with the scale too
         pm.Deterministic("penalty_l1_ratio", strength.l1_ratio)

@@ -8,17 +8,15 @@ import time
 import ipywidgets as widgets
 
 from ..workflow.compare import compare
-from .scale_explorer import _check_data, _scale_key, make_prior, prior_kind
 from ..map import MAPRegressor
 from ..plots.forest import plot_forest
 from ..posterior import PosteriorRegressor
 from ._base import FigureView, describe_error, image_widget, message_html
+from ._explorer_data import check_data, scale_key
+from ._prior_choice import has_l1_ratio, make_prior, prior_kind, prior_options
 from .._warnings import recording_warnings
 
 __all__ = ["CoefficientComparison"]
-
-_PRIOR_OPTIONS = [("Normal (ridge)", "normal"), ("Laplace (lasso)", "laplace"),
-                  ("ElasticNet", "elasticnet")]
 
 
 class CoefficientComparison(widgets.VBox):
@@ -77,7 +75,7 @@ class CoefficientComparison(widgets.VBox):
         self._pending, self._running, self._idle = None, False, threading.Event()
         self._idle.set()
         try:
-            X_checked, y_checked, names = _check_data(X, y)
+            X_checked, y_checked, names = check_data(X, y)
             self.X, self.y = _as_frame(X_checked, names), y_checked
             if posterior is not None:
                 self._seed_posterior[posterior.prior] = posterior
@@ -93,7 +91,7 @@ class CoefficientComparison(widgets.VBox):
     def _build(self, prior, scale, l1_ratio):
         style = {"description_width": "80px"}
         self.controls = {
-            "prior": widgets.Dropdown(options=_PRIOR_OPTIONS, value=prior,
+            "prior": widgets.Dropdown(options=prior_options(), value=prior,
                                       description="prior", style=style),
             "scale": widgets.FloatLogSlider(value=scale, base=10, min=-2, max=3, step=0.05,
                                             description="prior scale", readout_format=".3g",
@@ -118,12 +116,12 @@ class CoefficientComparison(widgets.VBox):
 
     # ---------------------------------------------------------------- fitting
     def _prior(self):
-        return make_prior(self.controls["prior"].value, _scale_key(self.controls["scale"].value),
+        return make_prior(self.controls["prior"].value, scale_key(self.controls["scale"].value),
                           self.controls["l1_ratio"].value)
 
     def _request(self):
         self.controls["l1_ratio"].layout.display = (
-            None if self.controls["prior"].value == "elasticnet" else "none")
+            None if has_l1_ratio(self.controls["prior"].value) else "none")
         try:
             prior = self._prior()
         except Exception as exc:

@@ -9,15 +9,13 @@ import time
 
 import ipywidgets as widgets
 
-from .scale_explorer import ScaleExplorer, make_prior
+from .scale_explorer import ScaleExplorer
 from ..plots.forest import plot_forest
-from ..model.priors import ElasticNet
+from ..model.priors import Prior
 from ._base import BackgroundJob, FigureView, describe_error, image_widget, message_html
+from ._prior_choice import has_l1_ratio, make_prior, prior_options
 
 __all__ = ["PriorScaleExplorer"]
-
-_PRIOR_OPTIONS = [("Normal (ridge)", "normal"), ("Laplace (lasso)", "laplace"),
-                  ("ElasticNet", "elasticnet")]
 
 
 class PriorScaleExplorer(widgets.VBox):
@@ -102,8 +100,8 @@ class PriorScaleExplorer(widgets.VBox):
         self._restoring = False  # True while controls are put back after a rejected value
         self._job = BackgroundJob()
         self._sample_seconds = {}
-        if isinstance(prior, ElasticNet):
-            l1_ratio = prior.l1_ratio
+        if isinstance(prior, Prior) and type(prior).has_l1_ratio:
+            l1_ratio = prior.l1_ratio  # an elastic-net instance brings its mixing
         try:
             self.explorer = ScaleExplorer(X, y, prior, sigma=sigma, l1_ratio=l1_ratio,
                                           posterior=posterior, **explorer_kwargs)
@@ -132,7 +130,7 @@ class PriorScaleExplorer(widgets.VBox):
             style={"description_width": "80px"},
         )
         slider.add_class("bayesreg-scale")
-        kind = widgets.Dropdown(options=_PRIOR_OPTIONS, value=self.explorer.kind,
+        kind = widgets.Dropdown(options=prior_options(), value=self.explorer.kind,
                                 description="prior", style={"description_width": "80px"})
         kind.add_class("bayesreg-prior")
         l1_ratio = widgets.FloatSlider(
@@ -270,7 +268,7 @@ class PriorScaleExplorer(widgets.VBox):
         """The fast part: penalty readout and MAP path with the current scale."""
         try:
             self.controls["l1_ratio"].layout.display = (
-                None if self.explorer.kind == "elasticnet" else "none")
+                None if has_l1_ratio(self.explorer.kind) else "none")
             scale = self.controls["scale"].value
             state = self.explorer.map_state(scale)
             self.readout.value = _readout_html(state)
@@ -368,12 +366,15 @@ def _plot_posterior(table, title, ax):
 
 def _readout_html(state):
     sk = state["penalties"]["sklearn"]
-    extra = f", l1_ratio = {sk['l1_ratio']:.4g}" if "l1_ratio" in sk else ""
     sigma_note = "fixed" if state["sigma_fixed"] else "estimated"
     rows = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in state["formulas"])
+    if sk is None:  # a prior that is not an L1/L2 penalty: the one line says so
+        equals = "its own penalty"
+    else:
+        extra = f", l1_ratio = {sk['l1_ratio']:.4g}" if "l1_ratio" in sk else ""
+        equals = f"<b>{sk['estimator']}(alpha={sk['alpha']:.4g}{extra})</b>"
     return (
         f"<div><b>{html.escape(repr(state['prior']))}</b> with n = {state['n_samples']}, "
-        f"sigma = {state['sigma']:.4g} ({sigma_note}) is "
-        f"<b>{sk['estimator']}(alpha={sk['alpha']:.4g}{extra})</b>"
+        f"sigma = {state['sigma']:.4g} ({sigma_note}) is {equals}"
         f"<ul style='margin:2px 0'>{rows}</ul></div>"
     )

@@ -5,16 +5,13 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .scale_explorer import make_prior, prior_kind
 from ..plots.shrinkage import plot_one_coefficient, plot_shrinkage_curves
 from ..teaching.shrinkage import one_coefficient_posterior, prior_variance, with_variance
 from ..model.priors import Laplace, Normal
 from ._base import FigureView, describe_error, image_widget, message_html
+from ._prior_choice import has_l1_ratio, make_prior, prior_kind, prior_options
 
 __all__ = ["ShrinkageDemo1D"]
-
-_PRIOR_OPTIONS = [("Normal (ridge)", "normal"), ("Laplace (lasso)", "laplace"),
-                  ("ElasticNet", "elasticnet")]
 
 
 class ShrinkageDemo1D(widgets.VBox):
@@ -68,7 +65,7 @@ class ShrinkageDemo1D(widgets.VBox):
             "scale": widgets.FloatLogSlider(value=scale, base=10, min=-1.5, max=1.5, step=0.02,
                                             description="prior scale", style=style, layout=width,
                                             readout_format=".3g", continuous_update=False),
-            "prior": widgets.Dropdown(options=_PRIOR_OPTIONS, value=prior,
+            "prior": widgets.Dropdown(options=prior_options(), value=prior,
                                       description="prior", style=style),
             "l1_ratio": widgets.FloatSlider(value=l1_ratio, min=0.0, max=1.0, step=0.05,
                                             description="l1_ratio", style=style,
@@ -100,7 +97,7 @@ class ShrinkageDemo1D(widgets.VBox):
     def _update(self):
         try:
             self.controls["l1_ratio"].layout.display = (
-                None if self.controls["prior"].value == "elasticnet" else "none")
+                None if has_l1_ratio(self.controls["prior"].value) else "none")
             z, se = self.controls["estimate"].value, self.controls["se"].value
             prior = self._prior()
             result = one_coefficient_posterior(z, se, prior)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import arviz as az
@@ -90,7 +89,7 @@ def posterior_path(
     PosteriorPath
     """
     check_bool(fit_intercept, "fit_intercept", "posterior_path")
-    likelihood = get_likelihood(likelihood).name
+    likelihood = get_likelihood(likelihood)
     if not isinstance(prior, Prior) or prior.is_hierarchical or not hasattr(prior, "scale"):
         raise TypeError(
             f"posterior_path: prior must be Normal, Laplace or ElasticNet with a fixed scale "
@@ -101,16 +100,15 @@ def posterior_path(
         sampler = "auto"
     common = dict(fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
                   chains=chains, random_seed=random_seed, progressbar=False)
-    if likelihood == "gaussian":
+    if likelihood.has_sigma:
         model = PosteriorRegressor(prior, sigma=sigma, **common)
     else:
-        if sigma is not None:
-            raise ValueError("posterior_path: sigma has no role in the Bernoulli likelihood.")
+        likelihood.sigma_for(sigma, "posterior_path")  # refuses a sigma: it has no role
         model = PosteriorClassifier(prior, **common)
 
     stats = {k: [] for k in ("mean", "median", "sd", "hdi_low", "hdi_high")}
     for scale in scales:
-        model.set_params(prior=dataclasses.replace(prior, scale=float(scale))).fit(X, y)
+        model.set_params(prior=prior.with_scale(float(scale))).fit(X, y)
         coef = model.idata_.posterior["coef"]
         hdi = az.hdi(coef, hdi_prob=hdi_prob)["coef"].values
         stats["mean"].append(model.coef_)
@@ -123,6 +121,6 @@ def posterior_path(
         names = [str(f) for f in model.idata_.posterior["feature"].values]
     return PosteriorPath(
         scales=scales, **{k: np.array(v) for k, v in stats.items()}, hdi_prob=float(hdi_prob),
-        feature_names=names, prior=dataclasses.replace(prior, scale=float(scales[0])),
+        feature_names=names, prior=prior.with_scale(float(scales[0])),
         sigma=None if sigma is None else float(sigma), sampler=model.sampler_,
     )

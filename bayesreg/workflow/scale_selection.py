@@ -29,25 +29,24 @@ r"""Choosing the prior scale three ways, all reported on the same scale axis.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize
-from sklearn.linear_model import ElasticNet as SkElasticNet
+from sklearn import linear_model
 from sklearn.linear_model import LassoCV, RidgeCV
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
-from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
+from sklearn.utils.validation import check_array, check_consistent_length
 
 from ..model._checks import check_bool
 from ..model.likelihoods import get_likelihood
 from ..map import estimate_sigma, map_path
-from ..map.classifier import check_binary_target
 from ..model.mapping import from_penalty, to_penalty
+from .marginal_likelihood import _log_marginal_from_svd, log_marginal_likelihood
 from ..posterior import PosteriorClassifier, PosteriorRegressor
-from ..model.priors import ElasticNet, Laplace, Normal, Prior
+from ..model.priors import Prior
 from ..model.hyperpriors import HalfCauchy, Hyperprior
 
 __all__ = ["METHODS", "ScaleChoice", "choose_scale", "log_marginal_likelihood"]
@@ -147,7 +146,7 @@ def choose_scale(
         closed-form marginal likelihood.
     """
     check_bool(fit_intercept, "fit_intercept", "choose_scale")
-    likelihood = get_likelihood(likelihood).name
+    likelihood = get_likelihood(likelihood)
     if method == "all":
         methods = [m for m in METHODS if m != "empirical_bayes" or _has_marginal(prior, likelihood)]
         return {
@@ -160,13 +159,12 @@ def choose_scale(
         }
     if method not in METHODS:
         raise ValueError(f"choose_scale: method must be one of {METHODS + ('all',)}, got {method!r}.")
-    if not isinstance(prior, Normal | Laplace | ElasticNet):
+    if not (isinstance(prior, Prior) and prior.has_map):
         raise TypeError(
             f"choose_scale: prior must be Normal, Laplace or ElasticNet, got {prior!r} "
             "(the horseshoe's global scale has no penalty to cross-validate)."
         )
-    if likelihood == "bernoulli" and sigma is not None:
-        raise ValueError("choose_scale: sigma has no role in the Bernoulli likelihood; leave it None.")
+    sigma = likelihood.sigma_for(sigma, "choose_scale")
     X, y, names = _check_data(X, y, likelihood)
     if method == "hierarchical":
         return _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior,
@@ -187,12 +185,7 @@ def _check_data(X, y, likelihood):
     columns = getattr(X, "columns", None)
     names = None if columns is None else [str(c) for c in columns]
     X = check_array(X, dtype=np.float64, ensure_min_samples=3)
-    y = np.asarray(y)
-    if likelihood == "gaussian":
-        y = column_or_1d(check_array(y, ensure_2d=False, dtype=np.float64), warn=False)
-    else:
-        _, y01 = check_binary_target(y, "choose_scale")
-        y = y01.astype(float)
+    y, _ = likelihood.check_target(y, "choose_scale")
     check_consistent_length(X, y)
     return X, y, names
 
@@ -206,26 +199,30 @@ def _positive_array(scales):
 
 def _scale_grid(X, y, likelihood):
     spread_x = float(np.mean(X.std(axis=0)))
-    spread_y = math.pi / math.sqrt(3.0) if likelihood == "bernoulli" else float(np.std(y))
+    # the noise sd on the scale of the linear predictor: sd(y), or the latent one
+    spread_y = likelihood.latent_sd if likelihood.latent_sd is not None else float(np.std(y))
     t0 = (spread_y or 1.0) / (spread_x or 1.0)
     return t0 * np.logspace(-4, 2, 61)
 
 
 def _with_scale(prior, scale):
-    return dataclasses.replace(prior, scale=float(scale))
+    return prior.with_scale(float(scale))
 
 
 def _has_marginal(prior, likelihood):
-    return isinstance(prior, Normal) and likelihood == "gaussian"
+    """Whether p(y | scale, sigma) has a closed form: exactly where, at a fixed scale and
+    sigma, the posterior of the coefficients is conjugate (the integral is Gaussian)."""
+    fixed = prior if not prior.is_hierarchical else prior.with_scale(1.0)
+    return fixed.has_conjugate_posterior(likelihood.name, True)
 
 
 def _penalty_value(prior, n, sigma, likelihood):
     pen = to_penalty(prior, n_samples=n, sigma=sigma, likelihood=likelihood)
-    return pen["C"] if likelihood == "bernoulli" else pen["alpha"]
+    return pen[likelihood.penalty_name]
 
 
 def _folds(cv, likelihood, random_state):
-    kind = StratifiedKFold if likelihood == "bernoulli" else KFold
+    kind = StratifiedKFold if likelihood.stratified_folds else KFold
     return kind(n_splits=cv, shuffle=True, random_state=random_state)
 
 
@@ -233,29 +230,22 @@ def _folds(cv, likelihood, random_state):
 def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_state):
     n = X.shape[0]
     folds = _folds(cv, likelihood, random_state)
-    if likelihood == "gaussian" and sigma is None:
+    if likelihood.has_sigma and sigma is None:
         sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
     pens = [to_penalty(_with_scale(prior, s), n_samples=n, sigma=sigma, likelihood=likelihood)
             for s in scales]
-    if likelihood == "bernoulli":
-        losses = _logistic_cv_log_loss(X, y, prior, scales, folds, fit_intercept)
+    if likelihood.map_route == "least_squares":
+        # scikit-learn's own CV of the equivalent penalty: an independent solver and scorer
+        estimator, params = _sklearn_cv(prior, pens, folds, fit_intercept)
+        estimator.fit(X, y)
+        chosen = from_penalty(prior.sklearn_regressor, n_samples=n, sigma=sigma,
+                              **params(estimator))
+        details = {"estimator": estimator}
+    else:
+        losses = _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood)
         # the first minimum in increasing scale (= increasing C), as LogisticRegressionCV
         chosen = _with_scale(prior, scales[int(np.argmin(losses.mean(axis=0)))])
         details = {"cv_log_loss": losses}
-    else:
-        if isinstance(prior, Normal):
-            est = RidgeCV(alphas=[p["alpha"] for p in pens], cv=folds,
-                          fit_intercept=fit_intercept).fit(X, y)
-            chosen = from_penalty("Ridge", sigma=sigma, alpha=float(est.alpha_))
-        elif isinstance(prior, Laplace):
-            est = LassoCV(alphas=[p["alpha"] for p in pens], cv=folds, max_iter=100_000,
-                          tol=1e-8, fit_intercept=fit_intercept).fit(X, y)
-            chosen = from_penalty("Lasso", n_samples=n, sigma=sigma, alpha=float(est.alpha_))
-        else:
-            est = _grid_search(SkElasticNet(max_iter=100_000, tol=1e-8, fit_intercept=fit_intercept),
-                               pens, ("alpha", "l1_ratio"), folds, "neg_mean_squared_error").fit(X, y)
-            chosen = from_penalty("ElasticNet", n_samples=n, sigma=sigma, **est.best_params_)
-        details = {"estimator": est}
     chosen = _with_scale(prior, chosen.scale)
     return ScaleChoice(
         scale=float(chosen.scale), method="cv",
@@ -264,19 +254,40 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
     )
 
 
-def _logistic_cv_log_loss(X, y01, prior, scales, folds, fit_intercept):
-    """Held-out mean log loss of the logistic MAP, shape (n_folds, n_scales).
+def _sklearn_cv(prior, pens, folds, fit_intercept):
+    """scikit-learn's CV estimator of ``prior.sklearn_regressor`` over the mapped penalties,
+    and how to read the chosen penalty off it (the arguments of :func:`from_penalty`)."""
+    alphas = [pen["alpha"] for pen in pens]
+    if prior.sklearn_regressor == "Ridge":
+        return RidgeCV(alphas=alphas, cv=folds, fit_intercept=fit_intercept), _alpha_
+    if prior.sklearn_regressor == "Lasso":
+        return LassoCV(alphas=alphas, cv=folds, max_iter=100_000, tol=1e-8,
+                       fit_intercept=fit_intercept), _alpha_
+    # any other penalty: a grid search over its scikit-learn regressor's parameters
+    regressor = getattr(linear_model, prior.sklearn_regressor)
+    keys = [key for key in pens[0] if key != "estimator"]
+    search = _grid_search(regressor(max_iter=100_000, tol=1e-8, fit_intercept=fit_intercept),
+                          pens, keys, folds, "neg_mean_squared_error")
+    return search, lambda est: est.best_params_
+
+
+def _alpha_(estimator):
+    return {"alpha": float(estimator.alpha_)}
+
+
+def _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood):
+    """Held-out mean loss (``likelihood.cv_loss``) of the MAP, shape (n_folds, n_scales).
 
     Each training fold's MAPs come from one warm-started :func:`map_path` (the
-    deterministic Newton solver), so equal seeds give equal answers and every
-    fit converges -- unlike SAGA, which draws from numpy's global generator.
+    one MAP solver), so equal seeds give equal answers and every fit converges
+    -- unlike SAGA, which draws from numpy's global generator.
     """
     losses = np.empty((folds.get_n_splits(), scales.size))
-    for k, (train, test) in enumerate(folds.split(X, y01)):
-        path = map_path(X[train], y01[train], prior, scales, likelihood="bernoulli",
+    for k, (train, test) in enumerate(folds.split(X, y)):
+        path = map_path(X[train], y[train], prior, scales, likelihood=likelihood,
                         fit_intercept=fit_intercept)
-        eta = path.intercepts[:, None] + path.coefs @ X[test].T  # (n_scales, n_test) log-odds
-        losses[k] = np.mean(np.logaddexp(0.0, eta) - y01[test] * eta, axis=1)
+        eta = path.intercepts[:, None] + path.coefs @ X[test].T  # (n_scales, n_test)
+        losses[k] = [likelihood.cv_loss(y[test], row) for row in eta]
     return losses
 
 
@@ -287,46 +298,12 @@ def _grid_search(estimator, pens, keys, folds, scoring):
 
 
 # ---------------------------------------------------------------------- empirical Bayes
-def log_marginal_likelihood(X, y, scale, sigma, *, fit_intercept=True):
-    r"""Log marginal likelihood of the Normal-prior linear model at each ``scale``.
-
-    .. math::
-
-        \log N\!\left(y_c;\, 0,\, \sigma^2 I + t^2 X_c X_c^\top\right)
-        = -\tfrac12\Big[n\log 2\pi + \sum_i \log(\sigma^2 + t^2 d_i^2)
-          + (n - r)\log\sigma^2 + \sum_i \frac{(u_i^\top y_c)^2}{\sigma^2 + t^2 d_i^2}
-          + \frac{\lVert y_c\rVert^2 - \sum_i (u_i^\top y_c)^2}{\sigma^2}\Big]
-
-    with :math:`X_c = U D V^\top` (rank :math:`r`), computed from one SVD.
-    With an intercept, its flat prior integrated out, ``n`` is replaced by
-    ``n - 1`` (the density of :math:`y_c` on the complement of :math:`\mathbf 1`;
-    the constant :math:`-\tfrac12 \log n` is dropped).
-    """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if fit_intercept:
-        X, y = X - X.mean(axis=0), y - y.mean()
-    U, d, _ = np.linalg.svd(X, full_matrices=False)
-    n_dims = X.shape[0] - int(fit_intercept)
-    return _log_marginal_from_svd(U.T @ y, d, float(y @ y), n_dims, scale, sigma)
-
-
-def _log_marginal_from_svd(uty, d, yy, n, scale, sigma):
-    t2 = np.asarray(scale, dtype=float)[..., None] ** 2
-    s2 = np.asarray(sigma, dtype=float)[..., None] ** 2
-    var = s2 + t2 * d**2
-    rest = yy - np.sum(uty**2)
-    quad = np.sum(uty**2 / var, axis=-1) + rest / s2[..., 0]
-    logdet = np.sum(np.log(var), axis=-1) + (n - d.size) * np.log(s2[..., 0])
-    return -0.5 * (n * math.log(2 * math.pi) + logdet + quad)
-
-
 def _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales):
     if not _has_marginal(prior, likelihood):
         raise NotImplementedError(
             f"choose_scale: empirical Bayes needs the marginal likelihood p(y | scale), which "
             f"has a closed form only for the Normal prior with a Gaussian likelihood; got "
-            f"{type(prior).__name__} with likelihood={likelihood!r}, where the integral over "
+            f"{type(prior).__name__} with likelihood={likelihood.name!r}, where the integral over "
             "the coefficients has no closed form. Use method='hierarchical' (the posterior "
             "of the scale, which integrates the coefficients by sampling) or method='cv'."
         )
@@ -378,10 +355,10 @@ def _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperpri
         hyperprior = prior.scale if prior.is_hierarchical else HalfCauchy(prior.scale)
     if not isinstance(hyperprior, Hyperprior):
         raise TypeError(f"choose_scale: hyperprior must be HalfCauchy(...) or HalfNormal(...), got {hyperprior!r}.")
-    hierarchical = dataclasses.replace(prior, scale=hyperprior)
+    hierarchical = prior.with_scale(hyperprior)
     kwargs = dict(fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
                   chains=chains, random_seed=random_seed, progressbar=False)
-    if likelihood == "gaussian":
+    if likelihood.has_sigma:
         model = PosteriorRegressor(hierarchical, sigma=sigma, **kwargs)
     else:
         model = PosteriorClassifier(hierarchical, **kwargs)
@@ -392,13 +369,13 @@ def _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperpri
     model.fit(X, y)
     posterior = model.idata_.posterior
     scale_draws = posterior["scale"].values.ravel()
-    penalty_name = "C" if likelihood == "bernoulli" else "alpha"
+    penalty_name = likelihood.penalty_name
     scale = float(np.median(scale_draws))
     return ScaleChoice(
         scale=scale, method="hierarchical",
         alpha=float(np.median(posterior[penalty_name].values)),
         prior=_with_scale(prior, scale),
-        sigma=None if likelihood == "bernoulli" else float(model.sigma_),
+        sigma=float(model.sigma_) if likelihood.has_sigma else None,
         details={"draws": scale_draws, "penalty_draws": posterior[penalty_name].values.ravel(),
                  "model": model},
     )

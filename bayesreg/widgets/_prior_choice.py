@@ -1,0 +1,89 @@
+"""The prior families the views offer, from the registry: names, labels and constructors.
+
+Nothing here lists a family: the choices are
+:func:`bayesreg.model.registry.prior_families` (every prior class that sets a
+``kind`` and has a MAP), and each question about a family (its label, whether
+it has an ``l1_ratio``, how to build it from the controls) is asked of its class.
+"""
+
+from __future__ import annotations
+
+from ..model.priors import Prior
+from ..model.registry import prior_classes, prior_families
+
+__all__ = ["family_of", "has_l1_ratio", "make_prior", "prior_kind", "prior_options"]
+
+
+def _normalised(name):
+    return str(name).lower().replace("-", "").replace("_", "").replace(" ", "")
+
+
+def prior_options():
+    """``[(label, kind), ...]``: the choices of a prior dropdown, in the registry's order."""
+    return [(cls.label, kind) for kind, cls in prior_families().items()]
+
+
+def _choices_text(families):
+    classes = "/".join(cls.__name__ for cls in families.values())
+    return f"one of {sorted(families)} (or a {classes} prior)"
+
+
+def prior_kind(prior):
+    """The views' name of ``prior``'s family: its class's ``kind`` ("laplace", ...).
+
+    ``prior`` is a family's kind or class name (case, "-", "_" and spaces
+    ignored) or a prior instance of an offered family.  Anything else is a
+    ValueError that names the valid choices; a prior without a MAP (the
+    horseshoe) is refused with the reason: the views show the MAP beside the
+    posterior.
+    """
+    families = prior_families()
+    if isinstance(prior, Prior):
+        name = type(prior).__name__
+    elif isinstance(prior, str):
+        name = prior
+    else:
+        raise ValueError(f"prior must be {_choices_text(families)}, got {prior!r}.")
+    key = _normalised(name)
+    for kind, cls in families.items():
+        if key in (_normalised(kind), _normalised(cls.__name__)):
+            return kind
+    message = f"prior must be {_choices_text(families)}, got {prior!r}."
+    refused = {_normalised(cls_name): cls for cls_name, cls in prior_classes().items()}.get(key)
+    if refused is not None and issubclass(refused, Prior) and not refused.has_map:
+        message += (
+            f" The {refused.__name__} prior is not offered because it has no MAP estimate (its "
+            "density is infinite at 0, so the penalized objective has no finite minimum), "
+            "and these views compare the MAP with the posterior. Sample it with "
+            f"bayesreg.PosteriorRegressor(bayesreg.{refused.__name__}(...)) instead."
+        )
+    raise ValueError(message)
+
+
+def make_prior(kind, scale, l1_ratio=0.5):
+    """The fixed-scale prior of family ``kind`` at ``scale`` (``l1_ratio`` where it has one).
+
+    Parameters
+    ----------
+    kind : str or Prior
+        A family as :func:`prior_kind` accepts it ("normal", "laplace", "elasticnet", ...).
+    scale : float
+    l1_ratio : float, default=0.5
+        Used only by a family with an ``l1_ratio`` (the elastic net).
+
+    Returns
+    -------
+    Prior
+    """
+    return prior_families()[prior_kind(kind)].from_controls(scale, l1_ratio)
+
+
+def has_l1_ratio(kind):
+    """Whether the family ``kind`` has an ``l1_ratio`` control (asked of its class)."""
+    return prior_families()[prior_kind(kind)].has_l1_ratio
+
+
+def family_of(prior):
+    """The views' cache key of ``prior``'s family: ``(kind, l1_ratio or None)``."""
+    kind = prior_kind(prior)
+    return kind, (prior.l1_ratio if type(prior).has_l1_ratio else None)

@@ -1,0 +1,67 @@
+"""The prior-scale explorer's penalty readout: a prior as a penalty, in every convention."""
+
+from __future__ import annotations
+
+from ..model.mapping import to_penalty
+
+__all__ = ["penalty_readout"]
+
+
+def _g4(value):
+    return f"{value:.4g}"
+
+
+def _numbers_only(sklearn, glmnet, logistic):
+    """The readout of a family that states no formulas: the numbers of each convention."""
+    params = ", ".join(f"{k} = {_g4(v)}" for k, v in sklearn.items() if k != "estimator")
+    return [
+        f"{sklearn['estimator']} {params}",
+        f"glmnet lambda = {_g4(glmnet['lambda'])}, alpha = {_g4(glmnet['alpha'])}",
+        f"LogisticRegression C = {_g4(logistic['C'])}, l1_ratio = {_g4(logistic['l1_ratio'])}",
+    ]
+
+
+def penalty_readout(prior, *, n_samples, sigma, y_sd):
+    r"""The penalty equal to ``prior`` in every convention, with the formulas.
+
+    Every number is :func:`bayesreg.to_penalty`'s (itself
+    :func:`bayesreg.model.mapping.penalty_strength`); the formula text is the
+    prior's own (:meth:`bayesreg.model.priors.Prior.penalty_formulas`), so a
+    new family brings its own readout.
+
+    Parameters
+    ----------
+    prior : Prior
+        A fixed-scale prior with a MAP (Normal, Laplace, ElasticNet...).
+    n_samples : int
+    sigma : float
+        Noise standard deviation of the Gaussian model.
+    y_sd : float
+        ``numpy.std(y)`` (divisor n): glmnet standardises y, so its lambda
+        for a prior with an L2 part depends on it.
+
+    Returns
+    -------
+    dict
+        ``"sklearn"``: ``to_penalty(prior, n_samples=n, sigma=sigma)`` (Ridge,
+        Lasso or ElasticNet and its ``alpha``); ``"glmnet"``: the glmnet
+        ``lambda`` and ``alpha`` (gaussian family, ``standardize=FALSE``, on
+        this y); ``"logistic"``: ``C`` of scikit-learn's LogisticRegression
+        with the same prior on a logistic model (no sigma, no n);
+        ``"formulas"``: one line of text per convention, the formula with the
+        numbers put in.  For a prior that is not an L1/L2 penalty
+        (``prior.is_convex`` False) the three conventions are None and the one
+        line says so.
+    """
+    if not prior.is_convex:  # e.g. a Student-t prior: its MAP has no lambda/alpha anywhere
+        line = (f"no scikit-learn or glmnet penalty equals {prior!r}: its penalty is not "
+                "L1/L2 (the MAP is found by majorize-minimize)")
+        return {"sklearn": None, "glmnet": None, "logistic": None, "formulas": [line]}
+    sk = to_penalty(prior, n_samples=n_samples, sigma=sigma)
+    glm = to_penalty(prior, n_samples=n_samples, sigma=sigma, convention="glmnet", y_sd=y_sd)
+    logistic = to_penalty(prior, likelihood="bernoulli")
+    lines = prior.penalty_formulas(n_samples=n_samples, sigma=sigma, y_sd=y_sd, sklearn=sk,
+                                   glmnet=glm, logistic=logistic)
+    if lines is None:
+        lines = _numbers_only(sk, glm, logistic)
+    return {"sklearn": sk, "glmnet": glm, "logistic": logistic, "formulas": list(lines)}
