@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 __all__ = ["ModelComparison", "compare_models"]
 
 _CRITERIA = {"loo": az.loo, "waic": az.waic}
+_ARVIZ_PANDAS_NOTICE = r"The inplace keyword in DataFrame\.sort_values is deprecated"
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,11 @@ def compare_models(models, *, ic="loo", method="stacking"):
     _check_same_kind(models)
     _check_same_y(models)
     elpd = {name: _elpd(name, model, criterion) for name, model in models.items()}
-    table = az.compare(elpd, ic=ic, method=method)
+    with warnings.catch_warnings():
+        # arviz 0.23's compare calls DataFrame.sort_values(inplace=True), which pandas 3
+        # deprecates: a notice about ArviZ's code, not about the user's models
+        warnings.filterwarnings("ignore", message=_ARVIZ_PANDAS_NOTICE)
+        table = az.compare(elpd, ic=ic, method=method)
     return ModelComparison(table, ic, elpd, models)
 
 
