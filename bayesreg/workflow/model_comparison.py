@@ -18,6 +18,7 @@ the table keeps ArviZ's ``warning`` column; they are never silenced here.
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import arviz as az
@@ -30,6 +31,16 @@ __all__ = ["ModelComparison", "compare_models"]
 
 _CRITERIA = {"loo": az.loo, "waic": az.waic}
 _ARVIZ_PANDAS_NOTICE = r"The inplace keyword in DataFrame\.sort_values is deprecated"
+
+
+@contextmanager
+def _without_arviz_pandas_notice():
+    """Hide one notice: arviz 0.23's compare and plot_compare call
+    ``DataFrame.sort_values(inplace=True)``, which pandas 3.1 deprecates. It is about
+    ArviZ's code, not the user's models; every other warning still shows."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_ARVIZ_PANDAS_NOTICE)
+        yield
 
 
 @dataclass(frozen=True)
@@ -96,7 +107,8 @@ class ModelComparison:
         matplotlib.axes.Axes
         """
         kwargs.setdefault("insample_dev", False)  # the in-sample deviance is not what is compared
-        return az.plot_compare(self.table, ax=ax, **kwargs)
+        with _without_arviz_pandas_notice():
+            return az.plot_compare(self.table.copy(), ax=ax, **kwargs)
 
 
 def compare_models(models, *, ic="loo", method="stacking"):
@@ -143,10 +155,7 @@ def compare_models(models, *, ic="loo", method="stacking"):
     _check_same_kind(models)
     _check_same_y(models)
     elpd = {name: _elpd(name, model, criterion) for name, model in models.items()}
-    with warnings.catch_warnings():
-        # arviz 0.23's compare calls DataFrame.sort_values(inplace=True), which pandas 3
-        # deprecates: a notice about ArviZ's code, not about the user's models
-        warnings.filterwarnings("ignore", message=_ARVIZ_PANDAS_NOTICE)
+    with _without_arviz_pandas_notice():
         table = az.compare(elpd, ic=ic, method=method)
     return ModelComparison(table, ic, elpd, models)
 
