@@ -70,6 +70,9 @@ def comparison(compared):
 def test_pareto_k_warnings_reach_the_user_with_the_model_name(compared):
     messages = [str(w.message) for w in compared[1] if issubclass(w.category, UserWarning)]
     assert any("model 'normal_wide'" in m and "Pareto" in m for m in messages), messages
+    # reported at the caller's line (this file), not inside bayesreg
+    pareto = [w for w in compared[1] if "Pareto" in str(w.message)]
+    assert all(w.filename == __file__ for w in pareto), [w.filename for w in pareto]
 
 
 def test_loo_ranks_the_sparse_priors_above_a_wide_normal(comparison):

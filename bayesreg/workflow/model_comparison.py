@@ -10,7 +10,8 @@ higher is better, with the standard error of each difference to the best model.
 
 PSIS-LOO is an approximation whose reliability each observation reports by its
 Pareto :math:`\hat k` (Vehtari, Gelman and Gabry 2017, *Statistics and Computing*
-27, 1413-1432): above 0.7 the estimate for that row is unreliable.  ArviZ's
+27, 1413-1432): above 0.7 (ArviZ's ``good_k``, lower with fewer than 2200
+draws) the estimate for that row is unreliable.  ArviZ's
 warnings about it are passed on to the user, with the model's name added, and
 the table keeps ArviZ's ``warning`` column; they are never silenced here.
 """
@@ -147,14 +148,16 @@ def compare_models(models, *, ic="loo", method="stacking"):
     Warns
     -----
     UserWarning
-        ArviZ's warnings (a Pareto :math:`\\hat k` above 0.7, WAIC's variance
+        ArviZ's warnings (a Pareto :math:`\\hat k` above ``good_k``, WAIC's variance
         warning), each re-issued with the name of the model it is about.
     """
     criterion = _check_ic(ic)
     models = _check_models(models)
     _check_same_kind(models)
     _check_same_y(models)
-    elpd = {name: _elpd(name, model, criterion) for name, model in models.items()}
+    elpd = {}
+    for name, model in models.items():  # a loop, not a comprehension: warnings' stacklevel
+        elpd[name] = _elpd(name, model, criterion)
     with _without_arviz_pandas_notice():
         table = az.compare(elpd, ic=ic, method=method)
     return ModelComparison(table, ic, elpd, models)
