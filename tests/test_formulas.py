@@ -139,3 +139,22 @@ def test_transform_names_a_missing_column(data):
     model = br.from_formula(FORMULA, data, prior=br.Normal(scale=1.0), sigma=1.0)
     with pytest.raises(ValueError, match=r"\['x2'\]"):
         model.formula_.transform(data.drop(columns=["x2"]))
+
+
+def test_a_likelihood_the_estimator_cannot_fit_is_refused_not_replaced(data):
+    import gc
+    from dataclasses import dataclass
+
+    from bayesreg.model.likelihoods import Gaussian
+
+    @dataclass(frozen=True)
+    class HeavyTailed(Gaussian):  # unnamed: never enters the registry
+        name = ""
+        label = "heavy-tailed test family"
+
+    try:
+        with pytest.raises(ValueError, match="fits the Gaussian likelihood only, not heavy-tailed"):
+            br.from_formula("y ~ x1", data, prior=br.Normal(scale=1.0), likelihood=HeavyTailed())
+    finally:
+        del HeavyTailed
+        gc.collect()  # drop it from Likelihood.__subclasses__() for the tests that walk them

@@ -190,6 +190,8 @@ def from_formula(formula, data, *, prior, estimator="map", likelihood="gaussian"
     cls = classes[int(is_classifier)]
     if "likelihood" in inspect.signature(cls).parameters:  # estimators that take any family
         kwargs["likelihood"] = likelihood
+    else:
+        _check_estimator_family(cls, int(is_classifier), likelihood)
     model = cls(prior, fit_intercept=has_intercept, **kwargs).fit(X, y)
     model.formula_ = FormulaDesign(str(formula), response, features, has_intercept, spec)
     return model
@@ -208,6 +210,21 @@ def _estimator_classes(estimator):
 def _is_classification(likelihood):
     """Whether the family models class labels: its target check returns the classes."""
     return likelihood.check_target(np.array([0.0, 1.0]), "from_formula")[1] is not None
+
+
+def _check_estimator_family(cls, index, likelihood):
+    """Refuse a family the chosen estimator cannot fit (rather than fit another one).
+
+    An estimator without a ``likelihood=`` parameter fits one family: the one its
+    posterior counterpart declares (``_likelihood``, a name or an object).
+    """
+    own = getattr(ESTIMATORS["posterior"][index], "_likelihood", None)
+    if own is not None and get_likelihood(own) != likelihood:
+        raise ValueError(
+            f"from_formula: {cls.__name__} fits the {get_likelihood(own).label} likelihood "
+            f"only, not {likelihood.label}; pass likelihood={get_likelihood(own).name!r} or an "
+            "estimator that takes your likelihood."
+        )
 
 
 def _check_data(data, owner):
