@@ -28,6 +28,7 @@ from .teaching import constrained, shrinkage
 from .workflow import (
     Comparison, PosteriorPath, ScaleChoice, choose_scale, compare, posterior_path,
 )
+from .workflow import FormulaDesign, ModelComparison, compare_models, from_formula
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,7 @@ __all__ = [
     "BernoulliLogit",
     "Comparison",
     "ElasticNet",
+    "FormulaDesign",
     "Gaussian",
     "HalfCauchy",
     "HalfNormal",
@@ -43,6 +45,7 @@ __all__ = [
     "MAPClassifier",
     "MAPPath",
     "MAPRegressor",
+    "ModelComparison",
     "Normal",
     "PosteriorClassifier",
     "PosteriorPath",
@@ -52,10 +55,12 @@ __all__ = [
     "ScaleChoice",
     "choose_scale",
     "compare",
+    "compare_models",
     "config",
     "constrained",
     "datasets",
     "estimate_sigma",
+    "from_formula",
     "from_penalty",
     "map_path",
     "posterior_path",
