@@ -147,10 +147,13 @@ def test_interrupted_map_solver_keeps_the_previous_fit(monkeypatch, data):
     before = snapshot(model)
 
     class Interrupting:
+        def set_params(self, **params):  # the one solver (map/solve.py) sets alpha per scale
+            return self
+
         def fit(self, *args):
             raise KeyboardInterrupt
 
-    monkeypatch.setattr("bayesreg.map.regressor.make_enet", lambda *a, **k: Interrupting())
+    monkeypatch.setattr("bayesreg.map.solve.make_enet", lambda *a, **k: Interrupting())
     with pytest.raises(KeyboardInterrupt):
         model.fit(X * 2, y)
     assert_unchanged(model, before)
