@@ -9,7 +9,7 @@ import numpy as np
 from scipy import integrate
 
 from .hyperpriors import HalfCauchy
-from .priors import Prior
+from .prior_base import Prior
 from .scales import check_positive_scale
 
 __all__ = ["Horseshoe"]

@@ -33,7 +33,7 @@ from scipy import special
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-__all__ = ["BernoulliLogit", "Gaussian", "LIKELIHOODS", "Likelihood", "get_likelihood"]
+__all__ = ["LIKELIHOODS", "BernoulliLogit", "Gaussian", "Likelihood", "get_likelihood"]
 
 
 class Likelihood:
