@@ -60,6 +60,10 @@ class Likelihood:
     #: grids); None means "the sd of y".
     latent_sd: ClassVar[float | None] = None
 
+    def penalty_parameter(self, strength, n_samples, prior):
+        """The scikit-learn penalty named :attr:`penalty_name` for a :class:`~bayesreg.model.mapping.PenaltyStrength`."""
+        raise NotImplementedError
+
     def pointwise_loglik(self, y, eta, sigma=None):
         """Log likelihood of each observation; ``eta`` has shape (..., n)."""
         raise NotImplementedError
@@ -115,6 +119,10 @@ class Gaussian(Likelihood):
     map_route: ClassVar[str] = "least_squares"
     penalty_name: ClassVar[str] = "alpha"
 
+    def penalty_parameter(self, strength, n_samples, prior):
+        """``alpha`` of the prior's scikit-learn regressor (``Ridge``, ``Lasso``, ``ElasticNet``)."""
+        return prior.sklearn_alpha(strength, n_samples)
+
     def pointwise_loglik(self, y, eta, sigma):
         """Log likelihood of each observation; ``eta`` (..., n) and ``sigma`` (...) broadcast."""
         sigma = np.asarray(sigma, float)[..., None]
@@ -159,6 +167,10 @@ class BernoulliLogit(Likelihood):
     penalty_name: ClassVar[str] = "C"
     #: the sd of the standard logistic distribution of the latent utility
     latent_sd: ClassVar[float | None] = math.pi / math.sqrt(3.0)
+
+    def penalty_parameter(self, strength, n_samples, prior):
+        """``C = 1 / total`` of ``LogisticRegression``."""
+        return 1.0 / strength.total
 
     def pointwise_loglik(self, y, eta, sigma=None):
         """Log likelihood of each observation; ``eta`` has shape (..., n)."""

@@ -115,6 +115,30 @@ class Prior:
     #: this family (a scale mixture of normals); see :meth:`gibbs_refusal`.
     _gibbs_likelihoods = ()
 
+    # -------------------------------------------------------- the prior in the Gibbs sampler
+    #: The scale mixture of normals ``w_j | v_j ~ N(0, v_j)`` this prior is, named for
+    #: the Gibbs sampler (bayesreg.posterior._mixtures): "common_variance" (every
+    #: ``v_j`` is the squared scale), "exponential_variance" (``v_j ~ Exp``) or
+    #: "half_cauchy_local" (``v_j = lambda_j^2 tau^2``); None if it is not one.
+    gibbs_mixture = None
+
+    @property
+    def gibbs_scale_prior(self):
+        """The hyperprior of the scale the Gibbs sampler learns, or None when the scale is fixed."""
+        return self.scale if self.is_hierarchical else None
+
+    def penalty_weights_at(self, scale):
+        """The :class:`PenaltyWeights` ``(l1, l2)`` at ``scale`` (a number or an array of draws)."""
+        raise NotImplementedError
+
+    def sklearn_alpha(self, strength, n_samples):
+        """scikit-learn's ``alpha`` of :attr:`sklearn_regressor` for a Gaussian penalty strength.
+
+        ``Lasso``/``ElasticNet`` minimise ``loss/(2n) + alpha * ...``, so
+        ``alpha = strength.total / n`` (see :func:`bayesreg.model.mapping.penalty_strength`).
+        """
+        return strength.total / n_samples
+
     def samplers(self, likelihood, sigma_fixed):
         """The posterior samplers that cover this prior, best first.
 
@@ -262,6 +286,14 @@ class Normal(Prior):
     kind = "normal"
     label = "Normal (ridge)"
     sklearn_regressor = "Ridge"
+    gibbs_mixture = "common_variance"
+
+    def penalty_weights_at(self, scale):
+        return PenaltyWeights(0.0, 1.0 / scale**2)
+
+    def sklearn_alpha(self, strength, n_samples):
+        """``Ridge`` minimises ``||r||^2 + alpha ||w||^2`` (no 1/n): ``alpha = total (1 - l1_ratio)``."""
+        return strength.total * (1.0 - strength.l1_ratio)
 
     def __post_init__(self):
         object.__setattr__(self, "scale", _check_scale(self.scale, "Normal"))
@@ -300,6 +332,10 @@ class Laplace(Prior):
     kind = "laplace"
     label = "Laplace (lasso)"
     sklearn_regressor = "Lasso"
+    gibbs_mixture = "exponential_variance"
+
+    def penalty_weights_at(self, scale):
+        return PenaltyWeights(1.0 / scale, 0.0)
 
     def __post_init__(self):
         object.__setattr__(self, "scale", _check_scale(self.scale, "Laplace"))
@@ -342,6 +378,10 @@ class ElasticNet(Prior):
     scale: float | Hyperprior = 1.0
     l1_ratio: float = 0.5
     kind = "elasticnet"
+
+    def penalty_weights_at(self, scale):
+        r = self.l1_ratio
+        return PenaltyWeights(r / scale, (1.0 - r) / scale**2)
     label = "ElasticNet"
 
     @classmethod
