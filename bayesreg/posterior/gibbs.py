@@ -117,6 +117,7 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     ``lambda``. ``tune`` sweeps are discarded as burn-in.
     """
     likelihood = get_likelihood(likelihood)
+    check_gibbs(prior, "sample_gibbs", likelihood.name)
     rng = np.random.default_rng(random_seed)
     n, p = X.shape
     # the chains' start: the sweep's (centred data, first sigma^2), then the prior's
