@@ -15,7 +15,11 @@ from scipy import special
 import bayesreg as br
 from bayesreg.posterior import _gibbs_kernel as kernel
 from bayesreg.posterior import gibbs as gibbs_module
-from bayesreg.posterior._conditionals import draw_horseshoe_local_precision, draw_laplace_variance, draw_variance
+from bayesreg.posterior._conditionals import (
+    draw_horseshoe_local_precision,
+    draw_laplace_variance,
+    draw_variance,
+)
 from bayesreg.posterior._gibbs_state import GibbsState, SweepWork
 from bayesreg.posterior._mixtures import MIXTURES
 from bayesreg.posterior._sweeps import SWEEPS

@@ -13,8 +13,9 @@ import pytest
 from scipy import stats
 
 import bayesreg as br
-from bayesreg.posterior import _gaussian_draws, gibbs as gibbs_module
+from bayesreg.posterior import _gaussian_draws
 from bayesreg.posterior import _gibbs_kernel as kernel
+from bayesreg.posterior import gibbs as gibbs_module
 from bayesreg.posterior._conditionals import draw_laplace_variance
 
 from .test_posterior import assert_matches, closed_form

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from numba import njit
 
 from ._conditionals import MAX_REJECTION_ROUNDS, METROPOLIS_STEPS, NEWTON_STEPS

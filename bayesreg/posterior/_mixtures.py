@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._conditionals import draw_horseshoe_local_precision, draw_laplace_variance, draw_variance
+from ._conditionals import (
+    draw_horseshoe_local_precision,
+    draw_laplace_variance,
+    draw_variance,
+)
 
 __all__ = ["MIXTURES"]
 

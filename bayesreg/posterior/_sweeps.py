@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..model.hyperpriors import HalfNormal
 from . import _gaussian_draws as draws
 from . import model as _model
 from ._conditionals import draw_variance
-from ._gaussian_draws import (VARIANCE_FLOOR, add_to_diagonal, batched_cholesky, draw_gaussian_bhattacharya,
-                              draw_gaussian_rue)
-from ..model.hyperpriors import HalfNormal
+from ._gaussian_draws import (
+    VARIANCE_FLOOR,
+    add_to_diagonal,
+    batched_cholesky,
+    draw_gaussian_bhattacharya,
+    draw_gaussian_rue,
+)
 
 __all__ = ["SWEEPS"]
 

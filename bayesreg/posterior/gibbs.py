@@ -56,7 +56,14 @@ from ..model.mapping import penalty_strength
 from ..model.priors import Prior
 from ..model.registry import prior_classes
 from ._gaussian_draws import draw_gaussian_bhattacharya as _draw_gaussian_bhattacharya  # noqa: F401 (tests)
-from ._gibbs_state import ChainData, ChainDraws, ChainPrior, GibbsState, SweepWork, chain_state
+from ._gibbs_state import (
+    ChainData,
+    ChainDraws,
+    ChainPrior,
+    GibbsState,
+    SweepWork,
+    chain_state,
+)
 from ._mixtures import MIXTURES
 from ._sweeps import SWEEPS, _GaussianSweep  # noqa: F401 (tests)
 
@@ -134,7 +141,7 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
             store = _sample_vectorised(sweep, mixture, draws, tune, rng, advance)
 
     if prior.is_hierarchical:  # the penalty of each draw of the scale, as the PyMC model reports it
-        dispersion = likelihood.dispersion(store["sigma"] if "sigma" in store else sigma)
+        dispersion = likelihood.dispersion(store.get("sigma", sigma))
         strength = penalty_strength(prior.penalty_weights_at(store["scale"]), dispersion)
         store[likelihood.penalty_name] = likelihood.penalty_parameter(strength, n, prior)
 
