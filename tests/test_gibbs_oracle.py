@@ -106,3 +106,19 @@ def test_laplace_and_horseshoe_local_draws_agree():
 def test_compiled_exponential_integral_matches_scipy():
     x = np.concatenate([np.logspace(-12, 0, 60), np.linspace(1.0, 60.0, 60)])
     np.testing.assert_allclose([kernel._exp1(v) for v in x], special.exp1(x), rtol=1e-13)
+
+
+# ------------------------------------------------------------------ what the families report
+@pytest.mark.filterwarnings("ignore::bayesreg.SamplingWarning")  # 2 x 150 draws: too few for the ESS check
+def test_each_draw_of_a_learned_scale_reports_its_penalty_by_the_closed_form():
+    """Ridge alpha = sigma^2 / t^2 (no 1/n); LogisticRegression C = 1 / (1/s) = s for the Laplace."""
+    rng = np.random.default_rng(56)
+    X = rng.normal(size=(60, 3))
+    eta = X @ np.array([1.0, -0.5, 0.0])
+    common = {"sampler": "gibbs", "draws": 150, "tune": 150, "chains": 2, "random_seed": 57, "progressbar": False}
+    ridge = br.PosteriorRegressor(br.Normal(br.HalfCauchy(1.0)), **common).fit(X, eta + rng.normal(size=60))
+    post = ridge.idata_.posterior
+    np.testing.assert_allclose(post["alpha"], post["sigma"] ** 2 / post["scale"] ** 2, rtol=1e-12)
+    lasso = br.PosteriorClassifier(br.Laplace(br.HalfNormal(1.0)), **common).fit(X, eta + rng.logistic(size=60) > 0)
+    post = lasso.idata_.posterior
+    np.testing.assert_allclose(post["C"], post["scale"], rtol=1e-12)
