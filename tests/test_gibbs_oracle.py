@@ -10,7 +10,6 @@ the equality at once; tolerance 1e-10 relative.
 
 import numpy as np
 import pytest
-from scipy import special
 
 import bayesreg as br
 from bayesreg.posterior import _gibbs_kernel as kernel
@@ -98,14 +97,9 @@ def test_laplace_and_horseshoe_local_draws_agree():
     kernel._laplace_variances(np.random.default_rng(54), coef, 0.6, work.buffer, out)
     np.testing.assert_allclose(out, draw_laplace_variance(np.abs(coef), 0.6, np.random.default_rng(54)),
                                rtol=1e-12)
-    m = np.array([1e-8, 0.05, 0.9, 1.0, 1.1, 40.0, 3.0])
+    m = np.array([1e-8, 0.05, 0.9, 1.0, 1.1, 40.0, 0.0])
     kernel._horseshoe_local_precision(np.random.default_rng(55), m, out, work.variances, work.index)
     np.testing.assert_allclose(out, draw_horseshoe_local_precision(m, np.random.default_rng(55)), rtol=1e-10)
-
-
-def test_compiled_exponential_integral_matches_scipy():
-    x = np.concatenate([np.logspace(-12, 0, 60), np.linspace(1.0, 60.0, 60)])
-    np.testing.assert_allclose([kernel._exp1(v) for v in x], special.exp1(x), rtol=1e-13)
 
 
 # ------------------------------------------------------------------ what the families report

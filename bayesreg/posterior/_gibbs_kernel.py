@@ -17,7 +17,7 @@ import math
 
 from numba import njit
 
-from ._conditionals import MAX_REJECTION_ROUNDS, METROPOLIS_STEPS, NEWTON_STEPS
+from ._conditionals import MAX_REJECTION_ROUNDS, METROPOLIS_STEPS
 
 # the scale mixtures (Prior.gibbs_mixture) and variance updates (Hyperprior.gibbs_variance_update)
 # as ints for the compiled code; FIXED: a scale that is not learned
@@ -27,7 +27,6 @@ MIXTURES = {"common_variance": COMMON_VARIANCE, "exponential_variance": EXPONENT
             "half_cauchy_local": HALF_CAUCHY_LOCAL}
 VARIANCE_UPDATES = {None: FIXED, "auxiliary_inverse_gamma": HALF_CAUCHY,
                     "rejection_inverse_gamma": HALF_NORMAL}
-_EULER = 0.5772156649015329
 
 
 @njit(cache=True)
@@ -103,68 +102,38 @@ def _laplace_variances(rng, coef, s, z2, out):
 
 
 @njit(cache=True)
-def _exp1(x):
-    """The exponential integral E_1(x), x > 0 (series below 1, continued fraction above)."""
-    if x > 1.0:  # modified Lentz
-        b = x + 1.0
-        c = 1e300
-        d = 1.0 / b
-        h = d
-        for i in range(1, 1000):
-            an = -float(i * i)
-            b += 2.0
-            d = 1.0 / (an * d + b)
-            c = b + an / c
-            delta = c * d
-            h *= delta
-            if abs(delta - 1.0) < 1e-16:
-                break
-        return h * math.exp(-x)
-    total = -math.log(x) - _EULER
-    fact = 1.0
-    for i in range(1, 1000):
-        fact *= -x / i
-        delta = -fact / i
-        total += delta
-        if abs(delta) < abs(total) * 1e-17:
-            break
-    return total
-
-
-@njit(cache=True)
-def _horseshoe_local_precision(rng, m, out, proposal, todo):
-    """_conditionals.draw_horseshoe_local_precision, in its order of variates."""
-    count = 0
-    for j in range(m.size):
-        if m[j] > 1.0:
-            todo[count] = j
-            count += 1
-    while count > 0:  # rounds: the proposals of every entry left, then their uniforms
+def _horseshoe_local_precision(rng, m, out, choice, todo):
+    """_conditionals.draw_horseshoe_local_precision, in its order of variates (derived there)."""
+    count = m.size
+    for j in range(count):
+        todo[j] = j
+    while count > 0:  # rounds over the entries left: all choices, all proposals, all acceptances
         for t in range(count):
-            proposal[t] = rng.standard_exponential() / m[todo[t]]
+            choice[t] = rng.random()
+        for t in range(count):  # out[j] holds the proposal, choice[t] its piece (1.0: the first)
+            j = todo[t]
+            mj = max(m[j], 1e-300)
+            edge = max(1.0 / mj, 1.0)
+            log_edge = math.log(edge)
+            first = choice[t] * (log_edge + math.exp(-mj * edge) / (mj * edge)) < log_edge
+            u = rng.random()
+            if first:
+                out[j] = math.expm1(u * log_edge)
+            else:
+                out[j] = (edge - 1.0) - math.log1p(-u) / mj
+            choice[t] = 1.0 if first else 0.0
         left = 0
         for t in range(count):
-            if rng.random() < 1.0 / (1.0 + proposal[t]):
-                out[todo[t]] = proposal[t]
+            j = todo[t]
+            mj = max(m[j], 1e-300)
+            if choice[t] == 1.0:
+                ratio = math.exp(-mj * (1.0 + out[j]))
             else:
-                todo[left] = todo[t]
-                proposal[left] = proposal[t]
+                ratio = max(1.0 / mj, 1.0) / (1.0 + out[j])
+            if not rng.random() < ratio:
+                todo[left] = j
                 left += 1
         count = left
-    for j in range(m.size):  # the inverse CDF for m <= 1: uniforms first, then Newton
-        if m[j] <= 1.0:
-            out[j] = math.log1p(-rng.random()) + math.log(_exp1(m[j]))
-    for j in range(m.size):
-        if m[j] <= 1.0:
-            target, z = out[j], m[j]
-            for _ in range(NEWTON_STEPS):
-                e1 = _exp1(z)
-                step = (math.log(e1) - target) * z * e1 * math.exp(z)
-                z_old = z
-                z = z + step
-                if not abs(step) > 1e-12 * z_old:
-                    break
-            out[j] = (z - m[j]) / m[j]
 
 
 @njit(cache=True)
