@@ -39,6 +39,12 @@ class Horseshoe(Prior):
     global_scale: float = 1.0
     has_map = False
     _gibbs_likelihoods = ("gaussian",)
+    gibbs_mixture = "half_cauchy_local"
+
+    @property
+    def gibbs_scale_prior(self):
+        """The global scale tau is always learned: ``tau ~ C+(0, global_scale)``."""
+        return HalfCauchy(self.global_scale)
 
     def __post_init__(self):
         object.__setattr__(

@@ -252,6 +252,18 @@ class Prior:
         shrunk = np.sign(z) * np.maximum(np.abs(z) - step * l1, 0.0)
         return shrunk / (1.0 + step * l2)
 
+    # -------------------------------------------------------- the prior in the Gibbs sampler
+    #: The scale mixture of normals ``w_j | v_j ~ N(0, v_j)`` this prior is, named for
+    #: the Gibbs sampler (bayesreg.posterior._mixtures): "common_variance" (every
+    #: ``v_j`` is the squared scale), "exponential_variance" (``v_j ~ Exp``) or
+    #: "half_cauchy_local" (``v_j = lambda_j^2 tau^2``); None if it is not one.
+    gibbs_mixture = None
+
+    @property
+    def gibbs_scale_prior(self):
+        """The hyperprior of the scale the Gibbs sampler learns, or None when the scale is fixed."""
+        return self.scale if self.is_hierarchical else None
+
     # -------------------------------------------------------- the prior in a PyMC model
     #: NUTS target acceptance when the user gives none: funnel-shaped posteriors
     #: (learned scales) need smaller steps than a fixed-scale prior.

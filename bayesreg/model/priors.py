@@ -46,6 +46,7 @@ class Normal(Prior):
     _gibbs_likelihoods = ("gaussian", "bernoulli")
     kind = "normal"
     label = "Normal (ridge)"
+    gibbs_mixture = "common_variance"
     sklearn_regressor = "Ridge"
 
     def __post_init__(self):
@@ -106,6 +107,7 @@ class Laplace(Prior):
     _gibbs_likelihoods = ("gaussian", "bernoulli")
     kind = "laplace"
     label = "Laplace (lasso)"
+    gibbs_mixture = "exponential_variance"
     sklearn_regressor = "Lasso"
 
     def __post_init__(self):
