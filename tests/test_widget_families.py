@@ -67,9 +67,12 @@ def test_readout_numbers_are_the_hand_worked_penalties():
 
 
 def test_the_choices_are_the_registry_families_with_their_labels():
-    assert _prior_choice.prior_options() == [
+    options = _prior_choice.prior_options()
+    assert options[:3] == [
         ("Normal (ridge)", "normal"), ("Laplace (lasso)", "laplace"), ("ElasticNet", "elasticnet"),
     ]
+    # every family of the registry, with its own label (e.g. the Student-t of adding_a_prior.md)
+    assert options == [(cls.label, kind) for kind, cls in prior_families().items()]
     assert make_prior("Elastic-Net", 2.0, 0.25) == br.ElasticNet(scale=2.0, l1_ratio=0.25)
     assert make_prior("laplace", 2.0, 0.25) == br.Laplace(scale=2.0)  # no l1_ratio: ignored
     assert prior_kind(br.Normal(scale=3.0)) == "normal"

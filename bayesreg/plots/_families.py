@@ -31,7 +31,10 @@ def family_style(prior):
     cls = prior if isinstance(prior, type) else type(prior)
     for i, family in enumerate(prior_families().values()):
         if family is cls:
-            return dict(_STYLES[i % len(_STYLES)])
+            if i < len(_STYLES):
+                return dict(_STYLES[i])
+            # later families: a dash pattern of their own, so no two families look alike
+            return {"color": ACCENT_COLORS[i % len(ACCENT_COLORS)], "linestyle": (0, (i, 1, 1, 1))}
     return dict(_OTHER_STYLE)
 
 
