@@ -160,7 +160,7 @@ def test_save_and_load_keep_standardize(data, tmp_path):
 def test_posterior_path_equals_the_prescaled_path(data):
     X, y, _ = data
     Xs, sd = _prescaled(X)
-    kwargs = dict(sigma=1.0, sampler="exact", draws=200, chains=2, random_seed=3)
+    kwargs = {"sigma": 1.0, "sampler": "exact", "draws": 200, "chains": 2, "random_seed": 3}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", br.SamplingWarning)
         got = br.posterior_path(X, y, br.Normal(1.0), [0.1, 1.0], standardize=True, **kwargs)
