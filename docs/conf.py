@@ -70,23 +70,31 @@ nb_merge_streams = True
 
 # --- API reference ----------------------------------------------------------
 def _write_family_list():
-    """List the registry's families that are not top-level names, for api.rst to include.
+    """Write families.rst (not in git): every prior family of the registry, from the classes.
 
     A family added in its own module of bayesreg.model (see adding_a_prior.md)
-    reaches the API reference with no edit of api.rst.
+    reaches the API reference with no edit of any docs page.
     """
     from bayesreg.model.registry import prior_classes
 
-    extra = sorted(
-        f"{cls.__module__.removeprefix('bayesreg.')}.{name}"
-        for name, cls in prior_classes().items()
-        if getattr(bayesreg, name, None) is not cls
-    )
-    lines = [".. autosummary::", "   :toctree: generated", "   :nosignatures:", ""]
-    lines += [f"   {name}" for name in extra]
-    target = DOCS / "generated" / "families.rst.inc"  # not a source suffix: no orphan page
-    target.parent.mkdir(exist_ok=True)
-    target.write_text("\n".join(lines) + "\n" if extra else "(none besides those above)\n")
+    names = sorted(f"{cls.__module__}.{name}" for name, cls in prior_classes().items())
+    lines = [
+        "Every family",
+        "============",
+        "",
+        "Every prior and hyperprior family the registry (:mod:`bayesreg.model.registry`)",
+        "finds when these pages are built, by module: the top-level names",
+        "(``br.Laplace`` ...) are these classes, and a family added in its own module",
+        "(:doc:`adding_a_prior`) appears here by itself.",
+        "",
+        ".. currentmodule:: bayesreg",
+        "",
+        ".. autosummary::",
+        "   :toctree: generated",
+        "   :nosignatures:",
+        "",
+    ] + [f"   {name.removeprefix('bayesreg.')}" for name in names]
+    (DOCS / "families.rst").write_text("\n".join(lines) + "\n")
 
 
 _write_family_list()

@@ -206,7 +206,6 @@ def _family_tests(path, classes, names):
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 in progress: the consumers are being converted")
 def test_no_family_is_tested_by_name_or_class_outside_the_model_package():
     classes, names = _family_classes(), _family_names()
     outside = [p for p in _source_files() if "model" not in p.relative_to(PACKAGE).parts[:1]]

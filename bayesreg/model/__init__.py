@@ -4,11 +4,11 @@ The lowest layer of bayesreg: numpy and scipy only.  Every other package asks
 these family objects what it needs to know about a prior or a likelihood.
 """
 
+from .horseshoe import Horseshoe
+from .hyperpriors import HalfCauchy, HalfNormal
 from .likelihoods import BernoulliLogit, Gaussian
 from .mapping import from_penalty, to_penalty
 from .priors import ElasticNet, Laplace, Normal, Prior
-from .horseshoe import Horseshoe
-from .hyperpriors import HalfCauchy, HalfNormal
 
 __all__ = [
     "BernoulliLogit",

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 import numbers
+from contextlib import contextmanager
 
 import numpy as np
 
 from .priors import Prior
-
 from .scales import check_scale_range
 
 

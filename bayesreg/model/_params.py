@@ -17,7 +17,7 @@ import math
 import numbers
 
 from ._checks import check_bool, check_positive_or_none, check_prior, check_random_seed
-from .priors import NUTS_SAMPLERS
+from .prior_base import NUTS_SAMPLERS
 
 __all__ = ["PARAM_CHECKS", "SAMPLERS", "check_params"]
 

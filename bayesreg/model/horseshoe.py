@@ -9,7 +9,7 @@ import numpy as np
 from scipy import integrate
 
 from .hyperpriors import HalfCauchy
-from .priors import Prior
+from .prior_base import Prior
 from .scales import check_positive_scale
 
 __all__ = ["Horseshoe"]
@@ -39,6 +39,12 @@ class Horseshoe(Prior):
     global_scale: float = 1.0
     has_map = False
     _gibbs_likelihoods = ("gaussian",)
+    gibbs_mixture = "half_cauchy_local"
+
+    @property
+    def gibbs_scale_prior(self):
+        """The global scale tau is always learned: ``tau ~ C+(0, global_scale)``."""
+        return HalfCauchy(self.global_scale)
 
     def __post_init__(self):
         object.__setattr__(

@@ -25,6 +25,18 @@ class Hyperprior:
         """
         raise NotImplementedError
 
+    #: How the Gibbs sampler draws a variance ``v`` (the squared scale) from
+    #: ``v^-k exp(-b/v) pi(v)`` under this hyperprior (bayesreg.posterior._conditionals).
+    gibbs_variance_update = None
+
+    @staticmethod
+    def class_named(name):
+        """The hyperprior class called ``name`` (e.g. "HalfCauchy")."""
+        classes = {cls.__name__: cls for cls in Hyperprior.__subclasses__()}
+        if name not in classes:
+            raise ValueError(f"unknown hyperprior {name!r}; expected one of {sorted(classes)}.")
+        return classes[name]
+
 
 @dataclass(frozen=True)
 class HalfCauchy(Hyperprior):
@@ -39,6 +51,8 @@ class HalfCauchy(Hyperprior):
     """
 
     scale: float = 1.0
+    #: Makalic & Schmidt's auxiliary variable makes both conditionals inverse gamma.
+    gibbs_variance_update = "auxiliary_inverse_gamma"
 
     def __post_init__(self):
         object.__setattr__(self, "scale", check_positive_scale(self.scale, "scale", "HalfCauchy"))
@@ -73,6 +87,8 @@ class HalfNormal(Hyperprior):
     """
 
     scale: float = 1.0
+    #: The generalised inverse Gaussian conditional, by rejection from an inverse gamma.
+    gibbs_variance_update = "rejection_inverse_gamma"
 
     def __post_init__(self):
         object.__setattr__(self, "scale", check_positive_scale(self.scale, "scale", "HalfNormal"))

@@ -33,7 +33,7 @@ from scipy import special
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-__all__ = ["BernoulliLogit", "Gaussian", "LIKELIHOODS", "Likelihood", "get_likelihood"]
+__all__ = ["LIKELIHOODS", "BernoulliLogit", "Gaussian", "Likelihood", "get_likelihood"]
 
 
 class Likelihood:
@@ -59,6 +59,13 @@ class Likelihood:
     #: The sd of the linear predictor's noise on the scale of eta (for default scale
     #: grids); None means "the sd of y".
     latent_sd: ClassVar[float | None] = None
+
+    def penalty_parameter(self, strength, n_samples, prior):
+        """The scikit-learn penalty named :attr:`penalty_name` for a :class:`~bayesreg.model.mapping.PenaltyStrength`.
+
+        Works on arrays of draws (a learned scale's penalty per draw) as on numbers.
+        """
+        return self.sklearn_penalty(prior, strength, n_samples)[self.penalty_name]
 
     def pointwise_loglik(self, y, eta, sigma=None):
         """Log likelihood of each observation; ``eta`` has shape (..., n)."""
@@ -170,7 +177,7 @@ class Gaussian(Likelihood):
         if estimator == "Ridge":  # Ridge's objective has no 1/n
             return {"estimator": estimator, "alpha": strength.total * (1.0 - strength.l1_ratio)}
         penalty = {"estimator": estimator, "alpha": strength.total / n_samples}
-        if strength.l1_ratio != 1.0 or estimator != "Lasso":
+        if estimator != "Lasso":  # a Lasso's l1_ratio is 1 (also for arrays of draws)
             penalty["l1_ratio"] = strength.l1_ratio
         return penalty
 

@@ -15,7 +15,7 @@ import importlib
 import pkgutil
 
 from .hyperpriors import Hyperprior
-from .priors import Prior
+from .prior_base import Prior
 
 __all__ = ["import_family_modules", "prior_classes", "prior_families", "prior_from_dict", "prior_to_dict"]
 

@@ -1,25 +1,32 @@
 """The Gaussian-likelihood Gibbs sweep for ``n >= p``, compiled with numba.
 
-The same conditionals as :mod:`bayesreg.posterior.gibbs` (whose docstring
-derives them), written as loops: with ``p`` in the tens a sweep is a few hundred
-flops, so per-call overhead of numpy (tens of microseconds per sweep) would
-dominate. numba is already installed with PyTensor; compiled code is cached
-on disk (``cache=True``), so only the first use on a machine compiles.
-One call runs one chain; the chains use the one ``numpy.random.Generator`` in turn.
+The same conditionals, in the same order, as the numpy sweep of
+:mod:`bayesreg.posterior.gibbs` (:mod:`._conditionals` derives them), written as
+loops: with ``p`` in the tens a sweep is a few hundred flops, so per-call
+overhead of numpy (tens of microseconds per sweep) would dominate. Each draw
+takes its variates from the ``numpy.random.Generator`` in the same order as
+its numpy twin given one chain (numba's Generator gives numpy's numbers), so
+the numpy sweep is this one's test oracle (tests/test_gibbs_oracle.py).
+numba is already installed with PyTensor; compiled code is cached on disk
+(``cache=True``), so only the first use on a machine compiles.
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
 from numba import njit
 
-# prior kinds and hyperprior kinds, as ints for the compiled code
-NORMAL, LAPLACE, HORSESHOE = 0, 1, 2
+from ._conditionals import MAX_REJECTION_ROUNDS, METROPOLIS_STEPS
+
+# the scale mixtures (Prior.gibbs_mixture) and variance updates (Hyperprior.gibbs_variance_update)
+# as ints for the compiled code; FIXED: a scale that is not learned
+COMMON_VARIANCE, EXPONENTIAL_VARIANCE, HALF_CAUCHY_LOCAL = 0, 1, 2
 FIXED, HALF_CAUCHY, HALF_NORMAL = 0, 1, 2
-_MAX_REJECTION_ROUNDS = 50
-_METROPOLIS_STEPS = 20
+MIXTURES = {"common_variance": COMMON_VARIANCE, "exponential_variance": EXPONENTIAL_VARIANCE,
+            "half_cauchy_local": HALF_CAUCHY_LOCAL}
+VARIANCE_UPDATES = {None: FIXED, "auxiliary_inverse_gamma": HALF_CAUCHY,
+                    "rejection_inverse_gamma": HALF_NORMAL}
 
 
 @njit(cache=True)
@@ -28,21 +35,21 @@ def _inverse_gamma(rng, shape, rate):
 
 
 @njit(cache=True)
-def _variance(rng, k, b, hyper, beta, xi, current):
-    """Draw v from v^-k exp(-b/v) pi(v); returns (v, new xi). See _conditionals.py.
-
-    The half-normal case is exact rejection sampling; if 50 proposals are all
-    rejected (the prior factor dominates, far in the tails) it falls back to
-    Metropolis steps from ``current`` that leave the same conditional invariant.
-    """
-    if hyper == HALF_CAUCHY:
+def _variance(rng, k, b, update, beta, xi, current):
+    """Draw v from v^-k exp(-b/v) pi(v); returns (v, new xi). See _conditionals.draw_variance."""
+    if update == HALF_CAUCHY:
         v = _inverse_gamma(rng, k + 0.5, b + 1.0 / xi)
         return v, _inverse_gamma(rng, 1.0, 1.0 / v + 1.0 / beta**2)
-    # half-normal: InvGamma(k - 1/2, b) proposal, accepted with prob exp(-v / (2 beta^2))
-    for _ in range(_MAX_REJECTION_ROUNDS):
-        v = _inverse_gamma(rng, k - 0.5, b)
-        if rng.random() < math.exp(-v / (2.0 * beta**2)):
-            return v, xi
+    shape = k - 0.5  # half-normal: InvGamma(k - 1/2, b) proposal, accepted w.p. exp(-v / (2 beta^2))
+    if shape > 0:
+        for _ in range(MAX_REJECTION_ROUNDS):
+            v = _inverse_gamma(rng, shape, b)
+            if rng.random() < math.exp(-v / (2.0 * beta**2)):
+                return v, xi
+    if b <= 0:
+        if shape >= 0:
+            raise ValueError("improper conditional: no data informs this variance")
+        return 2.0 * beta**2 * rng.standard_gamma(-shape), xi
     return _metropolis_variance(rng, k, b, beta, current), xi
 
 
@@ -57,7 +64,7 @@ def _metropolis_variance(rng, k, b, beta, current):
     log_v = math.log(current)
     step = 1.0 / math.sqrt(k + 1.0)
     logp = _log_halfnormal_variance_target(log_v, k, b, beta)
-    for _ in range(_METROPOLIS_STEPS):
+    for _ in range(METROPOLIS_STEPS):
         proposal = log_v + step * rng.standard_normal()
         logq = _log_halfnormal_variance_target(proposal, k, b, beta)
         if math.log(rng.random()) < logq - logp:
@@ -66,23 +73,67 @@ def _metropolis_variance(rng, k, b, beta, current):
 
 
 @njit(cache=True)
-def _laplace_variance(rng, abs_coef, s):
-    """v with 1/v ~ InverseGaussian(1/(s|w|), 1/s^2), without cancellation or overflow.
-
-    The same formula as ``_conditionals.draw_laplace_variance`` (which derives
-    it); ``rng.wald`` returns 0 when ``|w|`` is tiny against ``s``.
-    """
-    w = max(abs_coef, 1e-300)
-    a = s * w
-    z2 = rng.standard_normal() ** 2
+def _laplace_variance_from(abs_coef, s, z2, u):
+    """_conditionals.laplace_variance_from for one entry (derived in draw_laplace_variance)."""
+    a = s * abs_coef
+    v1 = a
     if z2 > 0.0:
-        r = z2 * s / (2.0 * w)
+        r = z2 * s / (2.0 * abs_coef)
         v1 = a + 0.5 * z2 * s * s * (1.0 + math.sqrt(1.0 + 2.0 / r))
-    else:
-        v1 = a
-    if rng.random() * (v1 + a) < v1:
+    if u * (v1 + a) < v1:
         return v1
     return a * (a / v1)
+
+
+@njit(cache=True)
+def _laplace_variance(rng, abs_coef, s):
+    """One v with 1/v ~ InverseGaussian(1/(s|w|), 1/s^2)."""
+    z2 = rng.standard_normal() ** 2
+    return _laplace_variance_from(max(abs_coef, 1e-300), s, z2, rng.random())
+
+
+@njit(cache=True)
+def _laplace_variances(rng, coef, s, z2, out):
+    """draw_laplace_variance over all j: the normals first, then the uniforms (its order)."""
+    for j in range(coef.size):
+        z2[j] = rng.standard_normal() ** 2
+    for j in range(coef.size):
+        out[j] = _laplace_variance_from(max(abs(coef[j]), 1e-300), s, z2[j], rng.random())
+
+
+@njit(cache=True)
+def _horseshoe_local_precision(rng, m, out, choice, todo):
+    """_conditionals.draw_horseshoe_local_precision, in its order of variates (derived there)."""
+    count = m.size
+    for j in range(count):
+        todo[j] = j
+    while count > 0:  # rounds over the entries left: all choices, all proposals, all acceptances
+        for t in range(count):
+            choice[t] = rng.random()
+        for t in range(count):  # out[j] holds the proposal, choice[t] its piece (1.0: the first)
+            j = todo[t]
+            mj = max(m[j], 1e-300)
+            edge = max(1.0 / mj, 1.0)
+            log_edge = math.log(edge)
+            first = choice[t] * (log_edge + math.exp(-mj * edge) / (mj * edge)) < log_edge
+            u = rng.random()
+            if first:
+                out[j] = math.expm1(u * log_edge)
+            else:
+                out[j] = (edge - 1.0) - math.log1p(-u) / mj
+            choice[t] = 1.0 if first else 0.0
+        left = 0
+        for t in range(count):
+            j = todo[t]
+            mj = max(m[j], 1e-300)
+            if choice[t] == 1.0:
+                ratio = math.exp(-mj * (1.0 + out[j]))
+            else:
+                ratio = max(1.0 / mj, 1.0) / (1.0 + out[j])
+            if not rng.random() < ratio:
+                todo[left] = j
+                left += 1
+        count = left
 
 
 @njit(cache=True)
@@ -119,57 +170,56 @@ def _draw_coef(gram, xty, sigma2, variances, rng, work, coef):
 
 
 @njit(cache=True)
-def gaussian_chain(gram, xty, xc, yc, dof, prior_kind, hyper, hyper_scale, scale2, xi,
-                   variances, nu, sigma2, sigma_prior_scale, sigma_fixed, tune, rng,
-                   out_coef, out_sigma2, out_scale2, out_local):
-    """Run one chain; fills ``out_*`` (draws along axis 0) and returns nothing.
+def gibbs_sweep(data, prior, state, rng, work):
+    """One sweep of one chain: ``state`` holds length-1 views (``_gibbs_state.chain_state``)."""
+    coef, local, variances = state.coef[0], state.local[0], work.variances
+    p = coef.size
+    scale2 = state.scale2[0]
+    for j in range(p):  # the prior variance of each coefficient
+        if prior.mixture == COMMON_VARIANCE:
+            variances[j] = scale2
+        elif prior.mixture == EXPONENTIAL_VARIANCE:
+            variances[j] = local[j]
+        else:
+            variances[j] = local[j] * scale2
+    _draw_coef(data.gram, data.xty, state.sigma2[0], variances, rng, work.chol, coef)
+    if not data.sigma_fixed:
+        rss = 0.0
+        for i in range(data.yc.size):
+            r = data.yc[i]
+            for j in range(p):
+                r -= data.xc[i, j] * coef[j]
+            rss += r * r
+        state.sigma2[0] = _variance(rng, data.dof / 2.0, rss / 2.0, HALF_NORMAL, data.sigma_prior_scale,
+                                    1.0, state.sigma2[0])[0]
+    k, b = p / 2.0, 0.0  # the scale's conditional v^-k exp(-b/v) pi(v)
+    if prior.mixture == COMMON_VARIANCE:
+        for j in range(p):
+            b += 0.5 * coef[j] ** 2
+    elif prior.mixture == EXPONENTIAL_VARIANCE:
+        _laplace_variances(rng, coef, math.sqrt(scale2), work.buffer, local)
+        k = float(p)
+        for j in range(p):
+            b += 0.5 * local[j]
+    else:
+        for j in range(p):
+            work.buffer[j] = coef[j] ** 2 / (2.0 * scale2)
+        _horseshoe_local_precision(rng, work.buffer, local, variances, work.index)
+        for j in range(p):
+            local[j] = 1.0 / local[j]
+            b += 0.5 * coef[j] ** 2 / local[j]
+    if prior.scale_update != FIXED:
+        state.scale2[0], state.xi[0] = _variance(rng, k, b, prior.scale_update, prior.hyper_scale,
+                                                 state.xi[0], scale2)
 
-    ``scale2`` is t^2 (Normal), s^2 (Laplace) or tau^2 (horseshoe); ``variances``
-    the prior variance of each coefficient; ``nu`` the horseshoe's local auxiliaries.
-    """
-    n, p = xc.shape
-    draws = out_coef.shape[0]
-    work = np.empty((p, p))
-    coef = np.zeros(p)
-    for it in range(tune + draws):
-        _draw_coef(gram, xty, sigma2, variances, rng, work, coef)
-        if not sigma_fixed:
-            rss = 0.0
-            for i in range(n):
-                r = yc[i]
-                for j in range(p):
-                    r -= xc[i, j] * coef[j]
-                rss += r * r
-            sigma2, _ = _variance(rng, dof / 2.0, rss / 2.0, HALF_NORMAL, sigma_prior_scale, 1.0, sigma2)
-        if prior_kind == NORMAL:
-            if hyper != FIXED:
-                ss = 0.0
-                for j in range(p):
-                    ss += coef[j] ** 2
-                scale2, xi = _variance(rng, p / 2.0, ss / 2.0, hyper, hyper_scale, xi, scale2)
-            for j in range(p):
-                variances[j] = scale2
-        elif prior_kind == LAPLACE:
-            s = math.sqrt(scale2)
-            total = 0.0
-            for j in range(p):
-                # 1 / v_j | w_j ~ InverseGaussian(mean 1 / (s |w_j|), shape 1 / s^2)
-                variances[j] = _laplace_variance(rng, abs(coef[j]), s)
-                total += variances[j]
-            if hyper != FIXED:
-                scale2, xi = _variance(rng, float(p), total / 2.0, hyper, hyper_scale, xi, scale2)
-        else:  # horseshoe: variances[j] = lambda_j^2 tau^2, out_local holds lambda_j^2
-            ss = 0.0
-            for j in range(p):
-                lam2, nu[j] = _variance(rng, 0.5, coef[j] ** 2 / (2.0 * scale2), HALF_CAUCHY, 1.0, nu[j], 1.0)
-                variances[j] = lam2
-                ss += coef[j] ** 2 / lam2
-            scale2, xi = _variance(rng, p / 2.0, ss / 2.0, HALF_CAUCHY, hyper_scale, xi, scale2)
-            for j in range(p):
-                if it >= tune:
-                    out_local[it - tune, j] = variances[j]
-                variances[j] *= scale2
+
+@njit(cache=True)
+def gaussian_chain(data, prior, state, tune, rng, work, out):
+    """Run one chain from ``state`` (length-1 views); fills ``out`` (a ChainDraws) after ``tune`` sweeps."""
+    for it in range(tune + out.coef.shape[0]):
+        gibbs_sweep(data, prior, state, rng, work)
         if it >= tune:
-            out_coef[it - tune] = coef
-            out_sigma2[it - tune] = sigma2
-            out_scale2[it - tune] = scale2
+            out.coef[it - tune] = state.coef[0]
+            out.local[it - tune] = state.local[0]
+            out.sigma2[it - tune] = state.sigma2[0]
+            out.scale2[it - tune] = state.scale2[0]

@@ -32,7 +32,7 @@ def conjugate_posterior(X, y, scale, sigma, fit_intercept=True):
     x_mean : ndarray (p,)
     y_mean : float
     """
-    n, p = X.shape
+    p = X.shape[1]
     x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
     y_mean = float(y.mean()) if fit_intercept else 0.0
     Xc, yc = X - x_mean, y - y_mean

@@ -34,7 +34,6 @@ import pytensor.tensor as pt
 from ..model.likelihoods import Likelihood, get_likelihood
 from ..model.mapping import penalty_strength
 from ..model.priors import Prior, elastic_net_logp
-from ..model.registry import prior_classes
 
 __all__ = ["ModelSpec", "build_model", "elastic_net_logp", "model_data", "sigma_prior_scale"]
 
@@ -128,15 +127,6 @@ def _penalty_of_learned_scale(spec, shared, scale, sigma, n):
     if prior.has_l1_ratio:
         # the mixing ratio of the equivalent penalty moves with the scale too
         pm.Deterministic("penalty_l1_ratio", strength.l1_ratio)
-
-
-def _penalty_weights(kind, scale, l1_ratio):
-    """Deprecated: ``prior.penalty_weights_at(scale)`` (kept while posterior/gibbs.py calls it).
-
-    ``kind`` is a prior class name; the family's own method gives the weights.
-    """
-    extra = {} if l1_ratio is None else {"l1_ratio": l1_ratio}
-    return prior_classes()[kind](**extra).penalty_weights_at(scale)
 
 
 def build_model(spec, data):

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..model._params import PARAM_CHECKS, SAMPLERS
 from ..model.likelihoods import get_likelihood
-from ..model.priors import NUTS_SAMPLERS
+from ..model.prior_base import NUTS_SAMPLERS
 from .model import build_model
 
 __all__ = ["NUTS_SAMPLERS", "SAMPLERS", "check_sampler", "resolve_sampler", "sample_nuts"]

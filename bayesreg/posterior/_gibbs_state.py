@@ -1,0 +1,72 @@
+"""The state of the Gaussian Gibbs sampler, shared by the numpy sweep and the compiled one.
+
+Named tuples of arrays rather than classes, so that the compiled sweep
+(:mod:`._gibbs_kernel`, numba) takes them as they are. Every array of
+:class:`GibbsState` has the chains along axis 0; the compiled sweep runs one
+chain on the length-1 views :func:`chain_state` gives, updating them in place.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["ChainData", "ChainDraws", "ChainPrior", "GibbsState", "SweepWork", "chain_state"]
+
+
+class GibbsState(NamedTuple):
+    """Where every chain is: updated in place by each sweep."""
+
+    coef: np.ndarray  # (chains, p)
+    local: np.ndarray  # (chains, p): the exponential mixture's v_j, the horseshoe's lambda_j^2
+    scale2: np.ndarray  # (chains,): the squared prior scale (t^2, s^2 or tau^2)
+    xi: np.ndarray  # (chains,): the half-Cauchy auxiliary variable of scale2
+    sigma2: np.ndarray  # (chains,): the noise variance
+
+
+class ChainData(NamedTuple):
+    """The centred data and what the sweep needs of the noise model."""
+
+    gram: np.ndarray  # X_c^T X_c
+    xty: np.ndarray  # X_c^T y_c
+    xc: np.ndarray
+    yc: np.ndarray
+    dof: float  # residual degrees of freedom (n, less 1 for the integrated-out intercept)
+    sigma_prior_scale: float
+    sigma_fixed: bool
+
+
+class ChainPrior(NamedTuple):
+    """The prior as codes of the compiled sweep (see ``_gibbs_kernel.MIXTURES``)."""
+
+    mixture: int
+    scale_update: int
+    hyper_scale: float
+
+
+class ChainDraws(NamedTuple):
+    """One chain's kept draws (draws along axis 0)."""
+
+    coef: np.ndarray
+    sigma2: np.ndarray
+    scale2: np.ndarray
+    local: np.ndarray
+
+
+class SweepWork(NamedTuple):
+    """Scratch arrays of the compiled sweep, allocated once per chain."""
+
+    chol: np.ndarray  # (p, p)
+    variances: np.ndarray  # (p,)
+    buffer: np.ndarray  # (p,)
+    index: np.ndarray  # (p,) int
+
+    @classmethod
+    def for_features(cls, p):
+        return cls(np.empty((p, p)), np.empty(p), np.empty(p), np.empty(p, dtype=np.int64))
+
+
+def chain_state(state, c):
+    """The length-1 views of chain ``c`` (writes go through to ``state``)."""
+    return GibbsState(*(a[c:c + 1] for a in state))
