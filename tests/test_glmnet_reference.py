@@ -9,8 +9,9 @@ The numbers in ``validation/glmnet/glmnet_reference.json`` were written by
 Each ``standardize=FALSE`` fit is mapped to a prior with
 ``from_penalty("glmnet", ...)``; the MAP estimate under that prior (and
 scikit-learn at the mapped alpha) must give glmnet's coefficients.  The
-``standardize=TRUE`` and ``penalty.factor`` fits are recorded for later work
-and only checked for being there.
+``standardize=TRUE`` fits are checked in ``tests/test_standardize.py`` (against
+the estimators' ``standardize=True``); the ``penalty.factor`` fits are recorded
+for later work and only checked for being there.
 """
 
 import json

@@ -149,7 +149,7 @@ BAD_VALUES = [
     ("prior", "laplace"), ("sigma", -1.0), ("sigma", "1"), ("fit_intercept", "no"),
     ("sampler", "metropolis"), ("draws", 0), ("tune", -1), ("chains", 1.5),
     ("target_accept", 1.5), ("random_seed", -1), ("random_seed", "abc"), ("progressbar", "yes"),
-    ("log_likelihood", 1), ("tol", 0.0), ("max_iter", 0),
+    ("log_likelihood", 1), ("tol", 0.0), ("max_iter", 0), ("standardize", "yes"),
 ]
 
 

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..model._checks import check_map_prior, restore_on_failure
 from ..model._params import check_params
+from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import BernoulliLogit
 from ..model.mapping import to_penalty
 from .solve import solve_map
@@ -49,6 +50,13 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         The prior on each coefficient, with a fixed scale.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
+    standardize : bool, default=False
+        False: the prior applies to the coefficients of X as given.  True
+        (glmnet's default): it applies to the coefficients of the columns
+        divided by their standard deviation (divisor n); ``coef_`` and
+        predictions are still on the original scale, ``penalty_`` is that of
+        the standardised problem.  A constant column is then refused
+        (see :mod:`bayesreg.model.column_scaling`).
     tol : float, default=1e-10
         Solver tolerance: every optimality (KKT) condition holds to
         ``tol * n_samples`` on the standardised columns.
@@ -73,9 +81,11 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         Defined when X has string column names.
     """
 
-    def __init__(self, prior, *, fit_intercept=True, tol=1e-10, max_iter=100_000):
+    def __init__(self, prior, *, fit_intercept=True, standardize=False, tol=1e-10,
+                 max_iter=100_000):
         self.prior = prior
         self.fit_intercept = fit_intercept
+        self.standardize = standardize
         self.tol = tol
         self.max_iter = max_iter
 
@@ -98,11 +108,14 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        check_params(self.get_params(deep=False), type(self).__name__)
+        params = check_params(self.get_params(deep=False), type(self).__name__)
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, dtype=np.float64)
             y01, classes = _BERNOULLI_LOGIT.check_target(y, type(self).__name__)
+            scaling = ColumnScaling(X, params["standardize"], type(self).__name__,
+                                    getattr(self, "feature_names_in_", None))
+            X = scaling.transform(X)  # the data the prior sees; coef_ is brought back below
             # a non-convex prior has no library penalty (see Prior.is_convex)
             penalty = to_penalty(prior, likelihood=_BERNOULLI_LOGIT) if prior.is_convex else None
             solution = solve_map(
@@ -110,7 +123,7 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
                 fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
             )
             self.classes_ = classes
-            self.coef_ = solution.coefs[0]
+            self.coef_ = scaling.to_original(solution.coefs[0])
             self.intercept_ = float(solution.intercepts[0])
             self.penalty_ = penalty
             self.n_iter_ = int(solution.n_iter[0])

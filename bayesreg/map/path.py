@@ -9,6 +9,7 @@ import pandas as pd
 from sklearn.utils.validation import check_array, check_consistent_length
 
 from ..model._checks import check_bool, check_map_prior, check_positive_or_none
+from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
 from ..model.mapping import to_penalty
 from ..model.priors import Prior
@@ -76,6 +77,7 @@ def map_path(
     sigma=None,
     fit_intercept=True,
     likelihood="gaussian",
+    standardize=False,
     tol=1e-10,
     max_iter=100_000,
 ):
@@ -105,6 +107,10 @@ def map_path(
         Noise standard deviation (Gaussian); ``None`` estimates it.
     fit_intercept : bool, default=True
     likelihood : {"gaussian", "bernoulli"}, default="gaussian"
+    standardize : bool, default=False
+        True: the prior applies to the coefficients of the columns divided by
+        their sd (divisor n, glmnet's default); ``coefs`` are reported on the
+        original scale, ``penalties`` are those of the standardised problem.
     tol, max_iter
         Solver settings, as in the estimators.
 
@@ -113,6 +119,7 @@ def map_path(
     MAPPath
     """
     check_bool(fit_intercept, "fit_intercept", "map_path")
+    check_bool(standardize, "standardize", "map_path")
     if not isinstance(prior, Prior) or not prior.has_map:
         check_map_prior(prior, "map_path")  # raises the right explanation
     scales = _check_scales(scales)
@@ -127,6 +134,8 @@ def map_path(
     X = check_array(X, dtype=np.float64, ensure_min_samples=2)
     y, _ = likelihood.check_target(y, "map_path")
     check_consistent_length(X, y)
+    scaling = ColumnScaling(X, standardize, "map_path", feature_names)
+    X = scaling.transform(X)  # the data the prior sees; coefs are brought back below
     if likelihood.has_sigma and sigma is None:
         sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
     # a non-convex prior has no library penalty (see Prior.is_convex): None, alpha NaN
@@ -145,7 +154,7 @@ def map_path(
         feature_names = [f"x{j}" for j in range(X.shape[1])]
     return MAPPath(
         scales=scales,
-        coefs=coefs,
+        coefs=scaling.to_original(coefs),
         intercepts=np.asarray(intercepts, dtype=float),
         penalties=penalties,
         alphas=alphas,

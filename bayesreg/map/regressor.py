@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..model._checks import check_map_prior, restore_on_failure
 from ..model._params import check_params
+from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import Gaussian
 from ..model.mapping import to_penalty
 from .noise import estimate_sigma
@@ -44,6 +45,13 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         otherwise), which does not depend on the prior.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
+    standardize : bool, default=False
+        False: the prior applies to the coefficients of X as given.  True
+        (glmnet's default): it applies to the coefficients of the columns
+        divided by their standard deviation (divisor n); ``coef_`` and
+        predictions are still on the original scale, ``penalty_`` is that of
+        the standardised problem.  A constant column is then refused
+        (see :mod:`bayesreg.model.column_scaling`).
     tol : float, default=1e-10
         Tolerance of the coordinate-descent solver (L1 penalties), as in
         scikit-learn's ``Lasso``.
@@ -58,7 +66,8 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         The noise scale used: ``sigma`` or its estimate.
     penalty_ : dict or None
         ``to_penalty(prior, n_samples=n, sigma=sigma_)``: the scikit-learn
-        estimator and alpha this fit equals; None for a prior that is not an
+        estimator and alpha this fit equals (on the standardised columns when
+        ``standardize=True``); None for a prior that is not an
         L1/L2 penalty (``prior.is_convex`` False), which no library penalty equals.
     n_iter_ : int
         Coordinate-descent iterations (1 for the closed-form Normal prior).
@@ -75,10 +84,12 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
     ('Lasso', 6.5973)
     """
 
-    def __init__(self, prior, *, sigma=None, fit_intercept=True, tol=1e-10, max_iter=100_000):
+    def __init__(self, prior, *, sigma=None, fit_intercept=True, standardize=False, tol=1e-10,
+                 max_iter=100_000):
         self.prior = prior
         self.sigma = sigma
         self.fit_intercept = fit_intercept
+        self.standardize = standardize
         self.tol = tol
         self.max_iter = max_iter
 
@@ -101,6 +112,9 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         with restore_on_failure(self):
             sigma = params["sigma"]
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+            scaling = ColumnScaling(X, params["standardize"], type(self).__name__,
+                                    getattr(self, "feature_names_in_", None))
+            X = scaling.transform(X)  # the data the prior sees; coef_ is brought back below
             if sigma is None:
                 sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
             # a non-convex prior has no library penalty (see Prior.is_convex)
@@ -111,8 +125,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
                 X, y, [prior], _GAUSSIAN, sigma=sigma,
                 fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
             )
-            coef = solution.coefs[0]
-            self.coef_ = coef
+            self.coef_ = scaling.to_original(solution.coefs[0])
             self.intercept_ = float(solution.intercepts[0])
             self.sigma_ = sigma
             self.penalty_ = penalty

@@ -64,6 +64,7 @@ PARAM_CHECKS = {
     "prior": check_prior,
     "sigma": check_positive_or_none,
     "fit_intercept": check_bool,
+    "standardize": check_bool,
     "sampler": _check_sampler_name,
     "draws": _count(1),
     "tune": _count(0),

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..model._checks import check_noise_learnable, restore_on_failure
 from ..model._params import check_params
+from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
 from ..map import MAPClassifier, MAPRegressor
 from ._map_cache import cached_map, data_fingerprint
@@ -51,6 +52,9 @@ class _PosteriorEstimator(PosteriorResults, BaseEstimator):
         feature_names = getattr(self, "feature_names_in_", None)
         if feature_names is None:
             feature_names = [f"x{j}" for j in range(X.shape[1])]
+        # standardize=True: sample on X / sd, then report coef on X's scale (column_scaling)
+        scaling = ColumnScaling(X, self.standardize, type(self).__name__, feature_names)
+        X_original, X = X, scaling.transform(X)
         spec = ModelSpec.create(self._likelihood, self.prior, sigma, self.fit_intercept, feature_names)
         sampler = resolve_sampler(self.sampler, self.prior, self._likelihood, sigma is not None)
         if sampler == "exact":
@@ -79,6 +83,9 @@ class _PosteriorEstimator(PosteriorResults, BaseEstimator):
             )
             internal = [name for name in posterior.data_vars if name.startswith(INTERNAL)]
             posterior = posterior.drop_vars(internal)
+        if scaling.active:  # R-hat and ESS do not change when draws are divided by a constant
+            posterior = posterior.assign(coef=posterior["coef"] / scaling.scales)
+        X = X_original
         var_names = [name for name in DIAGNOSTIC_VARS if name in posterior]
         diagnostics = compute_diagnostics(posterior, sample_stats, var_names)
         idata = self._inference_data(posterior, sample_stats, X, y, sigma)
@@ -94,6 +101,7 @@ class _PosteriorEstimator(PosteriorResults, BaseEstimator):
         names = getattr(self, "feature_names_in_", None)
         key = (
             type(self).__name__, repr(self.prior), sigma, bool(self.fit_intercept),
+            bool(self.standardize),
             None if names is None else tuple(str(f) for f in names),
             repr(np.asarray(getattr(self, "classes_", ())).tolist()), data_fingerprint(X, y),
         )
@@ -156,6 +164,15 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         posterior of sigma is improper).
     fit_intercept : bool, default=True
         A real bool (``numpy.bool_`` too); a string such as ``"no"`` is refused.
+    standardize : bool, default=False
+        False: the prior applies to the coefficients of X as given.  True
+        (glmnet's default): it applies to the coefficients of the columns
+        divided by their standard deviation (divisor n); the draws of
+        ``coef`` in ``idata_``, ``coef_``, ``summary()``, ``map_``,
+        predictions and the log-likelihood are all on the original scale,
+        while ``scale``, ``alpha`` and the horseshoe's ``tau``/``lambda``
+        stay those of the standardised problem.  A constant column is then
+        refused (see :mod:`bayesreg.model.column_scaling`).
     sampler : {"auto", "nutpie", "pymc", "numpyro", "gibbs", "exact"}, default="auto"
         ``"auto"`` runs the first sampler the prior offers for this model
         (:meth:`bayesreg.model.priors.Prior.samplers`): ``"exact"`` where the
@@ -214,12 +231,14 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     _likelihood = get_likelihood("gaussian")
 
     def __init__(
-        self, prior, *, sigma=None, fit_intercept=True, sampler="auto", draws=1000, tune=1000,
-        chains=4, target_accept=None, random_seed=None, progressbar=True, log_likelihood=False,
+        self, prior, *, sigma=None, fit_intercept=True, standardize=False, sampler="auto",
+        draws=1000, tune=1000, chains=4, target_accept=None, random_seed=None, progressbar=True,
+        log_likelihood=False,
     ):
         self.prior = prior
         self.sigma = sigma
         self.fit_intercept = fit_intercept
+        self.standardize = standardize
         self.sampler = sampler
         self.draws = draws
         self.tune = tune
@@ -245,7 +264,8 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         self.sigma_ = float(posterior["sigma"].mean()) if "sigma" in posterior else float(self.sigma)
 
     def _map_estimator(self):
-        return MAPRegressor(self.prior, sigma=self.sigma, fit_intercept=self.fit_intercept)
+        return MAPRegressor(self.prior, sigma=self.sigma, fit_intercept=self.fit_intercept,
+                            standardize=self.standardize)
 
     def predict(self, X, return_std=False):
         """Posterior mean of ``intercept + X @ coef``; with ``return_std`` the predictive sd.
@@ -287,7 +307,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         \qquad w_j \sim \text{prior}, \qquad p(b_0) \propto 1.
 
     Parameters are those of :class:`PosteriorRegressor` without ``sigma``
-    (and without the ``"exact"`` sampler: this posterior has no closed form),
+    (``standardize`` included; and without the ``"exact"`` sampler: this posterior has no closed form),
     ``log_likelihood`` included.
     A learned scale gives ``scale`` and ``C`` (scikit-learn's ``C`` of each draw).
 
@@ -302,11 +322,13 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
     _likelihood = get_likelihood("bernoulli")
 
     def __init__(
-        self, prior, *, fit_intercept=True, sampler="auto", draws=1000, tune=1000, chains=4,
-        target_accept=None, random_seed=None, progressbar=True, log_likelihood=False,
+        self, prior, *, fit_intercept=True, standardize=False, sampler="auto", draws=1000,
+        tune=1000, chains=4, target_accept=None, random_seed=None, progressbar=True,
+        log_likelihood=False,
     ):
         self.prior = prior
         self.fit_intercept = fit_intercept
+        self.standardize = standardize
         self.sampler = sampler
         self.draws = draws
         self.tune = tune
@@ -332,7 +354,8 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         return self
 
     def _map_estimator(self):
-        return MAPClassifier(self.prior, fit_intercept=self.fit_intercept)
+        return MAPClassifier(self.prior, fit_intercept=self.fit_intercept,
+                             standardize=self.standardize)
 
     def _map_target(self, y):
         return self.classes_[np.asarray(y).astype(int)]

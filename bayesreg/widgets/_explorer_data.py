@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
+from ..model._checks import check_bool
+from ..model.column_scaling import ColumnScaling
 from ..model.priors import Prior
 
 __all__ = [
@@ -126,10 +128,17 @@ def default_scale_range(X, y, sigma):
     return lo, max(hi, 100 * lo)
 
 
-def check_posterior(posterior, X, y, sigma):
+def column_scaling(X, standardize, feature_names):
+    """``(standardize, ColumnScaling)``: the explorer's checked ``standardize`` and its scaling."""
+    standardize = check_bool(standardize, "standardize", "ScaleExplorer")
+    return standardize, ColumnScaling(X, standardize, "ScaleExplorer", feature_names)
+
+
+def check_posterior(posterior, X, y, sigma, standardize=False):
     """The fixed-scale prior of a fitted PosteriorRegressor fit on (X, y) with ``sigma``.
 
-    ``sigma`` is the explorer's fixed noise sd, or None when it is learned.
+    ``sigma`` is the explorer's fixed noise sd, or None when it is learned;
+    ``standardize`` the explorer's (the posterior must have the same).
     Raises a ValueError naming what differs (and how to fit it instead).
     """
     prior = getattr(posterior, "prior", None)
@@ -148,6 +157,11 @@ def check_posterior(posterior, X, y, sigma):
             f"posterior was fitted with fit_intercept={posterior.fit_intercept}, "
             f"sigma={posterior.sigma!r}; the explorer's model has fit_intercept=True, "
             f"sigma={sigma!r}. Fit it with those settings."
+        )
+    if bool(getattr(posterior, "standardize", False)) != standardize:
+        raise ValueError(
+            f"posterior was fitted with standardize={posterior.standardize}; the explorer "
+            f"has standardize={standardize}. Fit it with the explorer's setting."
         )
     same_data = (
         np.array_equal(posterior.idata_.constant_data["X"].values, X)

@@ -18,7 +18,8 @@ from scipy import stats
 from ..posterior.exact import conjugate_posterior
 from ..posterior.reweight import KHAT_THRESHOLD, psis_reweight, weighted_summary
 
-__all__ = ["exact_part", "exact_summary", "no_posterior_part", "sampled_part", "sampled_summaries"]
+__all__ = ["exact_part", "exact_summary", "no_posterior_part", "sampled_part", "sampled_summaries",
+           "table_on_original_scale"]
 
 
 def _g4(value):
@@ -106,3 +107,18 @@ def sampled_summaries(draws_per_scale, hdi_prob):
         np.array([t[c].to_numpy() for t in tables])
         for c in ("mean", "median", "sd", "hdi_low", "hdi_high")
     )
+
+
+def table_on_original_scale(part, scaling):
+    """The posterior part with its table of the prior's coefficients (of X / sd) on X's scale.
+
+    ``scaling`` is the explorer's :class:`~bayesreg.model.column_scaling.ColumnScaling`;
+    every column but ``map`` (already on X's scale) scales with the coefficient.
+    """
+    table = part["posterior"]
+    if table is None or not scaling.active:
+        return part
+    table = table.copy()
+    for column in ("mean", "median", "sd", "hdi_low", "hdi_high"):
+        table[column] = scaling.to_original(table[column].to_numpy())
+    return {**part, "posterior": table}

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from ..workflow.compare import compare
 from ..map import MAPRegressor
+from ..model._checks import check_bool
 from ..plots.forest import plot_forest
 from ..posterior import PosteriorRegressor
 from ._base import FigureView, describe_error, image_widget, message_html
@@ -54,11 +55,15 @@ class CoefficientComparison(widgets.VBox):
     sampler, draws, tune, chains, random_seed
         Passed to PosteriorRegressor (``sampler="auto"``: the prior's first
         choice, see :meth:`bayesreg.model.priors.Prior.samplers`).
+    standardize : bool, default=False
+        Passed to both models: True puts the prior on the coefficients of the
+        columns divided by their sd (glmnet's default); coefficients are shown
+        on X's scale.
     """
 
     def __init__(self, X, y, prior="laplace", sigma=None, *, scale=1.0, l1_ratio=0.5,
                  posterior=None, hdi_prob=0.94, sampler="auto", draws=500, tune=500, chains=2,
-                 random_seed=0):
+                 random_seed=0, standardize=False):
         prior = prior_kind(prior)  # a clear ValueError before any widget is built
         super().__init__()
         self.add_class("bayesreg-comparison")
@@ -67,14 +72,16 @@ class CoefficientComparison(widgets.VBox):
         self.message = widgets.HTML()
         self.message.add_class("bayesreg-message")
         self.sigma, self.hdi_prob = sigma, hdi_prob
+        # standardize: passed to both models (the prior on the coefficients of X / sd)
         self._sampling = {"sampler": sampler, "draws": draws, "tune": tune, "chains": chains,
-                          "random_seed": random_seed}
+                          "random_seed": random_seed, "standardize": standardize}
         self._cache = {}  # prior -> (state, png)
         self._seed_posterior = {}
         self._lock = threading.Lock()
         self._pending, self._running, self._idle = None, False, threading.Event()
         self._idle.set()
         try:
+            check_bool(standardize, "standardize", "CoefficientComparison")
             X_checked, y_checked, names = check_data(X, y)
             self.X, self.y = _as_frame(X_checked, names), y_checked
             if posterior is not None:
@@ -173,7 +180,8 @@ class CoefficientComparison(widgets.VBox):
     def _fit(self, prior):
         options = self._sampling  # sampler="auto": exact for a Normal prior with fixed sigma
         with recording_warnings() as caught:
-            map_model = MAPRegressor(prior, sigma=self.sigma).fit(self.X, self.y)
+            map_model = MAPRegressor(prior, sigma=self.sigma,
+                                     standardize=options["standardize"]).fit(self.X, self.y)
             posterior = self._seed_posterior.get(prior)
             if posterior is None:
                 posterior = PosteriorRegressor(prior, sigma=self.sigma, progressbar=False,

@@ -61,7 +61,9 @@ class PriorScaleExplorer(widgets.VBox):
         A fitted posterior on the same data to start the cache with.
     **explorer_kwargs
         Passed to :class:`~bayesreg.widgets.scale_explorer.ScaleExplorer` (``scale_range``,
-        ``hdi_prob``, ``sampler``, ``draws``, ``tune``, ``chains``, ``random_seed``...).
+        ``hdi_prob``, ``sampler``, ``draws``, ``tune``, ``chains``, ``random_seed``,
+        ``standardize``: default False; True puts the prior on the coefficients of the
+        columns divided by their sd, as glmnet, and still shows coefficients on X's scale).
 
     Attributes
     ----------

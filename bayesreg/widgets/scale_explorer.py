@@ -37,10 +37,11 @@ from ..posterior import PosteriorRegressor
 from ..workflow.posterior_path import PosteriorPath
 from .._warnings import recording_warnings
 from ._explorer_data import (
-    check_data, check_l1_ratio, check_posterior, default_scale_range, scale_key,
+    check_data, check_l1_ratio, check_posterior, column_scaling, default_scale_range, scale_key,
 )
 from ._explorer_posterior import (
     exact_part, exact_summary, no_posterior_part, sampled_part, sampled_summaries,
+    table_on_original_scale,
 )
 from ._prior_choice import family_of, has_l1_ratio, make_prior, prior_kind
 from ._readout import penalty_readout
@@ -89,6 +90,9 @@ class ScaleExplorer:
     posterior : PosteriorRegressor, optional
         A fitted posterior on the same data with a fixed-scale prior of a
         family the explorer offers: it seeds the cache of sampled posteriors.
+    standardize : bool, default=False
+        True: the prior, the scale axis and the penalty are those of the columns divided
+        by their sd (divisor n, as glmnet); every coefficient shown is on X's scale.
 
     Notes
     -----
@@ -99,16 +103,18 @@ class ScaleExplorer:
     def __init__(
         self, X, y, prior="laplace", *, sigma=None, l1_ratio=0.5, scale_range=None, n_path=60,
         hdi_prob=0.94, sampler="auto", draws=500, tune=500, chains=2, random_seed=0,
-        posterior=None,
+        posterior=None, standardize=False,
     ):
         self.X, self.y, self.feature_names = check_data(X, y)
         self.n_samples = self.X.shape[0]
+        self.standardize, self._scaling = column_scaling(self.X, standardize, self.feature_names)
+        self._X_prior = self._scaling.transform(self.X)  # what the prior sees; shown on X's scale
         if sigma is not None:
             if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or not sigma > 0:
                 raise ValueError(f"sigma must be None or a positive number, got {sigma!r}.")
             self.sigma, self.sigma_fixed = float(sigma), True
         else:
-            self.sigma, self.sigma_fixed = float(estimate_sigma(self.X, self.y)), False
+            self.sigma, self.sigma_fixed = float(estimate_sigma(self._X_prior, self.y)), False
         # (kind, l1_ratio) as ONE value, replaced whole by set_family: a method that reads
         # it once sees one family even while another thread switches it
         self._current = (prior_kind(prior), check_l1_ratio(l1_ratio))
@@ -116,7 +122,7 @@ class ScaleExplorer:
         self.sampler, self.draws, self.tune, self.chains = sampler, draws, tune, chains
         self.random_seed = random_seed
         self.scale_range = (
-            default_scale_range(self.X, self.y, self.sigma) if scale_range is None
+            default_scale_range(self._X_prior, self.y, self.sigma) if scale_range is None
             else tuple(float(s) for s in scale_range)
         )
         self.n_path = int(n_path)
@@ -177,7 +183,8 @@ class ScaleExplorer:
         if cached is None:
             lo, hi = self.scale_range
             scales = np.geomspace(lo, hi, self.n_path)
-            cached = map_path(self.X, self.y, _family_prior(family, 1.0), scales, sigma=self.sigma)
+            cached = map_path(self.X, self.y, _family_prior(family, 1.0), scales, sigma=self.sigma,
+                              standardize=self.standardize)
             cached = _with_names(cached, self.feature_names)
             with self._lock:
                 self._paths[family] = cached
@@ -198,7 +205,7 @@ class ScaleExplorer:
         readout = penalty_readout(
             prior, n_samples=self.n_samples, sigma=self.sigma, y_sd=float(np.std(self.y))
         )
-        fit = MAPRegressor(prior, sigma=self.sigma).fit(self.X, self.y)
+        fit = MAPRegressor(prior, sigma=self.sigma, standardize=self.standardize).fit(self.X, self.y)
         state = {
             "scale": scale,
             "prior": prior,
@@ -262,7 +269,7 @@ class ScaleExplorer:
         if cached is not None:
             return dict(cached)
         if exact:
-            result = exact_part(self.X, self.y, scale, self.sigma, self.hdi_prob, map_coef,
+            result = exact_part(self._X_prior, self.y, scale, self.sigma, self.hdi_prob, map_coef,
                                 self.feature_names)
         elif source is None:
             result = no_posterior_part()
@@ -272,6 +279,7 @@ class ScaleExplorer:
             result = sampled_part(draws, reff, _family_prior(family, source),
                                   _family_prior(family, scale), map_coef, self.feature_names,
                                   self.hdi_prob)
+        result = table_on_original_scale(result, self._scaling)
         with self._lock:
             self._posteriors[key] = result
         return dict(result)
@@ -302,14 +310,15 @@ class ScaleExplorer:
             return cached
         if exact:
             scales = np.asarray(self._path(family).scales, dtype=float)
-            rows = [exact_summary(self.X, self.y, s, self.sigma, self.hdi_prob) for s in scales]
-            mean, sd, low, high = (np.array(column) for column in zip(*rows))
+            rows = [exact_summary(self._X_prior, self.y, s, self.sigma, self.hdi_prob) for s in scales]
+            mean, sd, low, high = (self._scaling.to_original(np.array(c)) for c in zip(*rows))
             median, sampler = mean, "exact"
         else:
             scales = np.array(key[1], dtype=float)
             with self._lock:
                 sampled = [self._sampled[family][s][0] for s in key[1]]
-            mean, median, sd, low, high = sampled_summaries(sampled, self.hdi_prob)
+            summaries = sampled_summaries(sampled, self.hdi_prob)
+            mean, median, sd, low, high = (self._scaling.to_original(c) for c in summaries)
             sampler = "sampled"
         band = PosteriorPath(
             scales=scales, mean=mean, median=median, sd=sd, hdi_low=low, hdi_high=high,
@@ -353,7 +362,7 @@ class ScaleExplorer:
         model = PosteriorRegressor(
             prior, sigma=self.sigma if self.sigma_fixed else None,
             sampler=self.sampler, draws=self.draws, tune=self.tune, chains=self.chains,
-            random_seed=self.random_seed, progressbar=False,
+            random_seed=self.random_seed, progressbar=False, standardize=self.standardize,
         )
         # named columns: the feature names are part of the compiled model's cache key
         X = pd.DataFrame(self.X, columns=self.feature_names)
@@ -365,13 +374,15 @@ class ScaleExplorer:
     def add_posterior(self, posterior):
         """Cache the draws of a fitted PosteriorRegressor (same data) as a sampled scale."""
         prior = check_posterior(posterior, self.X, self.y,
-                                self.sigma if self.sigma_fixed else None)
+                                self.sigma if self.sigma_fixed else None, self.standardize)
         self._store(family_of(prior), scale_key(prior.scale), posterior)
 
     def _store(self, family, scale, model):
         import arviz as az
 
         draws = model.idata_.posterior["coef"].values
+        if self._scaling.active:  # reweighting compares prior densities: the prior's coefficients
+            draws = draws * self._scaling.scales
         n = draws.shape[0] * draws.shape[1]
         ess = az.ess(model.idata_, var_names=["coef"])["coef"].values
         reff = float(np.clip(np.median(ess) / n, 0.05, 1.0))

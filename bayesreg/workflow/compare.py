@@ -329,6 +329,10 @@ def _warn_if_models_differ(map_model, posterior_model):
         differences.append(
             f"fit_intercept {map_model.fit_intercept} vs {posterior_model.fit_intercept}"
         )
+    if getattr(map_model, "standardize", False) != getattr(posterior_model, "standardize", False):
+        differences.append(
+            f"standardize {map_model.standardize} vs {posterior_model.standardize}"
+        )
     if isinstance(map_model, MAPRegressor) and posterior_model.sigma is not None:
         if not np.isclose(map_model.sigma_, posterior_model.sigma, rtol=1e-9):
             differences.append(

@@ -53,6 +53,7 @@ class PosteriorPath:
 def posterior_path(
     X, y, prior, scales, *, sigma=None, likelihood="gaussian", fit_intercept=True,
     hdi_prob=0.94, sampler="auto", draws=1000, tune=1000, chains=4, random_seed=0,
+    standardize=False,
 ):
     """Sample the posterior of the same model at every prior scale in ``scales``.
 
@@ -83,12 +84,17 @@ def posterior_path(
     draws, tune, chains : int, default=1000, 1000, 4
         Per scale (nutpie samples the diabetes lasso at this size in about 1 s).
     random_seed : int or None, default=0
+    standardize : bool, default=False
+        True: the prior applies to the coefficients of the columns divided by
+        their sd (divisor n, glmnet's default); every summary is on the
+        original scale (see :class:`bayesreg.PosteriorRegressor`).
 
     Returns
     -------
     PosteriorPath
     """
     check_bool(fit_intercept, "fit_intercept", "posterior_path")
+    check_bool(standardize, "standardize", "posterior_path")
     likelihood = get_likelihood(likelihood)
     if not isinstance(prior, Prior) or prior.is_hierarchical or not hasattr(prior, "scale"):
         raise TypeError(
@@ -98,7 +104,7 @@ def posterior_path(
     scales = _check_scales(scales)
     if sampler is None:  # the default before "auto" existed
         sampler = "auto"
-    common = dict(fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
+    common = dict(fit_intercept=fit_intercept, standardize=standardize, sampler=sampler, draws=draws, tune=tune,
                   chains=chains, random_seed=random_seed, progressbar=False)
     if likelihood.has_sigma:
         model = PosteriorRegressor(prior, sigma=sigma, **common)

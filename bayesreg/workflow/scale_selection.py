@@ -47,6 +47,7 @@ from ..model.mapping import from_penalty, to_penalty
 from .marginal_likelihood import _log_marginal_from_svd, log_marginal_likelihood
 from ..posterior import PosteriorClassifier, PosteriorRegressor
 from ..model.priors import Prior
+from ..model.column_scaling import ColumnScaling
 from ..model.hyperpriors import HalfCauchy, Hyperprior
 
 __all__ = ["METHODS", "ScaleChoice", "choose_scale", "log_marginal_likelihood"]
@@ -90,7 +91,7 @@ class ScaleChoice:
 def choose_scale(
     X, y, prior, method="cv", *, sigma=None, likelihood="gaussian", scales=None, cv=5,
     fit_intercept=True, hyperprior=None, sampler="auto", draws=1000, tune=1000, chains=2,
-    random_seed=0,
+    random_seed=0, standardize=False,
 ):
     r"""Choose the scale of ``prior`` from the data.
 
@@ -134,6 +135,12 @@ def choose_scale(
     draws, tune, chains, random_seed
         Sampler settings for the hierarchical method; the seed also
         shuffles the CV folds.
+    standardize : bool, default=False
+        True: choose the scale of the prior on the coefficients of the columns
+        divided by their sd (divisor n, glmnet's default), i.e. the scale to
+        pass to an estimator with ``standardize=True``.  CV and empirical
+        Bayes scale the columns once, by their sd on all of X; the
+        hierarchical model is fitted with ``standardize=True``.
 
     Returns
     -------
@@ -146,6 +153,7 @@ def choose_scale(
         closed-form marginal likelihood.
     """
     check_bool(fit_intercept, "fit_intercept", "choose_scale")
+    check_bool(standardize, "standardize", "choose_scale")
     likelihood = get_likelihood(likelihood)
     if method == "all":
         methods = [m for m in METHODS if m != "empirical_bayes" or _has_marginal(prior, likelihood)]
@@ -153,7 +161,7 @@ def choose_scale(
             m: choose_scale(
                 X, y, prior, m, sigma=sigma, likelihood=likelihood, scales=scales, cv=cv,
                 fit_intercept=fit_intercept, hyperprior=hyperprior, sampler=sampler, draws=draws,
-                tune=tune, chains=chains, random_seed=random_seed,
+                tune=tune, chains=chains, random_seed=random_seed, standardize=standardize,
             )
             for m in methods
         }
@@ -168,12 +176,13 @@ def choose_scale(
     X, y, names = _check_data(X, y, likelihood)
     if method == "hierarchical":
         return _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior,
-                             sampler, draws, tune, chains, random_seed)
+                             sampler, draws, tune, chains, random_seed, standardize)
     if prior.is_hierarchical:
         raise ValueError(
             f"choose_scale: method={method!r} needs a prior with a fixed scale (the family), "
             f"got {prior!r}; the hyperprior is used only by method='hierarchical'."
         )
+    X = ColumnScaling(X, standardize, "choose_scale", names).transform(X)
     scales = _scale_grid(X, y, likelihood) if scales is None else _positive_array(scales)
     if method == "empirical_bayes":
         return _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales)
@@ -350,14 +359,15 @@ def _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales):
 
 # ---------------------------------------------------------------------- hierarchical
 def _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior, sampler, draws,
-                  tune, chains, random_seed):
+                  tune, chains, random_seed, standardize=False):
     if hyperprior is None:
         hyperprior = prior.scale if prior.is_hierarchical else HalfCauchy(prior.scale)
     if not isinstance(hyperprior, Hyperprior):
         raise TypeError(f"choose_scale: hyperprior must be HalfCauchy(...) or HalfNormal(...), got {hyperprior!r}.")
     hierarchical = prior.with_scale(hyperprior)
     kwargs = dict(fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
-                  chains=chains, random_seed=random_seed, progressbar=False)
+                  chains=chains, random_seed=random_seed, progressbar=False,
+                  standardize=standardize)
     if likelihood.has_sigma:
         model = PosteriorRegressor(hierarchical, sigma=sigma, **kwargs)
     else:
