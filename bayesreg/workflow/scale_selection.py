@@ -44,6 +44,7 @@ from ..model._checks import check_bool
 from ..model.likelihoods import get_likelihood
 from ..map import estimate_sigma, map_path
 from ..model.mapping import from_penalty, to_penalty
+from ._scale_loo import with_loo
 from .marginal_likelihood import _log_marginal_from_svd, log_marginal_likelihood
 from ..posterior import PosteriorClassifier, PosteriorRegressor
 from ..model.priors import Prior
@@ -90,7 +91,7 @@ class ScaleChoice:
 def choose_scale(
     X, y, prior, method="cv", *, sigma=None, likelihood="gaussian", scales=None, cv=5,
     fit_intercept=True, hyperprior=None, sampler="auto", draws=1000, tune=1000, chains=2,
-    random_seed=0,
+    random_seed=0, report_loo=False,
 ):
     r"""Choose the scale of ``prior`` from the data.
 
@@ -134,6 +135,10 @@ def choose_scale(
     draws, tune, chains, random_seed
         Sampler settings for the hierarchical method; the seed also
         shuffles the CV folds.
+    report_loo : bool, default=False
+        Also put the PSIS-LOO (``arviz.loo``) of the posterior at the chosen scale
+        beside the CV score: ``details["elpd_loo"]``, ``["loo"]`` (ArviZ's ELPDData)
+        and ``["loo_model"]``; one more posterior fit, see :mod:`bayesreg.workflow._scale_loo`.
 
     Returns
     -------
@@ -146,6 +151,7 @@ def choose_scale(
         closed-form marginal likelihood.
     """
     check_bool(fit_intercept, "fit_intercept", "choose_scale")
+    check_bool(report_loo, "report_loo", "choose_scale")
     likelihood = get_likelihood(likelihood)
     if method == "all":
         methods = [m for m in METHODS if m != "empirical_bayes" or _has_marginal(prior, likelihood)]
@@ -153,10 +159,19 @@ def choose_scale(
             m: choose_scale(
                 X, y, prior, m, sigma=sigma, likelihood=likelihood, scales=scales, cv=cv,
                 fit_intercept=fit_intercept, hyperprior=hyperprior, sampler=sampler, draws=draws,
-                tune=tune, chains=chains, random_seed=random_seed,
+                tune=tune, chains=chains, random_seed=random_seed, report_loo=report_loo,
             )
             for m in methods
         }
+    if report_loo:  # choose as usual, then score the posterior at the choice
+        choice = choose_scale(
+            X, y, prior, method, sigma=sigma, likelihood=likelihood, scales=scales, cv=cv,
+            fit_intercept=fit_intercept, hyperprior=hyperprior, sampler=sampler, draws=draws,
+            tune=tune, chains=chains, random_seed=random_seed,
+        )
+        return with_loo(choice, X, y, sigma=sigma, likelihood=likelihood,
+                        fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
+                        chains=chains, random_seed=random_seed)
     if method not in METHODS:
         raise ValueError(f"choose_scale: method must be one of {METHODS + ('all',)}, got {method!r}.")
     if not (isinstance(prior, Prior) and prior.has_map):

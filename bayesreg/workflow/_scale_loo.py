@@ -1,0 +1,56 @@
+r"""``choose_scale(..., report_loo=True)``: the PSIS-LOO of the posterior at the chosen scale.
+
+Cross-validation scores the MAP at each scale; the posterior at the chosen
+scale predicts with its whole distribution.  Its PSIS-LOO estimate
+:math:`\widehat{\mathrm{elpd}}_{\mathrm{loo}} = \sum_i \log p(y_i \mid y_{-i})`
+(``arviz.loo``, from :meth:`~bayesreg.PosteriorRegressor.compute_log_likelihood`,
+the pointwise log-likelihood computed on demand from the stored draws) is put
+beside the CV score in :attr:`ScaleChoice.details`, on the same footing as
+:func:`bayesreg.compare_models` (which ranks several such posteriors).
+
+``details`` gains ``"elpd_loo"`` (a float, higher is better), ``"loo"``
+(ArviZ's ``ELPDData``, with the Pareto k of every row) and ``"loo_model"``
+(the fitted posterior).  For ``"cv"`` and ``"empirical_bayes"`` that is
+``choice.prior`` -- the family at the chosen scale -- with ``sigma`` as given
+to :func:`choose_scale` (learned when None) and its sampler settings; for
+``"hierarchical"`` the hierarchical posterior itself (its scale learned).
+Only the chosen scale is scored (one posterior fit per method); for the LOO at
+several scales fit a posterior at each and rank them with
+:func:`bayesreg.compare_models`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import arviz as az
+
+from ..posterior import PosteriorClassifier, PosteriorRegressor
+
+__all__ = ["with_loo"]
+
+
+def _posterior_at(choice, X, y, sigma, likelihood, settings):
+    """The posterior of the prior at the chosen scale (sigma as given: None learns it)."""
+    if likelihood.has_sigma:
+        return PosteriorRegressor(choice.prior, sigma=sigma, **settings).fit(X, y)
+    return PosteriorClassifier(choice.prior, **settings).fit(X, y)
+
+
+def with_loo(choice, X, y, *, sigma, likelihood, fit_intercept, sampler, draws, tune, chains,
+             random_seed):
+    """``choice`` with ``details["loo"]``, ``details["elpd_loo"]`` and ``details["loo_model"]``.
+
+    The hierarchical method already has its posterior (``details["model"]``,
+    the scale learned jointly); the others get the posterior of
+    ``choice.prior`` (the family at the chosen scale) fitted with the sampler
+    settings of :func:`choose_scale`.  ArviZ's Pareto-k warnings pass through.
+    """
+    model = choice.details.get("model")
+    if model is None:
+        settings = dict(fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
+                        chains=chains, random_seed=random_seed, progressbar=False)
+        model = _posterior_at(choice, X, y, sigma, likelihood, settings)
+    loo = az.loo(model.compute_log_likelihood(), pointwise=True)
+    details = {**choice.details, "loo": loo, "elpd_loo": float(loo.elpd_loo), "loo_model": model}
+    return dataclasses.replace(choice, details=details)
