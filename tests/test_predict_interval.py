@@ -119,7 +119,7 @@ def logistic_fit():
 
 
 def test_classifier_interval_is_the_credible_interval_of_p(logistic_fit):
-    X, _, model = logistic_fit
+    _, _, model = logistic_fit
     Xnew = np.array([[0.0, 0.0], [1.0, 1.0], [-1.5, 0.5], [2.0, -2.0]])
     lo, hi = model.predict_interval(Xnew, prob=0.9)
     post = model.idata_.posterior

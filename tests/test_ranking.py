@@ -6,16 +6,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-import bayesreg as br  # noqa: E402
-from bayesreg.model.registry import prior_classes  # noqa: E402
-from bayesreg.plots import plot_variable_ranking  # noqa: E402
-from bayesreg.posterior._ranking import evidence_table, model_evidence_table  # noqa: E402
-from bayesreg.workflow.compare import default_practical_zero  # noqa: E402
+import bayesreg as br
+from bayesreg.model.registry import prior_classes
+from bayesreg.plots import plot_variable_ranking
+from bayesreg.posterior._ranking import evidence_table, model_evidence_table
+from bayesreg.workflow.compare import default_practical_zero
 
 TRUE_W = np.array([2.0, 0.0, -1.5, 0.0, 0.0, 1.0, 0.0, 0.0])
 STRONG = {"x0", "x2", "x5"}
@@ -135,7 +135,7 @@ def test_plot_draws_the_ranking_in_rank_order(known_truth):
         assert top_to_bottom == [f"{r}. {f}" for f, r in ordered["rank"].items()]
         widths = sorted(((p.get_y(), p.get_width()) for p in ax.patches), reverse=True)
         np.testing.assert_allclose([w for _, w in widths], ordered["p_outside_zero_band"])
-    fig, ax = plt.subplots()
+    _, ax = plt.subplots()
     assert plot_variable_ranking(comparison, ax=ax) is ax
 
 

@@ -48,8 +48,9 @@ def with_loo(choice, X, y, *, sigma, likelihood, fit_intercept, sampler, draws, 
     """
     model = choice.details.get("model")
     if model is None:
-        settings = dict(fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
-                        chains=chains, random_seed=random_seed, progressbar=False)
+        settings = {"fit_intercept": fit_intercept, "sampler": sampler, "draws": draws,
+                    "tune": tune, "chains": chains, "random_seed": random_seed,
+                    "progressbar": False}
         model = _posterior_at(choice, X, y, sigma, likelihood, settings)
     loo = az.loo(model.compute_log_likelihood(), pointwise=True)
     details = {**choice.details, "loo": loo, "elpd_loo": float(loo.elpd_loo), "loo_model": model}
