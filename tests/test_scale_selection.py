@@ -288,3 +288,60 @@ def test_cv_logistic_laplace_agrees_with_brute_force_cv(unevenly_scaled_labels):
     np.testing.assert_allclose(choice.details["cv_log_loss"], reference, rtol=1e-6)
     assert choice.scale == scales[np.argmin(reference.mean(axis=0))]
     assert choice.alpha == choice.scale  # C = s for the Laplace prior
+
+
+# ---------------------------------------------------------------------- report_loo
+def test_report_loo_equals_arviz_loo_of_the_posterior_at_the_chosen_scale(small_gaussian):
+    """The LOO reported is az.loo of an independently refitted posterior at the chosen scale."""
+    import arviz as az
+
+    X, y = small_gaussian
+    choice = br.choose_scale(X, y, br.Normal(scale=1.0), "cv", sigma=1.0, report_loo=True,
+                             draws=1000, chains=2, random_seed=3)
+    plain = br.choose_scale(X, y, br.Normal(scale=1.0), "cv", sigma=1.0, random_seed=3)
+    assert choice.scale == plain.scale  # the choice itself is unchanged
+    refit = br.PosteriorRegressor(br.Normal(choice.scale), sigma=1.0, sampler="exact", draws=1000,
+                                  chains=2, random_seed=3, progressbar=False,
+                                  log_likelihood=True).fit(X, y)
+    want = az.loo(refit.idata_)
+    assert choice.details["loo_model"].sampler_ == "exact"
+    assert choice.details["elpd_loo"] == pytest.approx(want.elpd_loo, rel=1e-12)
+    assert choice.details["loo"].se == pytest.approx(want.se, rel=1e-12)
+
+
+def test_report_loo_per_scale_where_the_posterior_is_closed_form(small_gaussian):
+    import arviz as az
+
+    X, y = small_gaussian
+    scales = np.geomspace(0.05, 20.0, 9)
+    choice = br.choose_scale(X, y, br.Normal(scale=1.0), "cv", sigma=1.0, scales=scales,
+                             report_loo=True, draws=1000, chains=2, random_seed=3)
+    curve = choice.details["elpd_loo_scales"]
+    assert curve.shape == scales.shape
+    for k in (0, 6):  # independent refits at two grid scales
+        refit = br.PosteriorRegressor(br.Normal(scales[k]), sigma=1.0, sampler="exact",
+                                      draws=1000, chains=2, random_seed=3, progressbar=False,
+                                      log_likelihood=True).fit(X, y)
+        assert curve[k] == pytest.approx(az.loo(refit.idata_).elpd_loo, rel=1e-12)
+    at_choice = int(np.argmin(np.abs(np.log(scales / choice.scale))))
+    assert curve[at_choice] == pytest.approx(choice.details["elpd_loo"], rel=1e-6)
+    # a learned sigma has no closed-form posterior: only the chosen scale is scored
+    learned = br.choose_scale(X, y, br.Normal(scale=1.0), "cv", scales=scales, report_loo=True,
+                              draws=500, chains=2, random_seed=3)
+    assert "elpd_loo_scales" not in learned.details and np.isfinite(learned.details["elpd_loo"])
+
+
+def test_report_loo_for_every_method(all_three, small_gaussian):
+    import arviz as az
+
+    X, y = small_gaussian
+    choices = br.choose_scale(X, y, br.Normal(scale=1.0), "all", sigma=1.0, sampler="nutpie",
+                              draws=500, tune=500, random_seed=4, report_loo=True)
+    for name, choice in choices.items():
+        assert choice.scale == pytest.approx(all_three[name].scale, rel=1e-12)
+        model = choice.details["loo_model"]
+        assert choice.details["elpd_loo"] == pytest.approx(az.loo(model.idata_).elpd_loo, rel=1e-12)
+    # the hierarchical LOO is that of its own posterior, not a refit
+    assert choices["hierarchical"].details["loo_model"] is choices["hierarchical"].details["model"]
+    with pytest.raises(TypeError, match="report_loo must be True or False"):
+        br.choose_scale(X, y, br.Normal(scale=1.0), report_loo="yes")

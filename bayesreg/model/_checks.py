@@ -80,7 +80,7 @@ def check_unit_interval(value, name, owner, meaning=""):
         raise TypeError(f"{owner}: {name} must be a number in [0, 1]{detail}, got {value!r}.")
     value = float(value)
     if not 0.0 <= value <= 1.0:  # NaN fails too
-        raise ValueError(f"{owner}: {name} must lie in [0, 1]{detail}, got {value!r}.")
+        raise ValueError(f"{owner}: {name} must be a number in [0, 1]{detail}, got {value!r}.")
     return value
 
 

@@ -39,10 +39,8 @@ standardise (:attr:`~bayesreg.model.likelihoods.Likelihood.glmnet_standardizes_y
 
 from __future__ import annotations
 
-import math
-import numbers
 
-from .scales import check_scale_range
+from ._checks import check_positive_number
 
 __all__ = ["check_y_sd", "glmnet_penalty", "glmnet_weights"]
 
@@ -62,14 +60,8 @@ def check_y_sd(y_sd, likelihood, convention, needed):
                 "y_sd=numpy.std(y) (divisor n, not R's sd(y)) of the y given to glmnet."
             )
         return None
-    if isinstance(y_sd, bool) or not isinstance(y_sd, numbers.Real):
-        raise TypeError(f"y_sd must be a positive number (numpy.std(y)), got {y_sd!r}.")
-    y_sd = float(y_sd)
-    if not (math.isfinite(y_sd) and y_sd > 0):
-        raise ValueError(
-            f"y_sd must be finite and > 0 (numpy.std(y) of a non-constant y), got {y_sd!r}."
-        )
-    return check_scale_range(y_sd, "y_sd", "to_penalty/from_penalty")
+    return check_positive_number(y_sd, "y_sd (numpy.std(y) of a non-constant y)",
+                                 "to_penalty/from_penalty")
 
 
 def glmnet_weights(weights, y_sd):

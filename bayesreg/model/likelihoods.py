@@ -101,6 +101,25 @@ class Likelihood:
         """Draws of y given the linear predictor ``eta`` (and ``sigma``, where the family has one)."""
         raise NotImplementedError
 
+    # -- posterior predictive intervals (``predict_interval``) --
+    #: What ``predict_interval`` gives an interval of: "y" (a new observation) or
+    #: "mean" (the expected value of y, where the predictive of y is degenerate).
+    interval_of: ClassVar[str] = "y"
+
+    def predictive_draws(self, eta, sigma, rng):
+        """Draws of a new y for every draw and row: ``eta`` (S, m), ``sigma`` (S,), scalar or None."""
+        raise NotImplementedError
+
+    def interval_draws(self, eta, sigma, rng):
+        """The per-draw quantity whose equal-tailed interval ``predict_interval`` reports.
+
+        A new y (:meth:`predictive_draws`) when :attr:`interval_of` is ``"y"``;
+        the expected value :meth:`mean` when it is ``"mean"``.
+        """
+        if self.interval_of == "mean":
+            return self.mean(eta)
+        return self.predictive_draws(eta, sigma, rng)
+
     def sigma_for(self, sigma, owner):
         """``sigma`` if the family has one; None if it has none, and refuse a number then."""
         if self.has_sigma or sigma is None:
@@ -166,6 +185,13 @@ class Gaussian(Likelihood):
 
     def simulate(self, eta, sigma, rng):
         return eta + sigma * rng.standard_normal(len(eta))
+
+    def predictive_draws(self, eta, sigma, rng):
+        """``eta + sigma * eps``, eps standard normal; ``sigma`` per draw (S,) or one number."""
+        eta = np.asarray(eta, float)
+        sigma = np.asarray(sigma, float)
+        sigma = sigma.reshape(-1, *([1] * (eta.ndim - 1))) if sigma.ndim else sigma
+        return eta + sigma * rng.standard_normal(eta.shape)
 
     sklearn_estimators: ClassVar[tuple] = ("Ridge", "Lasso", "ElasticNet")
     glmnet_family: ClassVar[str] = "gaussian"
@@ -237,6 +263,16 @@ class BernoulliLogit(Likelihood):
     def simulate(self, eta, sigma, rng):
         """Labels 0/1 with ``P(y = 1) = expit(eta)``."""
         return (rng.uniform(size=len(eta)) < special.expit(eta)).astype(int)
+
+    #: A new label is 0 or 1, so its equal-tailed interval is uninformative
+    #: ([0, 1] or a point); ``predict_interval`` reports the credible interval
+    #: of ``P(y = 1 | x)`` instead.
+    interval_of: ClassVar[str] = "mean"
+
+    def predictive_draws(self, eta, sigma, rng):
+        """Labels 0/1 for every draw and row, ``P(y = 1) = expit(eta)``."""
+        eta = np.asarray(eta, float)
+        return (rng.uniform(size=eta.shape) < special.expit(eta)).astype(int)
 
     sklearn_estimators: ClassVar[tuple] = ("LogisticRegression",)
     glmnet_family: ClassVar[str] = "binomial"

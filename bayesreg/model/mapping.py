@@ -69,6 +69,7 @@ import math
 import numbers
 from typing import NamedTuple
 
+from ._checks import check_positive_number
 from ._glmnet import check_y_sd, glmnet_penalty, glmnet_weights
 from .likelihoods import LIKELIHOODS, get_likelihood
 from .priors import ElasticNet, Laplace, Normal, Prior
@@ -141,12 +142,7 @@ def _check_sigma(sigma, likelihood):
             f"sigma is required for the {likelihood.label} likelihood: alpha = sigma**2 * (...). "
             "Pass the noise standard deviation (e.g. a fitted MAPRegressor's sigma_)."
         )
-    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real):
-        raise TypeError(f"sigma must be a positive number, got {sigma!r}.")
-    sigma = float(sigma)
-    if not (math.isfinite(sigma) and sigma > 0):
-        raise ValueError(f"sigma must be finite and > 0, got {sigma!r}.")
-    return check_scale_range(sigma, "sigma", "to_penalty/from_penalty")
+    return check_positive_number(sigma, "sigma", "to_penalty/from_penalty")
 
 
 def _check_prior(prior):

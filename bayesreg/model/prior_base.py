@@ -89,6 +89,12 @@ class Prior:
     #: Whether the family has an ``l1_ratio`` control in the widgets (the elastic net).
     has_l1_ratio = False
 
+    #: Whether the prior has 0/1 inclusion indicators (a spike-and-slab). Such a prior
+    #: stores their draws as the posterior variable ``inclusion`` (dims chain, draw,
+    #: feature), and the variable ranking of ``summary()`` and ``compare`` then ranks by
+    #: the posterior inclusion probability first (:mod:`bayesreg.posterior._ranking`).
+    has_inclusion_indicators = False
+
     def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
         """The widgets' penalty readout: one line per convention, its formula with the numbers.
 

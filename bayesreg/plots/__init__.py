@@ -7,6 +7,7 @@ draws, and returns the Axes. Nothing here fits a model.
 from .forest import plot_forest
 from .hyper import plot_scale_posterior
 from .path import plot_regularization_path
+from .ranking import plot_variable_ranking
 from ._style import (
     LIKELIHOOD_COLOR,
     MAP_COLOR,
@@ -35,4 +36,5 @@ __all__ = [
     "plot_prior_and_penalty",
     "plot_scale_to_penalty",
     "plot_shrinkage_curves",
+    "plot_variable_ranking",
 ]

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import io
 from ._pointwise import linear_predictor_blocks, pointwise_log_likelihood
+from ._ranking import model_evidence_table
 
 __all__ = ["DIAGNOSTIC_VARS", "SUMMARY_VARS", "PosteriorResults", "log_likelihood_group"]
 
@@ -118,11 +119,19 @@ class PosteriorResults:
             ``scale``...): mean, sd, HDI, MCSE, ESS, R-hat and ``map`` (NaN where
             the MAP is not defined: hierarchical scales and the horseshoe).
             ``table.attrs["sampler"]`` names the sampler that drew it.
+            The ``coef`` rows also rank the features by posterior evidence
+            (NaN on the other rows): ``p_sign``, ``p_outside_zero_band`` and
+            ``rank`` (1 = strongest), with ``p_inclusion`` first for a prior
+            with inclusion indicators; the rule is in
+            :mod:`bayesreg.posterior._ranking`.
         """
         check_is_fitted(self)
         var_names = [name for name in SUMMARY_VARS if name in self.idata_.posterior]
         table = az.summary(self.idata_, var_names=var_names, hdi_prob=hdi_prob)
         table.insert(0, "map", pd.Series(self._map_values(), dtype=float).reindex(table.index))
+        evidence = model_evidence_table(self)
+        evidence.index = [f"coef[{f}]" for f in evidence.index]  # az.summary's row names
+        table = table.join(evidence.astype(float))
         table.attrs["sampler"] = self.sampler_
         return table
 

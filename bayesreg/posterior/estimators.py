@@ -16,6 +16,7 @@ from ..model.likelihoods import get_likelihood
 from ..map import MAPClassifier, MAPRegressor
 from ._map_cache import cached_map, data_fingerprint
 from ._pointwise import linear_predictor_variance
+from ._predictive import PredictiveIntervals
 from ._results import DIAGNOSTIC_VARS, PosteriorResults
 from .diagnostics import compute_diagnostics, warn_on_problems
 from .exact import sample_exact
@@ -25,7 +26,7 @@ from .samplers import check_sampler, resolve_sampler, sample_nuts
 
 __all__ = ["PosteriorClassifier", "PosteriorRegressor"]
 
-class _PosteriorEstimator(PosteriorResults, BaseEstimator):
+class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
     """Shared fitting; results and persistence in :class:`PosteriorResults`.
 
     Subclasses set ``_likelihood``, a :class:`~bayesreg.model.likelihoods.Likelihood`.

@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from ..model._checks import check_map_prior
+from ..model._checks import check_map_prior, check_positive_number
 from ..model.priors import Prior
 from ..model.registry import prior_families
 
@@ -35,15 +35,7 @@ def check_prior(prior, owner):
 
 
 def check_se(se, owner):
-    if isinstance(se, bool) or not isinstance(se, numbers.Real):
-        raise TypeError(f"{owner}: se must be a positive number, got {se!r}.")
-    se = float(se)
-    if not (math.isfinite(se) and se > 0):
-        raise ValueError(
-            f"{owner}: se (the standard error of the least-squares estimate) must be "
-            f"finite and > 0, got {se!r}."
-        )
-    return se
+    return check_positive_number(se, "se (the standard error of the least-squares estimate)", owner)
 
 
 def check_z(z, owner):

@@ -1,39 +1,13 @@
 r"""Exact one-coefficient posteriors: how a prior shrinks a least-squares estimate.
 
-One coefficient :math:`w` with a Gaussian likelihood around its least-squares
-estimate :math:`z` with standard error :math:`\mathrm{se}` (variance
-:math:`v = \mathrm{se}^2`), and a prior with penalty weights :math:`(a, b)`,
-``penalty(w) = a|w| + b w^2/2`` (Normal: :math:`a=0, b=1/t^2`; Laplace:
-:math:`a=1/s, b=0`; elastic net: both):
-
-.. math::
-
-    p(w \mid z) \propto \exp\!\Big(-\frac{(w - z)^2}{2v} - a|w| - \frac{b w^2}{2}\Big).
-
-On each half-line the exponent is a quadratic, so the posterior is a mixture of
-two truncated normals with common variance :math:`v' = v k`, :math:`k = 1/(1 + v b)`,
-and locations
-
-.. math::
-
-    m_\pm = k\,(z \mp v a), \qquad
-    \pi_\pm \propto e^{\mp k z a}\, \Phi(\pm m_\pm / \sqrt{v'})
-
-(:math:`\pi_+` the mass on :math:`w > 0` on the normal with location
-:math:`m_+` truncated to :math:`(0, \infty)`, :math:`\pi_-` the rest on
-:math:`(-\infty, 0)`).  Completing the square gives these weights; the common
-factor :math:`\sqrt{2\pi v'}\,\exp(k z^2/(2v) + k v a^2/2)` cancels.  The
-weights are computed in logs with ``scipy.special.log_ndtr``, and the
-truncated-normal means with the Mills ratio
-:math:`\varphi(x)/\Phi(x) = \sqrt{2/\pi}/\operatorname{erfcx}(-x/\sqrt2)`, so
-nothing overflows or cancels even at :math:`|z|/\mathrm{se} = 40` or beyond.
-
-With :math:`a = 0` (Normal prior) the two pieces are halves of one normal: the
-conjugate posterior :math:`N(kz, kv)`.  The MAP is the prior's proximal map
-``prior.prox(z, step=v)`` (soft thresholding for Laplace, linear shrinkage for
-Normal); the posterior mean and median are exact, the median by inverting the
-closed-form CDF (``scipy.special.ndtri_exp``).  Unlike the MAP, the posterior
-mean and median of a Laplace prior are never exactly zero for :math:`z \ne 0`.
+One coefficient with a Gaussian likelihood around its least-squares estimate
+``z`` (standard error ``se``) and a prior: :func:`one_coefficient_posterior`
+gives its exact posterior (for an L1/L2 prior a mixture of two truncated
+normals, derived in :mod:`bayesreg.teaching._two_piece`; for a smooth prior
+such as the Student-t, quadrature), and :func:`shrinkage_curves` the MAP,
+posterior mean and median as functions of ``z``: soft thresholding against
+linear shrinkage.  Unlike the MAP, the posterior mean and median of a Laplace
+prior are never exactly zero for ``z != 0``.
 """
 
 from __future__ import annotations

@@ -12,8 +12,12 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
+<<<<<<< HEAD
 from ..model._checks import check_bool
 from ..model.column_scaling import ColumnScaling
+=======
+from ..model._checks import check_unit_interval
+>>>>>>> predictive-19
 from ..model.priors import Prior
 
 __all__ = [
@@ -97,17 +101,16 @@ def _check_magnitudes(X, y, names):
 
 
 def check_l1_ratio(l1_ratio):
-    """``l1_ratio`` as a float in [0, 1], or a ValueError naming the problem and the fix."""
+    """``l1_ratio`` as a float in [0, 1], or a ValueError naming the problem and the fix.
+
+    The shared check's wording; a value that is not a number is a ValueError
+    here too, the explorer's documented contract for a bad control value.
+    """
     try:
-        value = float(l1_ratio)
-    except (TypeError, ValueError):
-        value = math.nan
-    if isinstance(l1_ratio, bool) or not 0.0 <= value <= 1.0:  # NaN fails both comparisons
-        raise ValueError(
-            f"l1_ratio must be a number in [0, 1] (0: Normal/ridge, 1: Laplace/lasso), "
-            f"got {l1_ratio!r}."
-        )
-    return value
+        return check_unit_interval(l1_ratio, "l1_ratio", "the explorer",
+                                   "0: Normal/ridge, 1: Laplace/lasso")
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def default_scale_range(X, y, sigma):

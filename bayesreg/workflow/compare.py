@@ -26,6 +26,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..map import MAPClassifier, MAPRegressor
 from ..posterior import PosteriorClassifier, PosteriorRegressor
+from ..posterior._ranking import (  # ROPE_STANDARDISED: still importable from here
+    RANKING_COLUMNS,
+    ROPE_STANDARDISED,  # noqa: F401
+    model_evidence_table,
+    practical_zero_band,
+)
 
 __all__ = [
     "COLUMNS",
@@ -40,14 +46,12 @@ __all__ = [
 COLUMNS = (
     "map", "mean", "median", "sd", "hdi_low", "hdi_high",
     "p_positive", "p_practical_zero", "shrinkage", "flag",
-)
+) + RANKING_COLUMNS
 #: Flag: the MAP is exactly 0 but most posterior mass is outside the practical-zero band.
 FLAG_MAP_ZERO_POSTERIOR_AWAY = "map zero, posterior away from zero"
 #: Flag: the MAP is not 0 but most posterior mass is inside the practical-zero band.
 FLAG_MAP_NONZERO_POSTERIOR_NEAR_ZERO = "map nonzero, posterior near zero"
 
-#: Standardised half-width of the region of practical equivalence (Kruschke 2018).
-ROPE_STANDARDISED = 0.1
 _PAIRS = {MAPRegressor: PosteriorRegressor, MAPClassifier: PosteriorClassifier}
 
 
@@ -129,7 +133,13 @@ def compare(map_model, posterior_model, *, hdi_prob=0.94, practical_zero=None):
           posterior away from zero"``) when the MAP is exactly 0 while
           ``p_practical_zero < 0.5``; :data:`FLAG_MAP_NONZERO_POSTERIOR_NEAR_ZERO`
           (``"map nonzero, posterior near zero"``) when the MAP is not 0 while
-          ``p_practical_zero >= 0.5``; ``""`` otherwise.
+          ``p_practical_zero >= 0.5``; ``""`` otherwise;
+        * ``p_sign``, ``p_outside_zero_band``, ``rank``: the features ranked by
+          posterior evidence (``rank`` 1 = strongest; ``p_outside_zero_band`` is
+          ``1 - p_practical_zero``), by the rule of
+          :mod:`bayesreg.posterior._ranking`, the same columns as
+          ``posterior_model.summary()``; a prior with inclusion indicators adds
+          ``p_inclusion`` before them.
 
     Raises
     ------
@@ -189,6 +199,8 @@ def compare(map_model, posterior_model, *, hdi_prob=0.94, practical_zero=None):
         },
         index=pd.Index(feature_names, name="feature"),
     )
+    evidence = model_evidence_table(posterior_model, practical_zero)
+    table = table.join(evidence.set_axis(table.index))
     table.attrs["sampler"] = getattr(posterior_model, "sampler_", None)  # which sampler drew it
     return Comparison(table, hdi_prob, practical_zero, map_model, posterior_model)
 
@@ -203,13 +215,8 @@ def default_practical_zero(X, y, *, classifier=False):
     logistic latent variable, :math:`\pi/\sqrt3`.  A constant feature gets the
     band of a unit-sd feature.
     """
-    X = np.asarray(X, dtype=float)
-    spread_y = np.pi / np.sqrt(3.0) if classifier else float(np.std(y))
-    if spread_y == 0:
-        spread_y = 1.0
-    spread_x = X.std(axis=0)
-    spread_x = np.where(spread_x > 0, spread_x, 1.0)
-    return ROPE_STANDARDISED * spread_y / spread_x
+    # the posterior layer computes it (summary() ranks by it too)
+    return practical_zero_band(X, y, np.pi / np.sqrt(3.0) if classifier else None)
 
 
 # ---------------------------------------------------------------------- checks

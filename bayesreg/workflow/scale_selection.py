@@ -34,7 +34,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize
 from sklearn import linear_model
 from sklearn.linear_model import LassoCV, RidgeCV
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
@@ -44,7 +43,8 @@ from ..model._checks import check_bool
 from ..model.likelihoods import get_likelihood
 from ..map import estimate_sigma, map_path
 from ..model.mapping import from_penalty, to_penalty
-from .marginal_likelihood import _log_marginal_from_svd, log_marginal_likelihood
+from ._scale_loo import with_loo
+from .marginal_likelihood import log_marginal_likelihood, maximise_marginal_likelihood
 from ..posterior import PosteriorClassifier, PosteriorRegressor
 from ..model.priors import Prior
 from ..model.column_scaling import ColumnScaling
@@ -91,7 +91,7 @@ class ScaleChoice:
 def choose_scale(
     X, y, prior, method="cv", *, sigma=None, likelihood="gaussian", scales=None, cv=5,
     fit_intercept=True, hyperprior=None, sampler="auto", draws=1000, tune=1000, chains=2,
-    random_seed=0, standardize=False,
+    random_seed=0, standardize=False, report_loo=False,
 ):
     r"""Choose the scale of ``prior`` from the data.
 
@@ -141,6 +141,10 @@ def choose_scale(
         pass to an estimator with ``standardize=True``.  CV and empirical
         Bayes scale the columns once, by their sd on all of X; the
         hierarchical model is fitted with ``standardize=True``.
+    report_loo : bool, default=False
+        Also put the PSIS-LOO (``arviz.loo``) of the posterior at the chosen scale
+        beside the CV score: ``details["elpd_loo"]``, ``["loo"]`` (ArviZ's ELPDData)
+        and ``["loo_model"]``; one more posterior fit, see :mod:`bayesreg.workflow._scale_loo`.
 
     Returns
     -------
@@ -154,6 +158,7 @@ def choose_scale(
     """
     check_bool(fit_intercept, "fit_intercept", "choose_scale")
     check_bool(standardize, "standardize", "choose_scale")
+    check_bool(report_loo, "report_loo", "choose_scale")
     likelihood = get_likelihood(likelihood)
     if method == "all":
         methods = [m for m in METHODS if m != "empirical_bayes" or _has_marginal(prior, likelihood)]
@@ -162,9 +167,19 @@ def choose_scale(
                 X, y, prior, m, sigma=sigma, likelihood=likelihood, scales=scales, cv=cv,
                 fit_intercept=fit_intercept, hyperprior=hyperprior, sampler=sampler, draws=draws,
                 tune=tune, chains=chains, random_seed=random_seed, standardize=standardize,
+                report_loo=report_loo,
             )
             for m in methods
         }
+    if report_loo:  # choose as usual, then score the posterior at the choice
+        choice = choose_scale(
+            X, y, prior, method, sigma=sigma, likelihood=likelihood, scales=scales, cv=cv,
+            fit_intercept=fit_intercept, hyperprior=hyperprior, sampler=sampler, draws=draws,
+            tune=tune, chains=chains, random_seed=random_seed, standardize=standardize,
+        )
+        return with_loo(choice, X, y, sigma=sigma, likelihood=likelihood,
+                        fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
+                        chains=chains, random_seed=random_seed, standardize=standardize)
     if method not in METHODS:
         raise ValueError(f"choose_scale: method must be one of {METHODS + ('all',)}, got {method!r}.")
     if not (isinstance(prior, Prior) and prior.has_map):
@@ -317,30 +332,8 @@ def _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales):
             "of the scale, which integrates the coefficients by sampling) or method='cv'."
         )
     n = X.shape[0] - int(fit_intercept)  # dimensions left once a flat intercept is integrated out
-    Xc, yc = (X - X.mean(axis=0), y - y.mean()) if fit_intercept else (X, y)
-    U, d, _ = np.linalg.svd(Xc, full_matrices=False)
-    uty, yy = U.T @ yc, float(yc @ yc)
     log_lo, log_hi = math.log(scales[0]), math.log(scales[-1])
-
-    if sigma is not None:
-        def negative(log_t):
-            return -float(_log_marginal_from_svd(uty, d, yy, n, math.exp(log_t), sigma))
-        curve = _log_marginal_from_svd(uty, d, yy, n, scales, sigma)
-        best = int(np.argmax(curve))
-        lo, hi = np.log(scales[max(best - 1, 0)]), np.log(scales[min(best + 1, scales.size - 1)])
-        result = optimize.minimize_scalar(negative, bounds=(lo, hi), method="bounded",
-                                          options={"xatol": 1e-10})
-        log_t, sigma_hat = float(result.x), float(sigma)
-    else:
-        def negative(theta):
-            return -float(_log_marginal_from_svd(uty, d, yy, n, math.exp(theta[0]), math.exp(theta[1])))
-        sigma0 = estimate_sigma(X, y, fit_intercept=fit_intercept)
-        start_curve = _log_marginal_from_svd(uty, d, yy, n, scales, sigma0)
-        start = [math.log(scales[int(np.argmax(start_curve))]), math.log(sigma0)]
-        result = optimize.minimize(negative, start, method="Nelder-Mead",
-                                   options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 10_000})
-        log_t, sigma_hat = float(result.x[0]), float(math.exp(result.x[1]))
-        curve = _log_marginal_from_svd(uty, d, yy, n, scales, sigma_hat)
+    log_t, sigma_hat, curve = maximise_marginal_likelihood(X, y, scales, sigma, fit_intercept)
     if not log_lo + 1e-6 < log_t < log_hi - 1e-6:
         warnings.warn(
             f"choose_scale: the marginal likelihood is largest at the edge of the scales "
