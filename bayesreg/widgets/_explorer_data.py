@@ -12,12 +12,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
-<<<<<<< HEAD
-from ..model._checks import check_bool
+from ..model._checks import check_bool, check_unit_interval
 from ..model.column_scaling import ColumnScaling
-=======
-from ..model._checks import check_unit_interval
->>>>>>> predictive-19
 from ..model.priors import Prior
 
 __all__ = [
