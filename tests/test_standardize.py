@@ -26,10 +26,13 @@ import pytest
 import bayesreg as br
 from bayesreg.widgets.scale_explorer import ScaleExplorer
 
+from .test_glmnet_reference import SIGMA as GLMNET_SIGMA
+from .test_glmnet_reference import _mapped_prior
+
 HERE = Path(__file__).resolve().parents[1] / "validation" / "glmnet"
 REFERENCE = json.loads((HERE / "glmnet_reference.json").read_text())
 STANDARDIZED = [f for f in REFERENCE["fits"] if f["standardize"] and f["penalty_factor"] is None]
-SIGMA = 3.0  # any fixed noise sd: the glmnet mapping is exact at a fixed sigma
+SIGMA = GLMNET_SIGMA  # any fixed noise sd: the glmnet mapping is exact at a fixed sigma
 PRIORS = [br.Normal(0.3), br.Laplace(0.05), br.ElasticNet(0.1, l1_ratio=0.4)]
 
 
@@ -188,14 +191,6 @@ def raw_diabetes():
         table["y_binary"].to_numpy()
 
 
-def _glmnet_prior(fit, y):
-    params = {"lambda": fit["lambda"], "alpha": fit["alpha"]}
-    if fit["family"] == "binomial":
-        return br.from_penalty("glmnet", n_samples=y.size, family="binomial", **params)
-    return br.from_penalty("glmnet", n_samples=y.size, sigma=SIGMA, family="gaussian",
-                           y_sd=float(np.std(y)), **params)
-
-
 def test_the_standardize_true_fits_are_recorded():
     assert REFERENCE["glmnet_version"] == "4.1.6" and REFERENCE["r_version"].startswith("R version 4.2.2")
     assert {f["family"] for f in STANDARDIZED} == {"gaussian", "binomial"}
@@ -205,7 +200,7 @@ def test_the_standardize_true_fits_are_recorded():
 @pytest.mark.parametrize("fit", STANDARDIZED, ids=lambda f: f["id"])
 def test_standardize_true_is_glmnets_standardize_true(fit, raw_diabetes):
     X, y, y_binary = raw_diabetes
-    prior = _glmnet_prior(fit, y)
+    prior = _mapped_prior(fit, y)  # glmnet's lambda, alpha -> the prior (same sigma)
     if fit["family"] == "binomial":
         model = br.MAPClassifier(prior, standardize=True).fit(X, y_binary)
         path = br.map_path(X, y_binary, prior, [prior.scale], likelihood="bernoulli",
