@@ -14,15 +14,9 @@ from ..model.likelihoods import BernoulliLogit
 from ..model.mapping import to_penalty
 from .solve import solve_map
 
-__all__ = ["MAPClassifier", "check_binary_target"]
+__all__ = ["MAPClassifier"]
 
 _BERNOULLI_LOGIT = BernoulliLogit()
-
-
-def check_binary_target(y, owner):
-    """``(classes, y01)``: kept for old imports; use ``likelihood.check_target(y, owner)``."""
-    y01, classes = _BERNOULLI_LOGIT.check_target(y, owner)
-    return classes, y01.astype(np.intp)
 
 
 class MAPClassifier(ClassifierMixin, BaseEstimator):

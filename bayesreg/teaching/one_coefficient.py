@@ -59,8 +59,7 @@ class OneCoefficientPosterior:
     sd: float
 
     def _posterior(self):
-        return (TwoPieceNormal if self.prior.is_convex else QuadraturePosterior)(
-            self.z, self.se, self.prior)
+        return _exact_posterior(self.z, self.se, self.prior)
 
     def cdf(self, w):
         """Exact posterior CDF at ``w``."""
@@ -72,6 +71,11 @@ class OneCoefficientPosterior:
         if np.any(~((q >= 0) & (q <= 1))):
             raise ValueError(f"ppf: probabilities must lie in [0, 1], got {q!r}.")
         return self._posterior().ppf(q)
+
+
+def _exact_posterior(z, se, prior):
+    """Closed form for an L1/L2 penalty, quadrature for a smooth prior (e.g. Student-t)."""
+    return (TwoPieceNormal if prior.is_convex else QuadraturePosterior)(z, se, prior)
 
 
 def _frozen(array):
@@ -137,8 +141,7 @@ def one_coefficient_posterior(z, se, prior, grid=None):
     prior = check_prior(prior, owner)
     map_estimate = float(prior.prox(z, step=se * se))
     grid = _default_grid(z, se, prior, map_estimate) if grid is None else check_grid(grid, owner)
-    # closed form for an L1/L2 penalty, quadrature for a smooth prior (e.g. Student-t)
-    post = (TwoPieceNormal if prior.is_convex else QuadraturePosterior)(z, se, prior)
+    post = _exact_posterior(z, se, prior)
     mean, var = post.moments()
     return OneCoefficientPosterior(
         z=z,
