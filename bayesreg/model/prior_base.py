@@ -179,6 +179,9 @@ class Prior:
     #: "inclusion_indicators" (a spike-and-slab's collapsed indicator updates).
     gibbs_scheme = "scale_mixture"
 
+    #: Whether the penalty is a quadratic built from the data (:meth:`quadratic_penalty_matrix`).
+    penalty_uses_data = False
+
     def quadratic_penalty_matrix(self, X_centred, sigma):
         r"""The matrix :math:`Q` of a penalty :math:`w^\top Q w / 2` that depends on the data, or None.
 
