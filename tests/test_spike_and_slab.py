@@ -95,7 +95,7 @@ def test_learned_sigma_matches_enumeration_given_the_sigma_draws():
     """
     X, y = _data(n=30, p=5, seed=4)
     a = b = 1.0
-    grid = np.linspace(0.4, 2.5, 80)
+    grid = np.linspace(0.3, 3.2, 100)
     n, p = X.shape
     H = np.linalg.svd(np.eye(n) - 1.0 / n, hermitian=True)[0][:, : n - 1]
     z, Z = H.T @ y, H.T @ X
@@ -120,7 +120,7 @@ def test_learned_sigma_matches_enumeration_given_the_sigma_draws():
     ess = _ess(inclusion.values)
     np.testing.assert_array_less(np.abs(estimate - exact), 4 * np.sqrt(exact * (1 - exact) / ess) + 2e-3)
     sigma = model.idata_.posterior["sigma"]
-    mcse = float(az.mcse(sigma.values))
+    mcse = float(az.mcse(model.idata_, var_names=["sigma"])["sigma"])
     assert abs(float(sigma.mean()) - exact_sigma) < 4 * mcse + (grid[1] - grid[0]) / 2
 
 
@@ -175,11 +175,11 @@ def test_gibbs_sampler_passes_simulation_based_calibration():
 
 @pytest.mark.slow
 def test_sbc_detects_a_wrong_slab():
-    """Power check: data drawn with slab sd 3 and fitted with slab sd 0.3 fail the same rank test."""
+    """Power check: data drawn with slab sd 5 and fitted with slab sd 0.1 fail the same rank test."""
     rng = np.random.default_rng(12)
-    wide, narrow = br.SpikeAndSlab(3.0), br.SpikeAndSlab(0.3)
+    wide, narrow = br.SpikeAndSlab(5.0), br.SpikeAndSlab(0.1)
     ranks = []
-    for sim in range(40):
+    for sim in range(80):
         coef, _ = wide.sample_prior(rng, 2)
         X = rng.normal(size=(15, 2))
         y = X @ coef + rng.normal(size=15)
@@ -187,7 +187,7 @@ def test_sbc_detects_a_wrong_slab():
                                      random_seed=sim, feature_names=["a", "b"])
         ranks.append(_rank(post["coef"].values[0, :, 0], coef[0], rng))
     counts = np.bincount(np.asarray(ranks) * 5 // 40, minlength=5)
-    assert stats.chisquare(counts).pvalue < 1e-4
+    assert stats.chisquare(counts).pvalue < 0.001 / 4  # the calibration test's threshold
 
 
 # ---------------------------------------------------------------- densities
@@ -247,8 +247,8 @@ def test_no_map_and_no_nuts_with_clear_reasons():
 @pytest.fixture(scope="module")
 def fitted():
     X, y = _data(n=40, p=5, seed=2)
-    model = br.PosteriorRegressor(br.SpikeAndSlab(1.0, inclusion=br.Beta(1, 2)), sigma=1.0, draws=300,
-                                  tune=50, chains=2, random_seed=0, progressbar=False).fit(X, y)
+    model = _fit(br.PosteriorRegressor(br.SpikeAndSlab(1.0, inclusion=br.Beta(1, 2)), sigma=1.0,
+                                       draws=300, tune=50, chains=2, random_seed=0, progressbar=False), X, y)
     return X, y, model
 
 
