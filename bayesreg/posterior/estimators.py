@@ -168,7 +168,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
 
     Parameters
     ----------
-    prior : Normal, Laplace, ElasticNet or Horseshoe
+    prior : Normal, Laplace, ElasticNet, Horseshoe, SpikeAndSlab or GPrior
     sigma : float or None, default=None
         Fixed noise sd, or None to learn it (refused for a constant y, whose
         posterior of sigma is improper).
@@ -194,7 +194,9 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         priors; see :mod:`bayesreg.posterior.gibbs`): no compilation, and
         often an order of magnitude more effective draws per second; ``tune``
         is then its burn-in. ``"exact"`` draws independently from the
-        closed-form posterior (Normal prior with fixed scale and fixed sigma only).
+        closed-form posterior (Normal prior with fixed scale and fixed sigma; GPrior,
+        sigma fixed or learned). SpikeAndSlab: Gibbs only (NUTS cannot move its
+        discrete indicators).
     draws, tune, chains : int, default=1000, 1000, 4
     target_accept : float or None, default=None
         NUTS target acceptance; None means 0.8, 0.95 for learned scales and
