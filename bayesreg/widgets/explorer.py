@@ -390,8 +390,12 @@ def _band_status(diagnostics):
     if diagnostics is None:
         return ""
     text = (f"Posterior band: {diagnostics['chains']} chains x {diagnostics['draws']} Gibbs "
-            f"draws per scale; worst R-hat {diagnostics['max_r_hat']:.3f}, smallest ESS "
-            f"{diagnostics['min_ess']:.0f}")
+            "draws per scale")
+    if diagnostics["max_r_hat"] is None:
+        return message_html(text + ": a first look, being refined (its diagnostics come "
+                            "with the refined band).", "info")
+    text += (f"; worst R-hat {diagnostics['max_r_hat']:.3f}, smallest ESS "
+             f"{diagnostics['min_ess']:.0f}")
     if diagnostics["max_r_hat"] > RHAT_MAX or diagnostics["min_ess"] < ESS_MIN:
         return message_html(text + f" (below ESS {ESS_MIN} or above R-hat {RHAT_MAX} at some "
                             "scales: the band's edges there are imprecise).", "warning")
