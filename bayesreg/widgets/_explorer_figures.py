@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 
 from ..plots.forest import plot_forest
+from ._base import message_html
 
-__all__ = ["current_scale_artists", "move_current_scale", "plot_path", "plot_posterior",
+__all__ = ["band_status_html", "current_scale_artists", "move_current_scale", "plot_path", "plot_posterior",
            "readout_html"]
 
 #: The forest plot's title for each ``state["posterior_source"]``.
@@ -89,3 +90,22 @@ def readout_html(state):
         f"sigma = {state['sigma']:.4g} ({sigma_note}) is {equals}"
         f"<ul style='margin:2px 0'>{rows}</ul></div>"
     )
+
+
+def band_status_html(diagnostics):
+    """The live band's diagnostics in words (never hidden), a warning where they fail."""
+    from ..posterior.diagnostics import ESS_MIN, RHAT_MAX
+
+    if diagnostics is None:
+        return ""
+    text = (f"Posterior band: {diagnostics['chains']} chains x {diagnostics['draws']} Gibbs "
+            "draws per scale")
+    if diagnostics["max_r_hat"] is None:
+        return message_html(text + ": a first look, being refined (its diagnostics come "
+                            "with the refined band).", "info")
+    text += (f"; worst R-hat {diagnostics['max_r_hat']:.3f}, smallest ESS "
+             f"{diagnostics['min_ess']:.0f}")
+    if diagnostics["max_r_hat"] > RHAT_MAX or diagnostics["min_ess"] < ESS_MIN:
+        return message_html(text + f" (below ESS {ESS_MIN} or above R-hat {RHAT_MAX} at some "
+                            "scales: the band's edges there are imprecise).", "warning")
+    return message_html(text + ".", "info")

@@ -12,8 +12,8 @@ from .scale_explorer import ScaleExplorer
 from ..model.priors import Prior
 from ._base import BackgroundJob, FigureView, describe_error, image_widget, message_html
 from ._explorer_figures import (
-    POSTERIOR_TITLES, current_scale_artists, move_current_scale, plot_path, plot_posterior,
-    readout_html,
+    POSTERIOR_TITLES, band_status_html, current_scale_artists, move_current_scale, plot_path,
+    plot_posterior, readout_html,
 )
 from ._live_worker import LatestWinsWorker
 from ._prior_choice import has_l1_ratio, make_prior, prior_options
@@ -27,18 +27,27 @@ class PriorScaleExplorer(widgets.VBox):
     Controls (in :attr:`controls`): ``"scale"``, a log slider for the prior
     scale; ``"prior"``, the prior family; ``"l1_ratio"``, the elastic net's
     mixing; ``"sample"``, a button that samples the posterior at the current
-    scale in a background thread (the notebook stays usable; the compiled
-    model is reused for every scale).  Views: the penalty readout in every
-    convention with its formula, the MAP path with the current scale marked
-    and the posterior's HDI drawn as a band in each feature's colour wherever
-    it is known (:meth:`ScaleExplorer.posterior_band`: at every scale for the
-    Normal prior with a fixed ``sigma``, else error bars and a band over the
-    sampled scales), and the posterior at the current scale as a forest plot:
+    scale with nutpie in a background thread (the notebook stays usable; the
+    compiled model is reused for every scale), shown only for priors without
+    a live posterior.  Views: the penalty readout in every convention with its
+    formula, the MAP path with the current scale marked and the posterior's
+    HDI drawn as a band in each feature's colour wherever it is known
+    (:meth:`ScaleExplorer.posterior_band`: at every scale of the grid for the
+    exact and Gibbs posteriors, else error bars and a band over the sampled
+    scales), and the posterior at the current scale as a forest plot, which
+    ``state["posterior_source"]`` names:
 
-    * Normal prior with a fixed ``sigma``: the exact posterior, live;
-    * otherwise a preview: the nearest sampled posterior reweighted by
+    * ``"exact"``: Normal prior with a fixed ``sigma``, the closed form, at once;
+    * ``"gibbs"``: a prior with a Gibbs scheme (the prior says so:
+      :meth:`bayesreg.model.priors.Prior.samplers`): drawn at each new scale in
+      a background thread (2 chains x 1000 draws, tens of milliseconds; a move
+      while a fit runs replaces the waiting request, and a fit for a scale the
+      slider has left is never shown), with its diagnostics in the note; the
+      band along the grid is drawn when the worker is idle, coarse first;
+    * ``"sampled"`` / ``"reweighted"`` (other priors, or a NUTS ``sampler``
+      named): the Sample button's posterior, or the nearest one reweighted by
       Pareto-smoothed importance sampling, with its Pareto k (flagged
-      unreliable above 0.7), or the sampled posterior itself.
+      unreliable above 0.7).
 
     All computation is :class:`bayesreg.widgets.scale_explorer.ScaleExplorer`; the figures
     are :func:`bayesreg.plots.plot_regularization_path` and
@@ -65,6 +74,7 @@ class PriorScaleExplorer(widgets.VBox):
     **explorer_kwargs
         Passed to :class:`~bayesreg.widgets.scale_explorer.ScaleExplorer` (``scale_range``,
         ``hdi_prob``, ``sampler``, ``draws``, ``tune``, ``chains``, ``random_seed``,
+        ``live_chains``, ``live_draws``, ``live_tune``,
         ``standardize``: default False; True puts the prior on the coefficients of the
         columns divided by their sd, as glmnet, and still shows coefficients on X's scale).
 
@@ -76,7 +86,9 @@ class PriorScaleExplorer(widgets.VBox):
         ``scale``, ``prior``, ``alpha`` (the scikit-learn estimator's alpha),
         ``glmnet_lambda``, ``logistic_C``, ``penalties``, ``formulas``,
         ``map_coef``, ``map_intercept``, ``posterior`` (DataFrame or None),
-        ``posterior_source``, ``khat``, ``reliable``; ``{"error": ...}`` when
+        ``posterior_source``, ``khat``, ``reliable``, ``pending`` (a live fit is
+        being drawn), ``diagnostics`` and ``sampling_warnings`` (live fits);
+        ``{"error": ...}`` when
         the input was unusable.
     explorer : ScaleExplorer
     path_axes : matplotlib.axes.Axes
@@ -371,7 +383,7 @@ class PriorScaleExplorer(widgets.VBox):
                     if band is not drawn[0]:  # a stage covered the whole grid: redraw the path
                         drawn[0] = band
                         self._update_all()
-                        self.status.value = _band_status(self.explorer.band_diagnostics(family))
+                        self.status.value = band_status_html(self.explorer.band_diagnostics(family))
             if not more:
                 self._band_family = None if self.explorer.family != family else family
             return more
@@ -382,21 +394,3 @@ class PriorScaleExplorer(widgets.VBox):
         self._band_family = None
         self.message.value = message_html(f"The posterior band failed: {describe_error(exc)}")
 
-
-def _band_status(diagnostics):
-    """The live band's diagnostics in words (never hidden), a warning where they fail."""
-    from ..posterior.diagnostics import ESS_MIN, RHAT_MAX
-
-    if diagnostics is None:
-        return ""
-    text = (f"Posterior band: {diagnostics['chains']} chains x {diagnostics['draws']} Gibbs "
-            "draws per scale")
-    if diagnostics["max_r_hat"] is None:
-        return message_html(text + ": a first look, being refined (its diagnostics come "
-                            "with the refined band).", "info")
-    text += (f"; worst R-hat {diagnostics['max_r_hat']:.3f}, smallest ESS "
-             f"{diagnostics['min_ess']:.0f}")
-    if diagnostics["max_r_hat"] > RHAT_MAX or diagnostics["min_ess"] < ESS_MIN:
-        return message_html(text + f" (below ESS {ESS_MIN} or above R-hat {RHAT_MAX} at some "
-                            "scales: the band's edges there are imprecise).", "warning")
-    return message_html(text + ".", "info")
