@@ -26,6 +26,9 @@ forest plot; and they cost ~20-30 ms, well inside a slider move.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import numpy as np
 import pandas as pd
 
@@ -39,6 +42,9 @@ __all__ = ["BAND_STAGES", "LIVE_SAMPLERS", "LivePosteriors", "draw_summary", "li
 
 #: The samplers that need no compilation, so a posterior can follow the slider.
 LIVE_SAMPLERS = ("exact", "gibbs")
+
+#: Live fits kept per explorer (the oldest are dropped; a revisit draws again).
+MAX_FITS = 256
 
 #: ``(chains, draws, burn-in)`` of each stage of the band along the path grid: first
 #: coarse (the whole grid in ~0.3 s), then refined (~1-2 s), each replacing the last.
@@ -84,13 +90,17 @@ class LivePosteriors:
         self.scaling, self.standardize = scaling, standardize
         self.chains, self.draws, self.tune = int(chains), int(draws), int(tune)
         self.random_seed, self.hdi_prob = random_seed, hdi_prob
-        self._fits = {}  # (family, scale) -> (draws on the prior's scale, diagnostics, messages)
+        # (family, scale) -> (draws on the prior's scale, diagnostics, messages), the newest
+        # MAX_FITS (~160 kB each): a long session of slider moves must not grow without end
+        self._fits = OrderedDict()
+        self._fits_lock = threading.Lock()  # written by the view's worker, read by the kernel
         self._rows = {}  # (family, stage) -> {scale: (mean, median, sd, low, high, diagnostics)}
 
     # ---------------------------------------------------------------- one scale
     def cached(self, family, scale):
         """The live fit at ``scale`` if it was drawn, else None."""
-        return self._fits.get((family, scale))
+        with self._fits_lock:
+            return self._fits.get((family, scale))
 
     def fit(self, family, prior, sampler):
         """Draw the posterior under the fixed-scale ``prior`` with ``sampler``; cache it.
@@ -114,7 +124,10 @@ class LivePosteriors:
             draws = draws * self.scaling.scales
         messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
         result = (draws.reshape(-1, draws.shape[-1]), dict(model.diagnostics_), messages)
-        self._fits[(family, float(prior.scale))] = result
+        with self._fits_lock:
+            self._fits[(family, float(prior.scale))] = result
+            while len(self._fits) > MAX_FITS:
+                self._fits.popitem(last=False)
         return result
 
     def part(self, fit, sampler, map_coef, feature_names):

@@ -220,6 +220,8 @@ class PriorScaleExplorer(widgets.VBox):
                     f"{describe_error(exc)} The control was set back to prior="
                     f"{self.explorer.kind!r}, l1_ratio={self.explorer.l1_ratio:g}.")
                 return
+            if not self._job.running:
+                self.status.value = ""  # the other family's band or Sample status
             self._update_all()
 
     def _restore_family_controls(self):
@@ -344,6 +346,7 @@ class PriorScaleExplorer(widgets.VBox):
                 self.posterior_note.value = message_html(state["posterior_note"], kind)
                 self.state = state
                 if self.explorer.live_sampler == "gibbs":
+                    self.status.value = band_status_html(self.explorer.band_diagnostics(family))
                     self._start_band(family)
             except Exception as exc:
                 self.message.value = message_html(describe_error(exc))
