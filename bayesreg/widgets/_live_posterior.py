@@ -6,9 +6,10 @@ posterior at a new scale costs its draws (tens of milliseconds on the diabetes
 data) and can follow the slider.  This module computes, for one regression
 problem held by :class:`~bayesreg.widgets.scale_explorer.ScaleExplorer`:
 
-* :meth:`LivePosteriors.fit`: the posterior at one scale, by
-  :class:`bayesreg.PosteriorRegressor` with the prior's own exact or Gibbs
-  sampler, its diagnostics and every sampling warning kept (shown, never hidden);
+* :meth:`LivePosteriors.fit`: the posterior at one scale, by the Gibbs sampler
+  (:func:`bayesreg.posterior.gibbs.sample_gibbs`, the one
+  :class:`bayesreg.PosteriorRegressor` runs), with the diagnostics and warnings
+  of a PosteriorRegressor fit kept (shown, never hidden);
 * :meth:`LivePosteriors.band_step`: one scale of the posterior band along the
   path grid, by :func:`bayesreg.posterior.gibbs.sample_gibbs`; the band is
   drawn in stages, first with few draws, then refined.
@@ -33,8 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .._warnings import recording_warnings
-from ..posterior import PosteriorRegressor
-from ..posterior.diagnostics import compute_diagnostics
+from ..posterior.diagnostics import compute_diagnostics, warn_on_problems
 from ..posterior.gibbs import sample_gibbs
 from ..posterior.reweight import weighted_summary
 
@@ -70,7 +70,7 @@ class LivePosteriors:
     Parameters
     ----------
     X : DataFrame
-        The data as given (named columns), for :class:`bayesreg.PosteriorRegressor`.
+        The data as given (named columns: the draws' feature names).
     X_prior : ndarray
         The columns the prior sees (divided by their sd when ``standardize``).
     y : ndarray
@@ -112,18 +112,23 @@ class LivePosteriors:
             draws flattened, on the prior's scale), the fit's ``diagnostics_``
             and its warning messages (a fit that does not mix says so here).
         """
-        model = PosteriorRegressor(
-            prior, sigma=self.sigma, sampler=sampler, draws=self.draws, tune=self.tune,
-            chains=self.chains, random_seed=self.random_seed, progressbar=False,
-            standardize=self.standardize,
+        if sampler != "gibbs":  # the exact posterior is shown in closed form, never drawn here
+            raise ValueError(f"the live posterior is drawn by Gibbs, not {sampler!r}.")
+        # sample_gibbs itself: a PosteriorRegressor would also fit its own MAP (the explorer
+        # has it) and build an InferenceData; the diagnostics and warnings are the same
+        posterior = sample_gibbs(
+            "gaussian", prior, self.sigma, self.X_prior, self.y, fit_intercept=True,
+            draws=self.draws, tune=self.tune, chains=self.chains, random_seed=self.random_seed,
+            progressbar=False, feature_names=[str(c) for c in self.X.columns],
         )
+        # the variables a PosteriorRegressor checks (coef, intercept, a learned sigma)
+        diagnostics = compute_diagnostics(
+            posterior, None, [v for v in ("coef", "intercept", "sigma") if v in posterior])
         with recording_warnings() as caught:
-            model.fit(self.X, self.y)
-        draws = model.idata_.posterior["coef"].values
-        if self.scaling.active:  # the prior's coefficients, as the sampled cache keeps them
-            draws = draws * self.scaling.scales
+            warn_on_problems(diagnostics, "live posterior")
+        draws = posterior["coef"].values  # on the prior's scale (X_prior's columns)
         messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-        result = (draws.reshape(-1, draws.shape[-1]), dict(model.diagnostics_), messages)
+        result = (draws.reshape(-1, draws.shape[-1]), diagnostics, messages)
         with self._fits_lock:
             self._fits[(family, float(prior.scale))] = result
             while len(self._fits) > MAX_FITS:
