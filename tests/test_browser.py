@@ -9,9 +9,13 @@ slider with the keyboard, and checks that
   rounds to the slider's own readout, and its Lasso alpha equals
   sigma**2 / (n * scale) (computed here, independently);
 * the MAP path figure is redrawn (its ``<img>`` gets a new ``src``);
-* the Sample button samples in a background thread: a progress bar shows,
-  the slider still updates the readout while sampling, and afterwards the
-  posterior figure appears with a PSIS preview (Pareto k) at the moved scale;
+* the Laplace posterior follows the slider without pressing Sample (issue 21):
+  the posterior figure is redrawn, by the live Gibbs sampler, and the Sample
+  button is not shown;
+* for the elastic net (no Gibbs scheme) the Sample button samples in a
+  background thread: a progress bar shows, the slider still updates the readout
+  while sampling, and afterwards the posterior figure appears with a PSIS
+  preview (Pareto k) at the moved scale;
 * choosing the Normal prior (fixed sigma) redraws the path with the exact
   posterior band (screenshot ``explorer-band.png``; a copy is in the docs as
   ``docs/_static/images/explorer_band.png``);
@@ -182,6 +186,14 @@ def test_explorer_in_jupyterlab(jupyterlab, capsys):
             expect(readout).to_contain_text("Lasso(alpha=", timeout=120_000)
             path_img = page.locator("img.bayesreg-path-figure")
             expect(path_img).to_have_attribute("src", re.compile(r"^(blob:|data:)"), timeout=30_000)
+            # the live Gibbs posterior at the first scale, with no button pressed
+            posterior_img = page.locator("img.bayesreg-posterior-figure")
+            note = page.locator(".bayesreg-posterior-note")
+            expect(note).to_contain_text("Gibbs posterior", timeout=60_000)
+            expect(posterior_img).to_have_attribute("src", re.compile(r"^(blob:|data:)"),
+                                                    timeout=30_000)
+            expect(page.locator(".bayesreg-sample")).to_be_hidden()
+            posterior_src_before = posterior_img.get_attribute("src")
             page.screenshot(path=ARTIFACTS / "explorer-before.png", full_page=True)
             text_before = readout.inner_text()
             src_before = path_img.get_attribute("src")
@@ -220,8 +232,19 @@ def test_explorer_in_jupyterlab(jupyterlab, capsys):
             assert alpha_after < alpha_before
             assert path_img.get_attribute("src") != src_before
             assert page.locator(".bayesreg-message").inner_text().strip() == ""
+            # the posterior figure changed with the slider, Sample never pressed
+            page.wait_for_function(
+                "(old) => { const img = document.querySelector('img.bayesreg-posterior-figure');"
+                " return img && img.src !== old; }", arg=posterior_src_before, timeout=30_000,
+            )
+            expect(note).to_contain_text("Gibbs posterior at this scale", timeout=30_000)
+            page.locator(".bayesreg-explorer").screenshot(path=ARTIFACTS / "explorer-live.png")
 
-            # Sample: runs in a background thread, the slider keeps working meanwhile
+            # Sample (the elastic net has no Gibbs scheme): runs in a background thread,
+            # the slider keeps working meanwhile
+            page.locator(".bayesreg-prior select").select_option(label="ElasticNet")
+            expect(readout).to_contain_text("ElasticNet(alpha=", timeout=30_000)
+            expect(page.locator(".bayesreg-sample")).to_be_visible(timeout=30_000)
             status = page.locator(".bayesreg-status")
             page.locator(".bayesreg-sample").click()
             expect(status).to_contain_text("sampling at scale", timeout=15_000)
@@ -235,7 +258,6 @@ def test_explorer_in_jupyterlab(jupyterlab, capsys):
             page.screenshot(path=ARTIFACTS / "explorer-sampling.png", full_page=True)
             expect(status).to_contain_text("sampled scale", timeout=240_000)
             page.wait_for_function(KERNEL_IDLE, timeout=30_000)
-            posterior_img = page.locator("img.bayesreg-posterior-figure")
             expect(posterior_img).to_be_visible(timeout=30_000)
             expect(page.locator(".bayesreg-posterior-note")).to_contain_text("Pareto k")
             page.locator(".bayesreg-explorer").screenshot(path=ARTIFACTS / "explorer-sampled.png")

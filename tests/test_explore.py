@@ -43,7 +43,8 @@ def test_band_of_the_normal_prior_is_the_conjugate_interval_at_every_grid_scale(
 
 def test_band_without_a_closed_form_is_at_the_sampled_scales_only(diabetes, laplace_posterior):
     X, y = diabetes
-    explorer = ScaleExplorer(X, y, prior="laplace", sigma=SIGMA)
+    # sampler named: sampled on request (auto would draw the Laplace live, by Gibbs)
+    explorer = ScaleExplorer(X, y, prior="laplace", sigma=SIGMA, sampler="nutpie")
     assert explorer.posterior_band() is None  # nothing sampled yet
     explorer.add_posterior(laplace_posterior)
     band = explorer.posterior_band()

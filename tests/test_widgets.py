@@ -423,10 +423,11 @@ def test_explorer_path_draws_the_exact_posterior_band(diabetes):
 
 
 def test_explorer_path_shows_the_sampled_posterior_as_bars(diabetes, laplace_posterior):
-    """Laplace prior: no closed form; the seeded posterior's HDI at its scale, as bars."""
+    """Laplace prior sampled by NUTS (named, so no live Gibbs posterior): the seeded
+    posterior's HDI at its scale, as bars."""
     X, y = diabetes
     view = PriorScaleExplorer(X, y, prior="laplace", sigma=SIGMA, scale=1.0,
-                              posterior=laplace_posterior)
+                              posterior=laplace_posterior, sampler="nutpie")
     ax = view.path_axes
     band = view.explorer.posterior_band()
     assert "at the sampled scales" in ax.get_title()

@@ -18,8 +18,8 @@ from scipy import stats
 from ..posterior.exact import conjugate_posterior
 from ..posterior.reweight import KHAT_THRESHOLD, psis_reweight, weighted_summary
 
-__all__ = ["exact_part", "exact_summary", "no_posterior_part", "sampled_part", "sampled_summaries",
-           "table_on_original_scale"]
+__all__ = ["exact_part", "exact_summary", "no_posterior_part", "pending_part", "sampled_part",
+           "sampled_summaries", "table_on_original_scale"]
 
 
 def _g4(value):
@@ -45,6 +45,18 @@ def no_posterior_part():
         "posterior": None, "posterior_source": None, "source_scale": None,
         "khat": None, "ess": None, "reliable": None,
         "posterior_note": "No posterior sampled yet for this prior: press Sample.",
+    }
+
+
+def pending_part(sampler):
+    """The posterior part of the state while the live posterior at this scale is being drawn.
+
+    Nothing of another scale: the view shows this scale's posterior when it is ready.
+    """
+    return {
+        "posterior": None, "posterior_source": None, "source_scale": None,
+        "khat": None, "ess": None, "reliable": None, "pending": True,
+        "posterior_note": f"Drawing the posterior at this scale ({sampler} sampler)...",
     }
 
 

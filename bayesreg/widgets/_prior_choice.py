@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..model.priors import Prior
 from ..model.registry import prior_classes, prior_families
 
-__all__ = ["family_of", "has_l1_ratio", "make_prior", "prior_kind", "prior_options"]
+__all__ = ["family_key", "family_of", "family_prior", "has_l1_ratio", "make_prior", "prior_kind",
+           "prior_options"]
 
 
 def _normalised(name):
@@ -87,3 +88,15 @@ def family_of(prior):
     """The views' cache key of ``prior``'s family: ``(kind, l1_ratio or None)``."""
     kind = prior_kind(prior)
     return kind, (prior.l1_ratio if type(prior).has_l1_ratio else None)
+
+
+def family_key(current):
+    """The cache key of a ``(kind, l1_ratio)`` pair: ``l1_ratio`` only where the family has one."""
+    kind, l1_ratio = current
+    return kind, (l1_ratio if has_l1_ratio(kind) else None)
+
+
+def family_prior(family, scale):
+    """The prior of the family key ``family`` at ``scale``."""
+    kind, l1_ratio = family
+    return make_prior(kind, float(scale), 0.5 if l1_ratio is None else l1_ratio)

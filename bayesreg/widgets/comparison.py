@@ -14,6 +14,8 @@ from ..plots.forest import plot_forest
 from ..posterior import PosteriorRegressor
 from ._base import FigureView, describe_error, image_widget, message_html
 from ._explorer_data import check_data, scale_key
+from ._live_posterior import LIVE_SAMPLERS
+from ._live_worker import LatestWinsWorker
 from ._prior_choice import has_l1_ratio, make_prior, prior_kind, prior_options
 from .._warnings import recording_warnings
 
@@ -27,15 +29,18 @@ class CoefficientComparison(widgets.VBox):
     :class:`bayesreg.PosteriorRegressor` (by default ``sampler="auto"``: the
     exact sampler for a Normal prior with fixed ``sigma``, the Gibbs sampler
     for the Laplace, NUTS with its compiled model reused for the elastic net)
-    in a background thread, so the notebook stays usable; the latest
-    setting wins when the controls move during a fit.  Results are cached
-    per prior.  Coefficients with a teaching flag (the MAP is exactly zero
+    in a background thread, so the notebook stays usable.  With the exact
+    or Gibbs sampler both follow the slider live (tens of milliseconds on the
+    diabetes data); the latest setting wins when the controls move during a
+    fit (no queue of stale fits), and a fit for a setting the controls have
+    left is never shown.  Results are cached per prior.  Coefficients with a teaching flag (the MAP is exactly zero
     while the posterior is away from zero, or the reverse) are highlighted
     by :func:`bayesreg.plots.plot_forest` and listed below it.
 
     Controls (:attr:`controls`): ``"prior"``, ``"scale"`` (log slider),
     ``"l1_ratio"``.  :attr:`state`: ``prior``, ``scale``, ``map_coef``,
-    ``penalty`` (the MAP's scikit-learn equivalent), ``table``
+    ``penalty`` (the MAP's scikit-learn equivalent), ``posterior_source``
+    ("exact", "gibbs" or "sampled": NUTS or the seed posterior), ``table``
     (``Comparison.table``), ``flagged`` (feature -> flag) and
     ``comparison``; ``{"error": ...}`` for unusable input.  Call
     :meth:`wait` to block until the current fit has finished.
@@ -54,7 +59,9 @@ class CoefficientComparison(widgets.VBox):
     hdi_prob : float, default=0.94
     sampler, draws, tune, chains, random_seed
         Passed to PosteriorRegressor (``sampler="auto"``: the prior's first
-        choice, see :meth:`bayesreg.model.priors.Prior.samplers`).
+        choice, see :meth:`bayesreg.model.priors.Prior.samplers`).  2 chains x
+        1000 draws: the fewest chains for R-hat, and enough Gibbs draws for an
+        ESS near 400 (see :mod:`bayesreg.widgets._live_posterior`).
     standardize : bool, default=False
         Passed to both models: True puts the prior on the coefficients of the
         columns divided by their sd (glmnet's default); coefficients are shown
@@ -62,7 +69,7 @@ class CoefficientComparison(widgets.VBox):
     """
 
     def __init__(self, X, y, prior="laplace", sigma=None, *, scale=1.0, l1_ratio=0.5,
-                 posterior=None, hdi_prob=0.94, sampler="auto", draws=500, tune=500, chains=2,
+                 posterior=None, hdi_prob=0.94, sampler="auto", draws=1000, tune=500, chains=2,
                  random_seed=0, standardize=False):
         prior = prior_kind(prior)  # a clear ValueError before any widget is built
         super().__init__()
@@ -77,9 +84,9 @@ class CoefficientComparison(widgets.VBox):
                           "random_seed": random_seed, "standardize": standardize}
         self._cache = {}  # prior -> (state, png)
         self._seed_posterior = {}
-        self._lock = threading.Lock()
-        self._pending, self._running, self._idle = None, False, threading.Event()
-        self._idle.set()
+        self._render_lock = threading.RLock()
+        # one fit at a time; a setting made while one runs replaces the one waiting
+        self._worker = LatestWinsWorker(name="bayesreg-comparison")
         try:
             check_bool(standardize, "standardize", "CoefficientComparison")
             X_checked, y_checked, names = check_data(X, y)
@@ -134,48 +141,52 @@ class CoefficientComparison(widgets.VBox):
         except Exception as exc:
             self.message.value = message_html(describe_error(exc))
             return
-        with self._lock:
-            self._pending = prior
-            if self._running:
-                return
-            self._running = True
-            self._idle.clear()
-        threading.Thread(target=self._work, daemon=True, name="bayesreg-comparison").start()
-
-    def _work(self):
-        while True:
-            with self._lock:
-                prior, self._pending = self._pending, None
-                if prior is None:
-                    self._running = False
-                    self._idle.set()
-                    return
-            self._show(prior)
+        cached = self._cache.get(prior)
+        if cached is not None:  # shown at once; a fit still running is then not shown
+            self._display(prior, cached)
+            return
+        self.status.value = f"fitting MAP and posterior for {prior!r}..."
+        self._worker.submit(lambda: self._fit_cached(prior),
+                            lambda cached, error: self._done(prior, cached, error))
 
     def wait(self, timeout=None):
-        """Block until no fit is running; True when idle."""
-        return self._idle.wait(timeout)
+        """Block until no fit is running or waiting; True when idle."""
+        return self._worker.wait(timeout)
 
-    def _show(self, prior):
-        try:
-            cached = self._cache.get(prior)
-            if cached is None:
-                self.status.value = f"fitting MAP and posterior for {prior!r}..."
-                started = time.perf_counter()
-                state, notes = self._fit(prior)
-                png = self._view.redraw(lambda ax: plot_forest(state["comparison"], ax=ax))
-                cached = (state, png, notes, time.perf_counter() - started)
-                self._cache[prior] = cached
+    def _fit_cached(self, prior):
+        cached = self._cache.get(prior)
+        if cached is None:
+            started = time.perf_counter()
+            state, notes = self._fit(prior)
+            # drawn in the worker only: one thread uses this figure
+            png = self._view.redraw(lambda ax: plot_forest(state["comparison"], ax=ax))
+            cached = (state, png, notes, time.perf_counter() - started)
+            self._cache[prior] = cached
+        return cached
+
+    def _done(self, prior, cached, error):
+        with self._render_lock:
+            try:
+                current = self._prior()
+            except Exception:  # the controls hold a bad value: its message is shown already
+                return
+            if current != prior:
+                return  # the controls moved on: this prior's result stays cached, unshown
+            if error is not None:
+                self.status.value = ""
+                self.message.value = message_html(describe_error(error))
+                return
+            self._display(prior, cached)
+
+    def _display(self, prior, cached):
+        with self._render_lock:
             state, png, notes, seconds = cached
             self.image.value = png
             self.state = state
-            self.status.value = f"{prior!r}: MAP = {_penalty_text(state['penalty'])}; " \
-                                f"posterior by {state['sampler']} ({seconds:.1f} s)"
+            self.status.value = (f"{prior!r}: MAP = {_penalty_text(state['penalty'])}; "
+                                 f"posterior by {state['sampler']} ({seconds:.2f} s)")
             self.flags.value = _flags_html(state["flagged"])
             self.message.value = message_html(" ".join(notes), "warning") if notes else ""
-        except Exception as exc:
-            self.status.value = ""
-            self.message.value = message_html(describe_error(exc))
 
     def _fit(self, prior):
         options = self._sampling  # sampler="auto": exact for a Normal prior with fixed sigma
@@ -188,8 +199,10 @@ class CoefficientComparison(widgets.VBox):
                                                **options).fit(self.X, self.y)
             comparison = compare(map_model, posterior, hdi_prob=self.hdi_prob)
         table = comparison.table
+        sampler = posterior.sampler_
         state = {
             "prior": prior, "scale": prior.scale, "map_coef": map_model.coef_,
+            "posterior_source": sampler if sampler in LIVE_SAMPLERS else "sampled",
             "penalty": map_model.penalty_, "table": table, "comparison": comparison,
             "flagged": {f: table.loc[f, "flag"] for f in table.index if table.loc[f, "flag"]},
             "sampler": posterior.sampler_,

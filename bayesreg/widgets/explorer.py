@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import math
 import threading
 import time
@@ -10,9 +9,13 @@ import time
 import ipywidgets as widgets
 
 from .scale_explorer import ScaleExplorer
-from ..plots.forest import plot_forest
 from ..model.priors import Prior
 from ._base import BackgroundJob, FigureView, describe_error, image_widget, message_html
+from ._explorer_figures import (
+    POSTERIOR_TITLES, band_status_html, current_scale_artists, move_current_scale, plot_path,
+    plot_posterior, readout_html,
+)
+from ._live_worker import LatestWinsWorker
 from ._prior_choice import has_l1_ratio, make_prior, prior_options
 
 __all__ = ["PriorScaleExplorer"]
@@ -24,18 +27,27 @@ class PriorScaleExplorer(widgets.VBox):
     Controls (in :attr:`controls`): ``"scale"``, a log slider for the prior
     scale; ``"prior"``, the prior family; ``"l1_ratio"``, the elastic net's
     mixing; ``"sample"``, a button that samples the posterior at the current
-    scale in a background thread (the notebook stays usable; the compiled
-    model is reused for every scale).  Views: the penalty readout in every
-    convention with its formula, the MAP path with the current scale marked
-    and the posterior's HDI drawn as a band in each feature's colour wherever
-    it is known (:meth:`ScaleExplorer.posterior_band`: at every scale for the
-    Normal prior with a fixed ``sigma``, else error bars and a band over the
-    sampled scales), and the posterior at the current scale as a forest plot:
+    scale with nutpie in a background thread (the notebook stays usable; the
+    compiled model is reused for every scale), shown only for priors without
+    a live posterior.  Views: the penalty readout in every convention with its
+    formula, the MAP path with the current scale marked and the posterior's
+    HDI drawn as a band in each feature's colour wherever it is known
+    (:meth:`ScaleExplorer.posterior_band`: at every scale of the grid for the
+    exact and Gibbs posteriors, else error bars and a band over the sampled
+    scales), and the posterior at the current scale as a forest plot, which
+    ``state["posterior_source"]`` names:
 
-    * Normal prior with a fixed ``sigma``: the exact posterior, live;
-    * otherwise a preview: the nearest sampled posterior reweighted by
+    * ``"exact"``: Normal prior with a fixed ``sigma``, the closed form, at once;
+    * ``"gibbs"``: a prior with a Gibbs scheme (the prior says so:
+      :meth:`bayesreg.model.priors.Prior.samplers`): drawn at each new scale in
+      a background thread (2 chains x 1000 draws, tens of milliseconds; a move
+      while a fit runs replaces the waiting request, and a fit for a scale the
+      slider has left is never shown), with its diagnostics in the note; the
+      band along the grid is drawn when the worker is idle, coarse first;
+    * ``"sampled"`` / ``"reweighted"`` (other priors, or a NUTS ``sampler``
+      named): the Sample button's posterior, or the nearest one reweighted by
       Pareto-smoothed importance sampling, with its Pareto k (flagged
-      unreliable above 0.7), or the sampled posterior itself.
+      unreliable above 0.7).
 
     All computation is :class:`bayesreg.widgets.scale_explorer.ScaleExplorer`; the figures
     are :func:`bayesreg.plots.plot_regularization_path` and
@@ -62,6 +74,7 @@ class PriorScaleExplorer(widgets.VBox):
     **explorer_kwargs
         Passed to :class:`~bayesreg.widgets.scale_explorer.ScaleExplorer` (``scale_range``,
         ``hdi_prob``, ``sampler``, ``draws``, ``tune``, ``chains``, ``random_seed``,
+        ``live_chains``, ``live_draws``, ``live_tune``,
         ``standardize``: default False; True puts the prior on the coefficients of the
         columns divided by their sd, as glmnet, and still shows coefficients on X's scale).
 
@@ -73,7 +86,9 @@ class PriorScaleExplorer(widgets.VBox):
         ``scale``, ``prior``, ``alpha`` (the scikit-learn estimator's alpha),
         ``glmnet_lambda``, ``logistic_C``, ``penalties``, ``formulas``,
         ``map_coef``, ``map_intercept``, ``posterior`` (DataFrame or None),
-        ``posterior_source``, ``khat``, ``reliable``; ``{"error": ...}`` when
+        ``posterior_source``, ``khat``, ``reliable``, ``pending`` (a live fit is
+        being drawn), ``diagnostics`` and ``sampling_warnings`` (live fits);
+        ``{"error": ...}`` when
         the input was unusable.
     explorer : ScaleExplorer
     path_axes : matplotlib.axes.Axes
@@ -100,7 +115,9 @@ class PriorScaleExplorer(widgets.VBox):
         self.message.add_class("bayesreg-message")
         self._render_lock = threading.RLock()
         self._restoring = False  # True while controls are put back after a rejected value
-        self._job = BackgroundJob()
+        self._job = BackgroundJob()  # the Sample button (nutpie)
+        self._live = LatestWinsWorker(on_background_error=self._on_background_error)
+        self._band_family = None  # the family whose live band the worker is drawing
         self._sample_seconds = {}
         if isinstance(prior, Prior) and type(prior).has_l1_ratio:
             l1_ratio = prior.l1_ratio  # an elastic-net instance brings its mixing
@@ -203,6 +220,8 @@ class PriorScaleExplorer(widgets.VBox):
                     f"{describe_error(exc)} The control was set back to prior="
                     f"{self.explorer.kind!r}, l1_ratio={self.explorer.l1_ratio:g}.")
                 return
+            if not self._job.running:
+                self.status.value = ""  # the other family's band or Sample status
             self._update_all()
 
     def _restore_family_controls(self):
@@ -256,9 +275,13 @@ class PriorScaleExplorer(widgets.VBox):
         l1_ratio = 0.5 if l1_ratio is None else l1_ratio
         return self.explorer.sample_prior(make_prior(kind, scale, l1_ratio))
 
-    def wait(self, timeout=None):
-        """Block until a running Sample job has finished (for scripts and tests)."""
-        return self._job.wait(timeout)
+    def wait(self, timeout=None, band=False):
+        """Block until the Sample job and the live posterior fit have finished.
+
+        ``band=True`` also waits for the live posterior band along the path.
+        Returns True when idle (for scripts and tests).
+        """
+        return self._job.wait(timeout) and self._live.wait(timeout, background=band)
 
     # ---------------------------------------------------------------- redraw
     def _update_all(self):
@@ -269,23 +292,27 @@ class PriorScaleExplorer(widgets.VBox):
     def _redraw_map(self):
         """The fast part: penalty readout and MAP path with the current scale."""
         try:
+            live = self.explorer.live_sampler == "gibbs"
             self.controls["l1_ratio"].layout.display = (
                 None if has_l1_ratio(self.explorer.kind) else "none")
+            # the Sample button (nutpie) is for families without a live posterior
+            self.controls["sample"].layout.display = None if self.explorer.live_sampler is None \
+                else "none"
             scale = self.controls["scale"].value
             state = self.explorer.map_state(scale)
-            self.readout.value = _readout_html(state)
+            self.readout.value = readout_html(state)
             path = self.explorer.path()
             band = self.explorer.posterior_band()
             drawn = (path, band)
-            marker = _current_scale_artists(self._path_view.ax)
+            marker = current_scale_artists(self._path_view.ax)
             if self._path_drawn is not None and all(
                     a is b for a, b in zip(self._path_drawn, drawn)) and marker:
                 # same path and band: move the marker only
                 self.path_image.value = self._path_view.blit(
-                    marker, lambda: _move_current_scale(self._path_view.ax, state["scale"]))
+                    marker, lambda: move_current_scale(self._path_view.ax, state["scale"]))
             else:
                 self.path_image.value = self._path_view.redraw(
-                    lambda ax: _plot_path(path, band, state["scale"], ax))
+                    lambda ax: plot_path(path, band, state["scale"], ax, live=live))
                 self._path_drawn = drawn
             self.state = state
             self.message.value = ""
@@ -299,84 +326,74 @@ class PriorScaleExplorer(widgets.VBox):
     def _update_posterior(self):
         with self._render_lock:
             try:
-                state = dict(self.state)
+                family = self.explorer.family
+                # the map part afresh (cached): no key of the previous posterior part stays
+                state = self.explorer.map_state(self.state["scale"])
                 state.update(self.explorer.posterior_state(state["scale"], state["map_coef"]))
                 table = state["posterior"]
-                if table is None:
+                if state.get("pending"):
+                    # drawn in the background; the figure is replaced when this scale's is ready
+                    self._request_live(family, state["scale"])
+                elif table is None:
                     self.posterior_image.value = b""
                     self.posterior_image.layout.display = "none"
                 else:
-                    title = {"exact": "exact posterior", "sampled": "sampled posterior",
-                             "reweighted": "PSIS preview"}[state["posterior_source"]]
+                    title = POSTERIOR_TITLES[state["posterior_source"]]
                     self.posterior_image.value = self._posterior_view.redraw(
-                        lambda ax: _plot_posterior(table, title, ax))
+                        lambda ax: plot_posterior(table, title, ax))
                     self.posterior_image.layout.display = None
                 kind = "warning" if state["reliable"] is False else "info"
                 self.posterior_note.value = message_html(state["posterior_note"], kind)
                 self.state = state
+                if self.explorer.live_sampler == "gibbs":
+                    self.status.value = band_status_html(self.explorer.band_diagnostics(family))
+                    self._start_band(family)
             except Exception as exc:
                 self.message.value = message_html(describe_error(exc))
 
+    # ---------------------------------------------------------------- live posterior
+    def _request_live(self, family, scale):
+        """Draw the posterior at ``scale`` in the worker; the latest request wins."""
 
-def _plot_path(path, band, scale, ax):
-    """The MAP path in one colour per feature, with the posterior band where it is known."""
-    from ..plots.path import plot_regularization_path
+        def done(part, error):
+            with self._render_lock:  # the check and the redraw see one family and scale
+                current = self.state.get("scale") == scale and self.explorer.family == family
+                if error is not None:
+                    if current:
+                        self.message.value = message_html(
+                            f"The live posterior failed: {describe_error(error)}")
+                elif current:
+                    self._update_posterior()  # this scale's posterior, now cached
+                # else: the slider moved on; the fit stays cached, its scale is not shown
 
-    plot_regularization_path(path, band, current_scale=scale, color_by_feature=True, ax=ax)
-    if band is None:
-        ax.set_title("MAP path (press Sample for the posterior)")
-    elif band.sampler == "exact":
-        ax.set_title(f"MAP (lines), exact posterior {band.hdi_prob:.0%} HDI (bands)")
-    else:
-        ax.set_title(f"MAP (lines), posterior {band.hdi_prob:.0%} HDI at the sampled scales")
+        self._live.submit(lambda: self.explorer.live_posterior(scale, family), done)
 
+    def _start_band(self, family):
+        """Draw the live band of ``family`` along the path grid when the worker is idle."""
+        if self._band_family == family:
+            return
+        self._band_family = family
+        drawn = [self.explorer.posterior_band()]
 
-def _current_scale_artists(ax):
-    """The path plot's current-scale marker (``gid="current_scale"``) and the legend."""
-    lines = [line for line in ax.get_lines() if line.get_gid() == "current_scale"]
-    if len(lines) != 1:
-        return []
-    legend = ax.get_legend()
-    return lines + ([legend] if legend is not None else [])
+        def step():
+            if self.explorer.family != family:
+                self._band_family = None
+                return False
+            more = self.explorer.band_step(family)
+            with self._render_lock:
+                if self.explorer.family == family:
+                    band = self.explorer.posterior_band()
+                    if band is not drawn[0]:  # a stage covered the whole grid: redraw the path
+                        drawn[0] = band
+                        self._update_all()
+                        self.status.value = band_status_html(self.explorer.band_diagnostics(family))
+            if not more:
+                self._band_family = None if self.explorer.family != family else family
+            return more
 
+        self._live.set_background(step)
 
-def _move_current_scale(ax, scale):
-    """Move the path plot's current-scale marker (``gid="current_scale"``) to ``scale``.
+    def _on_background_error(self, exc):
+        self._band_family = None
+        self.message.value = message_html(f"The posterior band failed: {describe_error(exc)}")
 
-    A redraw of the log-scaled path costs ~5x moving one line, so the slider
-    moves the line and the number in its legend entry.  Returns False when
-    the marker is not found (then the caller redraws the plot).
-    """
-    handles, _ = ax.get_legend_handles_labels()
-    for i, line in enumerate(handles):
-        if getattr(line, "get_gid", lambda: None)() == "current_scale":
-            old = float(line.get_xdata()[0])
-            line.set_xdata([scale, scale])
-            legend = ax.get_legend()
-            if legend is not None and i < len(legend.get_texts()):
-                text = legend.get_texts()[i]
-                text.set_text(text.get_text().replace(f"{old:.3g}", f"{scale:.3g}"))
-            line.set_label(line.get_label().replace(f"{old:.3g}", f"{scale:.3g}"))
-            return True
-    return False
-
-
-def _plot_posterior(table, title, ax):
-    plot_forest(table, ax=ax)
-    ax.set_title(title)
-
-
-def _readout_html(state):
-    sk = state["penalties"]["sklearn"]
-    sigma_note = "fixed" if state["sigma_fixed"] else "estimated"
-    rows = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in state["formulas"])
-    if sk is None:  # a prior that is not an L1/L2 penalty: the one line says so
-        equals = "its own penalty"
-    else:
-        extra = f", l1_ratio = {sk['l1_ratio']:.4g}" if "l1_ratio" in sk else ""
-        equals = f"<b>{sk['estimator']}(alpha={sk['alpha']:.4g}{extra})</b>"
-    return (
-        f"<div><b>{html.escape(repr(state['prior']))}</b> with n = {state['n_samples']}, "
-        f"sigma = {state['sigma']:.4g} ({sigma_note}) is {equals}"
-        f"<ul style='margin:2px 0'>{rows}</ul></div>"
-    )

@@ -14,6 +14,8 @@ family, and answers "what does the model look like at prior scale t?":
 
   - Normal prior with a fixed sigma: the exact conjugate posterior
     (:func:`bayesreg.posterior.exact.conjugate_posterior`), instantly;
+  - a prior with a Gibbs scheme (the prior says so): the live posterior drawn at t
+    (:meth:`ScaleExplorer.live_posterior`, :mod:`._live_posterior`), ~20-30 ms;
   - otherwise: the nearest posterior sampled so far (:meth:`ScaleExplorer.sample`),
     reweighted to t by Pareto-smoothed importance sampling
     (:mod:`bayesreg.posterior.reweight`), with its Pareto k-hat; or the
@@ -30,41 +32,26 @@ import numbers
 import threading
 
 import numpy as np
-import pandas as pd
 
 from ..map import MAPRegressor, estimate_sigma, map_path
-from ..posterior import PosteriorRegressor
 from ..workflow.posterior_path import PosteriorPath
-from .._warnings import recording_warnings
 from ._explorer_data import (
-    check_data, check_l1_ratio, check_posterior, column_scaling, default_scale_range, scale_key,
+    check_data, check_l1_ratio, column_scaling, default_scale_range, scale_key,
 )
+from ._explorer_live import LIKELIHOOD as _LIKELIHOOD, LiveExplorerMethods
+from ._explorer_sampling import SampledExplorerMethods
 from ._explorer_posterior import (
-    exact_part, exact_summary, no_posterior_part, sampled_part, sampled_summaries,
+    exact_part, exact_summary, no_posterior_part, pending_part, sampled_part, sampled_summaries,
     table_on_original_scale,
 )
-from ._prior_choice import family_of, has_l1_ratio, make_prior, prior_kind
+from ._live_posterior import LivePosteriors, frame
+from ._prior_choice import family_key, family_prior, make_prior, prior_kind
 from ._readout import penalty_readout
 
 __all__ = ["ScaleExplorer", "make_prior", "penalty_readout", "prior_kind"]
 
-#: The likelihood of the explorer's model (it asks a prior whether its posterior is conjugate).
-_LIKELIHOOD = "gaussian"
 
-
-def _family_key(current):
-    """The cache key of a ``(kind, l1_ratio)`` pair: ``l1_ratio`` only where the family has one."""
-    kind, l1_ratio = current
-    return kind, (l1_ratio if has_l1_ratio(kind) else None)
-
-
-def _family_prior(family, scale):
-    """The prior of the family key ``family`` at ``scale``."""
-    kind, l1_ratio = family
-    return make_prior(kind, float(scale), 0.5 if l1_ratio is None else l1_ratio)
-
-
-class ScaleExplorer:
+class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
     """The state of a Gaussian regression at any prior scale, with caches.
 
     Parameters
@@ -86,7 +73,12 @@ class ScaleExplorer:
         Number of scales on the MAP path grid.
     hdi_prob : float, default=0.94
     sampler, draws, tune, chains, random_seed
-        Passed to :class:`bayesreg.PosteriorRegressor` by :meth:`sample`.
+        Passed to :class:`bayesreg.PosteriorRegressor` by :meth:`sample`.  With
+        ``sampler="auto"`` (or "gibbs"/"exact") a prior whose posterior is exact or
+        has a Gibbs scheme is drawn live (:meth:`live_posterior`); a NUTS sampler
+        named here turns the live posterior off (the Sample button samples).
+    live_chains, live_draws, live_tune : int, default=2, 1000, 200
+        Of each live fit (why these: :mod:`bayesreg.widgets._live_posterior`).
     posterior : PosteriorRegressor, optional
         A fitted posterior on the same data with a fixed-scale prior of a
         family the explorer offers: it seeds the cache of sampled posteriors.
@@ -103,7 +95,7 @@ class ScaleExplorer:
     def __init__(
         self, X, y, prior="laplace", *, sigma=None, l1_ratio=0.5, scale_range=None, n_path=60,
         hdi_prob=0.94, sampler="auto", draws=500, tune=500, chains=2, random_seed=0,
-        posterior=None, standardize=False,
+        posterior=None, standardize=False, live_chains=2, live_draws=1000, live_tune=200,
     ):
         self.X, self.y, self.feature_names = check_data(X, y)
         self.n_samples = self.X.shape[0]
@@ -132,6 +124,11 @@ class ScaleExplorer:
         self._sampled = {}  # family -> {scale: (draws, reff, diagnostics)}
         self._posteriors = {}  # (family, scale, source scale) -> posterior part of the state
         self._bands = {}  # (family, "exact" or sampled scales) -> PosteriorPath
+        self._live = LivePosteriors(
+            frame(self.X, self.feature_names), self._X_prior, self.y,
+            self.sigma if self.sigma_fixed else None, self._scaling, standardize=self.standardize,
+            chains=live_chains, draws=live_draws, tune=live_tune, random_seed=random_seed,
+            hdi_prob=hdi_prob)
         if posterior is not None:
             self.add_posterior(posterior)
 
@@ -150,7 +147,7 @@ class ScaleExplorer:
     def family(self):
         """Key of the current prior family: ``(kind, l1_ratio)`` for a family with an
         ``l1_ratio`` (the elastic net), else ``(kind, None)``."""
-        return _family_key(self._current)
+        return family_key(self._current)
 
     def set_family(self, kind=None, l1_ratio=None):
         """Switch the prior family and/or the elastic net's ``l1_ratio``.
@@ -166,11 +163,11 @@ class ScaleExplorer:
 
     def prior_at(self, scale):
         """The prior of the current family at ``scale``."""
-        return _family_prior(self.family, scale)
+        return family_prior(self.family, scale)
 
     def _has_exact(self, family):
         # the prior says whether its posterior has a closed form (the Normal with fixed sigma)
-        return _family_prior(family, 1.0).has_conjugate_posterior(_LIKELIHOOD, self.sigma_fixed)
+        return family_prior(family, 1.0).has_conjugate_posterior(_LIKELIHOOD, self.sigma_fixed)
 
     # ---------------------------------------------------------------- MAP
     def path(self):
@@ -183,7 +180,7 @@ class ScaleExplorer:
         if cached is None:
             lo, hi = self.scale_range
             scales = np.geomspace(lo, hi, self.n_path)
-            cached = map_path(self.X, self.y, _family_prior(family, 1.0), scales, sigma=self.sigma,
+            cached = map_path(self.X, self.y, family_prior(family, 1.0), scales, sigma=self.sigma,
                               standardize=self.standardize)
             cached = _with_names(cached, self.feature_names)
             with self._lock:
@@ -201,7 +198,7 @@ class ScaleExplorer:
             cached = self._states.get(key)
         if cached is not None:
             return dict(cached)
-        prior = _family_prior(family, scale)
+        prior = family_prior(family, scale)
         readout = penalty_readout(
             prior, n_samples=self.n_samples, sigma=self.sigma, y_sd=float(np.std(self.y))
         )
@@ -234,14 +231,6 @@ class ScaleExplorer:
         """True when the posterior has a closed form: Normal prior and a fixed sigma."""
         return self._has_exact(self.family)
 
-    def sampled_scales(self):
-        """Scales of the current family with a sampled posterior, sorted."""
-        return self._sampled_scales(self.family)
-
-    def _sampled_scales(self, family):
-        with self._lock:
-            return sorted(self._sampled.get(family, {}))
-
     def posterior_state(self, scale, map_coef=None):
         """The posterior part of the state at ``scale`` (cached per scale and source).
 
@@ -259,6 +248,12 @@ class ScaleExplorer:
         scale = scale_key(scale)
         if map_coef is None:
             map_coef = self._map_state(family, scale)["map_coef"]
+        live = self._live_sampler(family)
+        if live is not None:  # drawn at this scale, or not yet: never another scale's
+            fit = self._live.cached(family, scale)
+            part = (pending_part(live) if fit is None
+                    else self._live.part(fit, live, map_coef, self.feature_names))
+            return table_on_original_scale(part, self._scaling)
         exact = self._has_exact(family)
         sampled = () if exact else self._sampled_scales(family)
         source = scale if exact else min(
@@ -276,8 +271,8 @@ class ScaleExplorer:
         else:
             with self._lock:
                 draws, reff, _ = self._sampled[family][source]
-            result = sampled_part(draws, reff, _family_prior(family, source),
-                                  _family_prior(family, scale), map_coef, self.feature_names,
+            result = sampled_part(draws, reff, family_prior(family, source),
+                                  family_prior(family, scale), map_coef, self.feature_names,
                                   self.hdi_prob)
         result = table_on_original_scale(result, self._scaling)
         with self._lock:
@@ -300,6 +295,8 @@ class ScaleExplorer:
             feature; None when the current family has no posterior yet.
         """
         family = self.family
+        if self._live_sampler(family) is not None:
+            return self._live_band(family)
         exact = self._has_exact(family)
         key = (family, "exact") if exact else (family, tuple(self._sampled_scales(family)))
         if not key[1]:
@@ -323,7 +320,7 @@ class ScaleExplorer:
         band = PosteriorPath(
             scales=scales, mean=mean, median=median, sd=sd, hdi_low=low, hdi_high=high,
             hdi_prob=float(self.hdi_prob), feature_names=list(self.feature_names),
-            prior=_family_prior(family, scales[0]),
+            prior=family_prior(family, scales[0]),
             sigma=self.sigma if self.sigma_fixed else None, sampler=sampler,
         )
         with self._lock:
@@ -336,63 +333,6 @@ class ScaleExplorer:
         state = self._map_state(family, scale)
         state.update(self._posterior_state(family, scale, state["map_coef"]))
         return state
-
-    def sample(self, scale):
-        """Sample the posterior of the current family at ``scale`` and cache its draws.
-
-        Returns
-        -------
-        list of str
-            Warning messages from the sampler (empty when all is well).
-        """
-        return self.sample_prior(self.prior_at(scale))
-
-    def sample_prior(self, prior):
-        """Sample the posterior under the fixed-scale ``prior`` and cache its draws.
-
-        Runs :class:`bayesreg.PosteriorRegressor` (its compiled model is cached
-        per process and per family, so later scales only swap a shared value).
-        Sampling problems (divergences, R-hat) are returned, not raised.
-
-        Returns
-        -------
-        list of str
-            Warning messages from the sampler (empty when all is well).
-        """
-        model = PosteriorRegressor(
-            prior, sigma=self.sigma if self.sigma_fixed else None,
-            sampler=self.sampler, draws=self.draws, tune=self.tune, chains=self.chains,
-            random_seed=self.random_seed, progressbar=False, standardize=self.standardize,
-        )
-        # named columns: the feature names are part of the compiled model's cache key
-        X = pd.DataFrame(self.X, columns=self.feature_names)
-        with recording_warnings() as caught:
-            model.fit(X, self.y)
-        self.add_posterior(model)
-        return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-
-    def add_posterior(self, posterior):
-        """Cache the draws of a fitted PosteriorRegressor (same data) as a sampled scale."""
-        prior = check_posterior(posterior, self.X, self.y,
-                                self.sigma if self.sigma_fixed else None, self.standardize)
-        self._store(family_of(prior), scale_key(prior.scale), posterior)
-
-    def _store(self, family, scale, model):
-        import arviz as az
-
-        draws = model.idata_.posterior["coef"].values
-        if self._scaling.active:  # reweighting compares prior densities: the prior's coefficients
-            draws = draws * self._scaling.scales
-        n = draws.shape[0] * draws.shape[1]
-        ess = az.ess(model.idata_, var_names=["coef"])["coef"].values
-        reff = float(np.clip(np.median(ess) / n, 0.05, 1.0))
-        with self._lock:
-            self._sampled.setdefault(family, {})[scale] = (
-                draws.reshape(n, -1), reff, getattr(model, "diagnostics_", {}),
-            )
-            # previews of this family may now have a nearer source
-            self._posteriors = {k: v for k, v in self._posteriors.items() if k[0] != family}
-
 
 def _with_names(path, names):
     import dataclasses
