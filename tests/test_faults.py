@@ -59,7 +59,7 @@ def test_interrupted_exact_sampler_keeps_the_previous_posterior(monkeypatch, dat
     model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="exact", draws=1000,
                                   random_seed=0, progressbar=False).fit(X, y)
     before = snapshot(model)
-    monkeypatch.setattr(estimators, "sample_exact", interrupt)
+    monkeypatch.setattr(estimators, "sample_conjugate", interrupt)
     with pytest.raises(KeyboardInterrupt):
         model.fit(X[:, :2] * 3, y + 1)  # new width too: n_features_in_ must come back
     assert_unchanged(model, before)
@@ -67,7 +67,7 @@ def test_interrupted_exact_sampler_keeps_the_previous_posterior(monkeypatch, dat
 
 
 def test_interrupted_sampler_leaves_an_unfitted_estimator_unfitted(monkeypatch, data):
-    monkeypatch.setattr(estimators, "sample_exact", interrupt)
+    monkeypatch.setattr(estimators, "sample_conjugate", interrupt)
     model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="exact", progressbar=False)
     with pytest.raises(KeyboardInterrupt):
         model.fit(*data)
