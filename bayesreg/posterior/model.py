@@ -105,7 +105,11 @@ def sigma_prior_scale(y):
     Weakly informative, since the noise sd cannot much exceed the sd of y
     itself. Every sampler (NUTS and Gibbs) takes it from here.
     """
-    spread = float(np.std(y))
+    return sigma_prior_scale_from_sd(float(np.std(y)))
+
+
+def sigma_prior_scale_from_sd(spread):
+    """:func:`sigma_prior_scale` from the sd of y (divisor n) itself."""
     return spread if spread > 0 else 1.0
 
 
