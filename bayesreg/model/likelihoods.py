@@ -196,7 +196,8 @@ class Gaussian(Likelihood):
 
         the sum of :meth:`pointwise_loglik` over the rows, with the residual sum
         of squares from the cross-products (:meth:`SufficientStatistics.residual_sum_of_squares`).
-        ``coef`` (..., p), ``intercept`` and ``sigma`` (...) broadcast.
+        ``coef`` (..., p), ``intercept`` (the raw :math:`b_0`; ignored without an
+        intercept) and ``sigma`` (...) broadcast.
         """
         if fit_intercept:
             rss = stats.residual_sum_of_squares(coef, intercept)
