@@ -17,7 +17,7 @@ _warnings.filterwarnings(
     module=r"arviz\Z",
 )
 
-from . import config, datasets
+from . import config, datasets, likelihoods
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .model import (
     BernoulliLogit, ElasticNet, Gaussian, HalfCauchy, HalfNormal, Horseshoe, Laplace, Normal, Prior,
@@ -57,6 +57,7 @@ __all__ = [
     "compare",
     "compare_models",
     "config",
+    "likelihoods",
     "constrained",
     "datasets",
     "estimate_sigma",

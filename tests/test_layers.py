@@ -32,6 +32,7 @@ RANKS = {
     "_warnings": 0,
     "datasets": 0,
     "model": 1,
+    "likelihoods": 1,  # the public namespace of the likelihood families of model/
     "map": 2,
     "posterior": 3,
     "teaching": 4,

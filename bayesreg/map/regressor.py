@@ -9,19 +9,16 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..model._checks import check_map_prior, restore_on_failure
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
-from ..model.likelihoods import Gaussian
 from ..model.mapping import to_penalty
 from .noise import estimate_sigma
 from .solve import solve_map
 
 __all__ = ["MAPRegressor"]
 
-_GAUSSIAN = Gaussian()
-
 class MAPRegressor(RegressorMixin, BaseEstimator):
-    r"""MAP estimate of a linear regression with a Gaussian likelihood.
+    r"""MAP estimate of a (generalised) linear regression under a prior.
 
-    The estimate minimises the negative log posterior
+    With the default Gaussian likelihood the estimate minimises the negative log posterior
 
     .. math::
 
@@ -38,8 +35,14 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
     prior : Normal, Laplace or ElasticNet
         The prior on each coefficient, with a fixed scale.  The horseshoe has
         no finite MAP; hyperpriors on the scale need the posterior.
+    likelihood : str or Likelihood, default="gaussian"
+        The distribution of y given the linear predictor: a name from
+        :func:`bayesreg.model.likelihoods.regression_likelihood_names` or a
+        :class:`~bayesreg.model.likelihoods.Likelihood` object.  Binary labels
+        belong to :class:`MAPClassifier`.
     sigma : float or None, default=None
-        Noise standard deviation.  A float fixes it and makes the mapping
+        Noise standard deviation (the likelihood's noise scale; leave None for a
+        likelihood without one).  A float fixes it and makes the mapping
         exact; ``None`` estimates it with :func:`bayesreg.estimate_sigma`
         (least squares when n > p + 1, the cross-validated lasso rule
         otherwise), which does not depend on the prior.
@@ -63,12 +66,16 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     sigma_ : float
-        The noise scale used: ``sigma`` or its estimate.
+        The noise scale used: ``sigma`` or its estimate (None for a
+        likelihood without a noise scale).
+    likelihood_ : Likelihood
+        The likelihood object ``likelihood`` names.
     penalty_ : dict or None
         ``to_penalty(prior, n_samples=n, sigma=sigma_)``: the scikit-learn
         estimator and alpha this fit equals (on the standardised columns when
         ``standardize=True``); None for a prior that is not an
-        L1/L2 penalty (``prior.is_convex`` False), which no library penalty equals.
+        L1/L2 penalty (``prior.is_convex`` False) or a likelihood without a
+        scikit-learn counterpart, which no library penalty equals.
     n_iter_ : int
         Coordinate-descent iterations (1 for the closed-form Normal prior).
     n_features_in_ : int
@@ -84,9 +91,10 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
     ('Lasso', 6.5973)
     """
 
-    def __init__(self, prior, *, sigma=None, fit_intercept=True, standardize=False, tol=1e-10,
-                 max_iter=100_000):
+    def __init__(self, prior, *, likelihood="gaussian", sigma=None, fit_intercept=True,
+                 standardize=False, tol=1e-10, max_iter=100_000):
         self.prior = prior
+        self.likelihood = likelihood
         self.sigma = sigma
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -107,33 +115,37 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         -------
         self
         """
-        params = check_params(self.get_params(deep=False), type(self).__name__)
-        prior = check_map_prior(self.prior, type(self).__name__)
+        owner = type(self).__name__
+        params = check_params(self.get_params(deep=False), owner)
+        prior = check_map_prior(self.prior, owner)
+        likelihood = params["likelihood"]
+        sigma = likelihood.sigma_for(params["sigma"], owner)
         with restore_on_failure(self):
-            sigma = params["sigma"]
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-            scaling = ColumnScaling(X, params["standardize"], type(self).__name__,
+            y, _ = likelihood.check_target(y, owner)
+            scaling = ColumnScaling(X, params["standardize"], owner,
                                     getattr(self, "feature_names_in_", None))
             X = scaling.transform(X)  # the data the prior sees; coef_ is brought back below
-            if sigma is None:
+            if sigma is None and likelihood.has_sigma:
                 sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
-            # a non-convex prior has no library penalty (see Prior.is_convex)
-            penalty = (to_penalty(prior, n_samples=X.shape[0], sigma=sigma, likelihood=_GAUSSIAN)
-                       if prior.is_convex else None)
+            # a non-convex prior, or a likelihood no library fits, has no library penalty
+            penalty = (to_penalty(prior, n_samples=X.shape[0], sigma=sigma, likelihood=likelihood)
+                       if prior.is_convex and likelihood.sklearn_estimators else None)
 
             solution = solve_map(
-                X, y, [prior], _GAUSSIAN, sigma=sigma,
+                X, y, [prior], likelihood, sigma=sigma,
                 fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
             )
             self.coef_ = scaling.to_original(solution.coefs[0])
             self.intercept_ = float(solution.intercepts[0])
             self.sigma_ = sigma
+            self.likelihood_ = likelihood
             self.penalty_ = penalty
             self.n_iter_ = int(solution.n_iter[0])
         return self
 
     def predict(self, X):
-        """Predict ``intercept_ + X @ coef_``.
+        """Predict the expected value of y, the likelihood's mean of ``intercept_ + X @ coef_``.
 
         Parameters
         ----------
@@ -145,4 +157,4 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_ + self.intercept_
+        return self.likelihood_.mean(X @ self.coef_ + self.intercept_)

@@ -17,6 +17,7 @@ import math
 import numbers
 
 from ._checks import check_bool, check_positive_or_none, check_prior, check_random_seed
+from .likelihoods import get_likelihood, regression_likelihood_names
 from .prior_base import NUTS_SAMPLERS
 
 __all__ = ["PARAM_CHECKS", "SAMPLERS", "check_params"]
@@ -30,6 +31,24 @@ def _check_sampler_name(value, name, owner):
     if not isinstance(value, str) or value not in SAMPLERS:
         raise ValueError(f"{owner}: {name} must be one of {SAMPLERS}, got {value!r}.")
     return value
+
+
+def _check_regression_likelihood(value, name, owner):
+    """A likelihood of a numeric y, as a name or an object; returns the object."""
+    try:
+        likelihood = get_likelihood(value)
+    except ValueError:
+        raise ValueError(
+            f"{owner}: {name} must be one of {regression_likelihood_names()} or a bayesreg "
+            f"Likelihood object, got {value!r}."
+        ) from None
+    if likelihood.is_classification:
+        raise ValueError(
+            f"{owner}: {name} must be a likelihood of a numeric y, one of "
+            f"{regression_likelihood_names()}; got {value!r}, which models class labels "
+            "(use MAPClassifier or PosteriorClassifier for those)."
+        )
+    return likelihood
 
 
 def _count(minimum):
@@ -62,6 +81,7 @@ def _check_tolerance(value, name, owner):
 #: parameter name -> check(value, name, owner), returning the value to use.
 PARAM_CHECKS = {
     "prior": check_prior,
+    "likelihood": _check_regression_likelihood,
     "sigma": check_positive_or_none,
     "fit_intercept": check_bool,
     "standardize": check_bool,

@@ -27,6 +27,7 @@ no code outside :mod:`bayesreg.model` tests a likelihood's name:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import ClassVar
@@ -36,7 +37,10 @@ from scipy import special
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-__all__ = ["LIKELIHOODS", "BernoulliLogit", "Gaussian", "Likelihood", "get_likelihood"]
+__all__ = [
+    "LIKELIHOODS", "BernoulliLogit", "Gaussian", "Likelihood", "get_likelihood",
+    "likelihood_from_dict", "likelihood_to_dict", "regression_likelihood_names",
+]
 
 
 class Likelihood:
@@ -57,6 +61,9 @@ class Likelihood:
     gibbs_augmentation: ClassVar[str | None] = None
     #: Whether cross-validation folds keep the class proportions.
     stratified_folds: ClassVar[bool] = False
+    #: Whether y is a class label (the classifiers' likelihoods) rather than a number
+    #: (the regressors' ``likelihood=``).
+    is_classification: ClassVar[bool] = False
     #: The scikit-learn name of the penalty strength a hierarchical model reports.
     penalty_name: ClassVar[str] = ""
     #: The sd of the linear predictor's noise on the scale of eta (for default scale
@@ -114,6 +121,15 @@ class Likelihood:
 
     def simulate(self, eta, sigma, rng):
         """Draws of y given the linear predictor ``eta`` (and ``sigma``, where the family has one)."""
+        raise NotImplementedError
+
+    def noise_variance(self, mean, sigma):
+        """Var(y | eta) given the expected value ``mean`` of y and the noise scale ``sigma``.
+
+        ``predict(return_std=True)`` needs its posterior mean.  For every family here it
+        is linear in ``sigma**2`` and in ``mean``, so the estimators pass the posterior
+        mean of y and the root mean square of the sigma draws, with no draws x rows array.
+        """
         raise NotImplementedError
 
     # -- posterior predictive intervals (``predict_interval``) --
@@ -246,6 +262,9 @@ class Gaussian(Likelihood):
 
         return pm.Normal(name, mu=eta, sigma=sigma, observed=observed, shape=shape)
 
+    def noise_variance(self, mean, sigma):
+        return np.square(sigma) * np.ones_like(mean, dtype=float)
+
     def simulate(self, eta, sigma, rng):
         return eta + sigma * rng.standard_normal(len(eta))
 
@@ -285,6 +304,7 @@ class BernoulliLogit(Likelihood):
     map_route: ClassVar[str] = "logistic"
     gibbs_augmentation: ClassVar[str | None] = "polya_gamma"
     stratified_folds: ClassVar[bool] = True
+    is_classification: ClassVar[bool] = True
     penalty_name: ClassVar[str] = "C"
     #: the sd of the standard logistic distribution of the latent utility
     latent_sd: ClassVar[float | None] = math.pi / math.sqrt(3.0)
@@ -369,9 +389,64 @@ def get_likelihood(likelihood):
     """The likelihood object for a name ("gaussian", "bernoulli") or a :class:`Likelihood`."""
     if isinstance(likelihood, Likelihood):
         return likelihood
+    registry = _registry()  # read afresh: a family defined later is found too
     try:
-        return _registry()[likelihood]  # read afresh: a family defined later is found too
+        return registry[likelihood]
     except (KeyError, TypeError):
         raise ValueError(
-            f"likelihood must be one of {sorted(LIKELIHOODS)}, got {likelihood!r}."
+            f"likelihood must be one of {sorted(registry)} or a Likelihood object, "
+            f"got {likelihood!r}."
         ) from None
+
+
+def regression_likelihood_names():
+    """The names a regressor's ``likelihood=`` accepts (every likelihood of a numeric y)."""
+    return sorted(name for name, lik in _registry().items() if not lik.is_classification)
+
+
+def likelihood_to_dict(likelihood):
+    """A regressor's ``likelihood`` parameter as plain data (for saving).
+
+    A name stays a name; an object becomes ``{"type": "StudentT", "df": 4.0}``,
+    with hyperpriors nested as :func:`~bayesreg.model.registry.prior_to_dict` writes them.
+    """
+    from .registry import prior_to_dict
+
+    if isinstance(likelihood, str):
+        return likelihood
+    if type(likelihood).__name__ not in _classes() or not dataclasses.is_dataclass(likelihood):
+        raise TypeError(f"not a bayesreg likelihood: {likelihood!r}")
+    out = {"type": type(likelihood).__name__}
+    for field in dataclasses.fields(likelihood):
+        value = getattr(likelihood, field.name)
+        out[field.name] = value if _is_plain(value) else prior_to_dict(value)
+    return out
+
+
+def likelihood_from_dict(data):
+    """Rebuild :func:`likelihood_to_dict` output; only bayesreg's own classes."""
+    from .registry import prior_from_dict
+
+    if isinstance(data, str):
+        return data
+    classes = _classes()
+    if not isinstance(data, dict) or data.get("type") not in classes:
+        raise ValueError(f"not a saved bayesreg likelihood: {data!r}")
+    cls = classes[data["type"]]
+    names = {field.name for field in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in data.items():
+        if key == "type":
+            continue
+        if key not in names:
+            raise ValueError(f"unknown parameter {key!r} for {cls.__name__} in a saved likelihood")
+        kwargs[key] = prior_from_dict(value) if isinstance(value, dict) else value
+    return cls(**kwargs)
+
+
+def _is_plain(value):
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+def _classes():
+    return {type(lik).__name__: type(lik) for lik in _registry().values()}

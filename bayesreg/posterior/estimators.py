@@ -69,7 +69,7 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
         elif sampler == "gibbs":
             check_gibbs(self.prior, type(self).__name__, self._likelihood.name)
             posterior = sample_gibbs(
-                self._likelihood.name, self.prior, sigma, X, y, fit_intercept=self.fit_intercept,
+                self._likelihood, self.prior, sigma, X, y, fit_intercept=self.fit_intercept,
                 draws=self.draws, tune=self.tune, chains=self.chains,
                 random_seed=self.random_seed, progressbar=self.progressbar,
                 feature_names=spec.feature_names,
@@ -160,6 +160,9 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     Parameters
     ----------
     prior : Normal, Laplace, ElasticNet or Horseshoe
+    likelihood : str or Likelihood, default="gaussian"
+        The distribution of y given the linear predictor, as in
+        :class:`MAPRegressor`; the formula above is the Gaussian one.
     sigma : float or None, default=None
         Fixed noise sd, or None to learn it (refused for a constant y, whose
         posterior of sigma is improper).
@@ -229,14 +232,13 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     n_features_in_, feature_names_in_
     """
 
-    _likelihood = get_likelihood("gaussian")
-
     def __init__(
-        self, prior, *, sigma=None, fit_intercept=True, standardize=False, sampler="auto",
-        draws=1000, tune=1000, chains=4, target_accept=None, random_seed=None, progressbar=True,
-        log_likelihood=False,
+        self, prior, *, likelihood="gaussian", sigma=None, fit_intercept=True, standardize=False,
+        sampler="auto", draws=1000, tune=1000, chains=4, target_accept=None, random_seed=None,
+        progressbar=True, log_likelihood=False,
     ):
         self.prior = prior
+        self.likelihood = likelihood
         self.sigma = sigma
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -249,12 +251,21 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         self.progressbar = progressbar
         self.log_likelihood = log_likelihood
 
+    @property
+    def _likelihood(self):
+        """The likelihood object the ``likelihood`` parameter names."""
+        return get_likelihood(self.likelihood)
+
     def fit(self, X, y):
         """Sample the posterior given data ``X`` (n_samples, n_features) and ``y``."""
-        sigma = self._check_params()["sigma"]
+        owner = type(self).__name__
+        params = self._check_params()
+        sigma = params["likelihood"].sigma_for(params["sigma"], owner)
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-            check_noise_learnable(X, y, sigma, self.fit_intercept, type(self).__name__)
+            y, _ = params["likelihood"].check_target(y, owner)
+            if params["likelihood"].has_sigma:
+                check_noise_learnable(X, y, sigma, self.fit_intercept, owner)
             diagnostics = self._fit(X, y, sigma)
         warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler_ == "exact")
         return self
@@ -262,11 +273,14 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     def _set_results(self, idata, diagnostics):
         super()._set_results(idata, diagnostics)
         posterior = idata.posterior
-        self.sigma_ = float(posterior["sigma"].mean()) if "sigma" in posterior else float(self.sigma)
+        if "sigma" in posterior:
+            self.sigma_ = float(posterior["sigma"].mean())
+        else:
+            self.sigma_ = None if self.sigma is None else float(self.sigma)
 
     def _map_estimator(self):
-        return MAPRegressor(self.prior, sigma=self.sigma, fit_intercept=self.fit_intercept,
-                            standardize=self.standardize)
+        return MAPRegressor(self.prior, likelihood=self.likelihood, sigma=self.sigma,
+                            fit_intercept=self.fit_intercept, standardize=self.standardize)
 
     def predict(self, X, return_std=False):
         """Posterior mean of ``intercept + X @ coef``; with ``return_std`` the predictive sd.
@@ -291,9 +305,10 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         if not return_std:
             return y_mean
         if "sigma" in self.idata_.posterior:
-            noise_var = float(np.mean(self._draws("sigma") ** 2))
+            sigma = float(np.sqrt(np.mean(self._draws("sigma") ** 2)))
         else:
-            noise_var = self.sigma_**2
+            sigma = self.sigma_
+        noise_var = self._likelihood.noise_variance(y_mean, sigma)  # linear in sigma**2: exact
         intercept = self._draws("intercept") if "intercept" in self.idata_.posterior else 0.0
         mu_var = linear_predictor_variance(self._draws("coef"), intercept, X)
         return y_mean, np.sqrt(mu_var + noise_var)

@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.base import is_classifier
 
 from ..model._params import check_params
+from ..model.likelihoods import likelihood_from_dict, likelihood_to_dict
 from ..model.registry import prior_from_dict, prior_to_dict
 from .samplers import SAMPLERS, resolve_sampler
 
@@ -35,6 +36,8 @@ def save(estimator, path):
     params = estimator.get_params()
     check_params(params, owner)  # what load would refuse is refused here
     params["prior"] = prior_to_dict(params["prior"])
+    if "likelihood" in params:
+        params["likelihood"] = likelihood_to_dict(params["likelihood"])
     feature_names = (
         [str(f) for f in estimator.feature_names_in_] if hasattr(estimator, "feature_names_in_") else None
     )
@@ -134,6 +137,8 @@ def load(cls, path):
         prior = params.get("prior")
         # a saved prior is a dict; anything else gets the same words from the checks as fit
         params["prior"] = prior_from_dict(prior) if isinstance(prior, dict) else prior
+        if isinstance(params.get("likelihood"), dict):
+            params["likelihood"] = likelihood_from_dict(params["likelihood"])
         estimator = cls(**params)
         try:
             estimator._check_params()  # the same checks as fit
