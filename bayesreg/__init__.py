@@ -21,7 +21,7 @@ from . import config, datasets, likelihoods
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .model import (
     BernoulliLogit, ElasticNet, Gaussian, HalfCauchy, HalfNormal, Horseshoe, Laplace, Normal, Prior,
-    from_penalty, to_penalty,
+    SufficientStatistics, from_penalty, to_penalty,
 )
 from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
 from .teaching import constrained, shrinkage
@@ -53,6 +53,7 @@ __all__ = [
     "Prior",
     "SamplingWarning",
     "ScaleChoice",
+    "SufficientStatistics",
     "choose_scale",
     "compare",
     "compare_models",

@@ -9,6 +9,7 @@ from .hyperpriors import HalfCauchy, HalfNormal
 from .likelihoods import BernoulliLogit, Gaussian
 from .mapping import from_penalty, to_penalty
 from .priors import ElasticNet, Laplace, Normal, Prior
+from .sufficient_statistics import SufficientStatistics
 
 __all__ = [
     "BernoulliLogit",
@@ -20,6 +21,7 @@ __all__ = [
     "Laplace",
     "Normal",
     "Prior",
+    "SufficientStatistics",
     "from_penalty",
     "to_penalty",
 ]

@@ -15,6 +15,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..model.sufficient_statistics import SufficientStatistics
+
 __all__ = ["cached_map", "data_fingerprint"]
 
 _CACHE_SIZE = 16
@@ -25,6 +27,10 @@ _cache = OrderedDict()
 def data_fingerprint(*arrays):
     """A hex digest of the shapes, dtypes and bytes of ``arrays`` (e.g. the validated X and y)."""
     digest = hashlib.blake2b(digest_size=16)
+    if arrays and isinstance(arrays[0], SufficientStatistics):  # (stats, None): their numbers
+        stats = arrays[0]
+        arrays = (stats.xtx, stats.xty, stats.x_mean, np.array([stats.n_samples, stats.y_mean, stats.yty]),
+                  np.array(repr(stats.feature_names)))
     for array in arrays:
         array = np.ascontiguousarray(array)
         digest.update(f"{array.dtype.str}{array.shape}".encode())

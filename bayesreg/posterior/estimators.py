@@ -9,10 +9,11 @@ from scipy.special import logit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..model._checks import check_noise_learnable, restore_on_failure
+from ..model._checks import adopt_statistics, check_noise_learnable, restore_on_failure
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
+from ..model.sufficient_statistics import SufficientStatistics
 from ..map import MAPClassifier, MAPRegressor
 from ._map_cache import cached_map, data_fingerprint
 from ._pointwise import linear_predictor_variance
@@ -52,7 +53,7 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
         """Sample the posterior; ``y`` is numeric (0/1 for the classifier)."""
         feature_names = getattr(self, "feature_names_in_", None)
         if feature_names is None:
-            feature_names = [f"x{j}" for j in range(X.shape[1])]
+            feature_names = [f"x{j}" for j in range(self.n_features_in_)]
         # standardize=True: sample on X / sd, then report coef on X's scale (column_scaling)
         scaling = ColumnScaling(X, self.standardize, type(self).__name__, feature_names)
         X_original, X = X, scaling.transform(X)
@@ -256,14 +257,23 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         """The likelihood object the ``likelihood`` parameter names."""
         return get_likelihood(self.likelihood)
 
-    def fit(self, X, y):
-        """Sample the posterior given data ``X`` (n_samples, n_features) and ``y``."""
+    def fit(self, X, y=None):
+        """Sample the posterior given data ``X`` (n_samples, n_features) and ``y``.
+
+        ``X`` may instead be a :class:`~bayesreg.SufficientStatistics` (``y``
+        omitted) for a likelihood that has them (the Gaussian): the same
+        posterior in memory independent of n; ``idata_`` then has no
+        ``observed_data``, ``constant_data`` or pointwise log-likelihood.
+        """
         owner = type(self).__name__
         params = self._check_params()
         sigma = params["likelihood"].sigma_for(params["sigma"], owner)
         with restore_on_failure(self):
-            X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-            y, _ = params["likelihood"].check_target(y, owner)
+            if isinstance(X, SufficientStatistics):
+                X = adopt_statistics(self, X, y, params["likelihood"], owner)
+            else:
+                X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+                y, _ = params["likelihood"].check_target(y, owner)
             if params["likelihood"].has_sigma:
                 check_noise_learnable(X, y, sigma, self.fit_intercept, owner)
             diagnostics = self._fit(X, y, sigma)
