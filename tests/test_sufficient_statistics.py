@@ -245,3 +245,112 @@ def test_gibbs_refuses_statistics_for_the_logistic_likelihood(regression):
         sample_gibbs("bernoulli", br.Normal(1.0), None, SufficientStatistics.from_arrays(X, y), None,
                      fit_intercept=True, draws=10, tune=10, chains=1, random_seed=0, progressbar=False,
                      feature_names=[f"x{j}" for j in range(6)])
+
+
+# ------------------------------------------------------------------ estimators fit on the statistics
+@pytest.mark.parametrize("standardize", [False, True])
+@pytest.mark.parametrize("sigma", [54.0, None], ids=["sigma fixed", "sigma estimated"])
+@pytest.mark.parametrize("prior", [br.Normal(2.0), br.Laplace(1.0), br.ElasticNet(1.0, 0.5)], ids=repr)
+def test_map_regressor_on_statistics_equals_the_fit_on_rows(diabetes, prior, sigma, standardize):
+    X, y = diabetes
+    stats = br.SufficientStatistics.from_chunks([(X.iloc[i:i + 50], y.iloc[i:i + 50]) for i in range(0, 442, 50)])
+    on_rows = br.MAPRegressor(prior, sigma=sigma, standardize=standardize).fit(X, y)
+    on_stats = br.MAPRegressor(prior, sigma=sigma, standardize=standardize).fit(stats)
+    np.testing.assert_allclose(on_stats.coef_, on_rows.coef_, rtol=0, atol=1e-8)
+    assert on_stats.intercept_ == pytest.approx(on_rows.intercept_, abs=1e-8)
+    assert on_stats.sigma_ == pytest.approx(on_rows.sigma_, rel=1e-10)
+    assert on_stats.penalty_["alpha"] == pytest.approx(on_rows.penalty_["alpha"], rel=1e-10)
+    assert list(on_stats.feature_names_in_) == list(X.columns)
+    np.testing.assert_allclose(on_stats.predict(X), on_rows.predict(X), rtol=1e-10)
+
+
+def test_posterior_regressor_exact_on_statistics_matches_the_closed_form(regression):
+    X, y = regression
+    stats = br.SufficientStatistics.from_chunks(chunks_of(X, y, 100))
+    model = br.PosteriorRegressor(br.Normal(0.8), sigma=1.3, sampler="exact", draws=2000, chains=2,
+                                  random_seed=8, progressbar=False).fit(stats)
+    ref_mean, ref_cov = closed_form(X, y, 0.8, 1.3)
+    post = model.idata_.posterior
+    both = np.concatenate([post["intercept"].values[..., None], post["coef"].values], axis=-1)
+    assert np.all(np.abs(both.mean(axis=(0, 1)) - ref_mean) < K_MCSE * mcse_mean(both))
+    assert np.all(np.abs(both.std(axis=(0, 1)) - np.sqrt(np.diag(ref_cov))) < K_MCSE * mcse_sd(both))
+    assert model.n_features_in_ == 6 and not hasattr(model, "feature_names_in_")
+    assert set(model.idata_.groups()) == {"posterior", "constant_data"}  # no per-row group
+    np.testing.assert_allclose(model.map_.coef_, br.MAPRegressor(br.Normal(0.8), sigma=1.3).fit(X, y).coef_,
+                               rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+def test_posterior_regressor_gibbs_on_statistics_matches_the_rows(diabetes, standardize):
+    """Laplace prior, learned sigma: the statistics' Gibbs against the rows' (moments within MCSE)."""
+    X, y = diabetes
+    kwargs = dict(sigma=None, sampler="gibbs", standardize=standardize, draws=2000, tune=300, chains=2,
+                  progressbar=False)
+    on_rows = br.PosteriorRegressor(br.Laplace(1.0), random_seed=9, **kwargs).fit(X, y)
+    stats = br.SufficientStatistics.from_chunks([(X.iloc[i:i + 64], y.iloc[i:i + 64]) for i in range(0, 442, 64)])
+    on_stats = br.PosteriorRegressor(br.Laplace(1.0), random_seed=10, **kwargs).fit(stats)
+    _moments_agree(on_rows.idata_.posterior, on_stats.idata_.posterior, ["coef", "intercept", "sigma"])
+    assert list(on_stats.summary().index[:2]) == ["intercept", "coef[age]"]
+
+
+@pytest.mark.slow  # one nutpie compile: 15-120 s on a loaded two-core machine
+def test_posterior_regressor_nutpie_on_statistics_matches_the_closed_form():
+    """nutpie on the model written from the statistics: tiny, one compile, closed-form reference."""
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(5000, 2)) + np.array([1e3, -2.0])
+    y = 3.0 + X @ np.array([0.5, -1.0]) + rng.normal(size=5000)
+    stats = br.SufficientStatistics.from_chunks(chunks_of(X, y, 1000))
+    model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="nutpie", draws=1000, tune=500,
+                                  chains=2, random_seed=13, progressbar=False).fit(stats)
+    ref_mean, ref_cov = closed_form(X, y, 1.0, 1.0)
+    post = model.idata_.posterior
+    both = np.concatenate([post["intercept"].values[..., None], post["coef"].values], axis=-1)
+    assert np.all(np.abs(both.mean(axis=(0, 1)) - ref_mean) < K_MCSE * mcse_mean(both))
+    assert np.all(np.abs(both.std(axis=(0, 1)) - np.sqrt(np.diag(ref_cov))) < K_MCSE * mcse_sd(both))
+
+
+def test_model_from_statistics_has_the_rows_log_density(regression):
+    """The potential carries the Gaussian constant: the joint log density equals scipy's on the rows."""
+    from bayesreg.posterior.model import ModelSpec, build_model, model_data
+
+    X, y = regression
+    spec = ModelSpec.create("gaussian", br.Laplace(0.7), None, True, [f"x{j}" for j in range(6)])
+    model = build_model(spec, model_data(spec, br.Laplace(0.7), None, SufficientStatistics.from_arrays(X, y), None))
+    coef, intercept_c, sigma = np.array([0.9, -0.6, 0.5, 0.1, 0.0, -0.2]), 2.5, 1.4
+    point = {"_intercept_centered": np.array(intercept_c), "coef": coef, "sigma_log__": np.log(sigma)}
+    resid = y - (intercept_c + (X - X.mean(0)) @ coef)
+    expected = (scipy_stats.laplace(scale=0.7).logpdf(coef).sum() + scipy_stats.norm(scale=sigma).logpdf(resid).sum()
+                + scipy_stats.halfnorm(scale=np.std(y)).logpdf(sigma) + np.log(sigma))
+    assert model.compile_logp()(point) == pytest.approx(expected, rel=1e-11)
+
+
+def test_fits_on_statistics_refuse_what_needs_rows(regression):
+    X, y = regression
+    stats = SufficientStatistics.from_arrays(X, y)
+    with pytest.raises(ValueError, match="call fit\\(stats\\) without y"):
+        br.MAPRegressor(br.Laplace(1.0), sigma=1.0).fit(stats, y)
+    with pytest.raises(ValueError, match="log_likelihood=True stores the log-likelihood of every row"):
+        br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="exact", log_likelihood=True).fit(stats)
+    model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="exact", draws=300, chains=2,
+                                  random_seed=0, progressbar=False).fit(stats)
+    with pytest.raises(ValueError, match="pointwise log-likelihood .and LOO, compare_models. needs the rows"):
+        model.compute_log_likelihood()
+    with pytest.raises(ValueError, match="no sufficient statistics"):
+        br.MAPClassifier(br.Laplace(1.0)).fit(stats, None)
+    with pytest.raises(ValueError, match="no sufficient statistics"):
+        br.PosteriorClassifier(br.Laplace(1.0)).fit(stats, None)
+    constant = SufficientStatistics.from_arrays(X, np.full(len(y), 3.0))
+    with pytest.raises(ValueError, match="y is constant"):
+        br.PosteriorRegressor(br.Normal(1.0), sampler="gibbs").fit(constant)
+
+
+def test_a_fit_on_statistics_saves_and_loads(regression, tmp_path):
+    X, y = regression
+    stats = SufficientStatistics.from_arrays(X, y)
+    model = br.PosteriorRegressor(br.Normal(1.0), sigma=1.0, sampler="exact", draws=300, chains=2,
+                                  random_seed=0, progressbar=False).fit(stats)
+    model.save(tmp_path / "stats.nc")
+    loaded = br.PosteriorRegressor.load(tmp_path / "stats.nc")
+    np.testing.assert_allclose(loaded.coef_, model.coef_)
+    np.testing.assert_allclose(loaded.map_.coef_, model.map_.coef_)
+    np.testing.assert_allclose(loaded.predict(X[:5]), model.predict(X[:5]))

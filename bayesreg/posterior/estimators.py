@@ -373,6 +373,8 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         """Sample the posterior given data ``X`` and binary labels ``y``."""
         self._check_params()
         with restore_on_failure(self):
+            if isinstance(X, SufficientStatistics):  # the likelihood's clear refusal
+                adopt_statistics(self, X, y, self._likelihood, type(self).__name__)
             X, y = validate_data(self, X, y, dtype=np.float64)
             y01, self.classes_ = self._likelihood.check_target(y, type(self).__name__)
             diagnostics = self._fit(X, y01, None)
