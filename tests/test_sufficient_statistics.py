@@ -232,7 +232,7 @@ def test_gibbs_from_statistics_matches_the_rows_sampler_when_p_exceeds_n():
                                                  random_state=4)
     X, y = np.asarray(X), np.asarray(y)
     names = [f"x{j}" for j in range(30)]
-    kwargs = dict(fit_intercept=True, draws=3000, tune=300, chains=2, progressbar=False, feature_names=names)
+    kwargs = {"fit_intercept": True, "draws": 3000, "tune": 300, "chains": 2, "progressbar": False, "feature_names": names}
     on_rows = sample_gibbs("gaussian", br.Laplace(0.5), None, X, y, random_seed=6, **kwargs)
     on_stats = sample_gibbs("gaussian", br.Laplace(0.5), None, SufficientStatistics.from_arrays(X, y), None,
                             random_seed=7, **kwargs)
@@ -284,8 +284,8 @@ def test_posterior_regressor_exact_on_statistics_matches_the_closed_form(regress
 def test_posterior_regressor_gibbs_on_statistics_matches_the_rows(diabetes, standardize):
     """Laplace prior, learned sigma: the statistics' Gibbs against the rows' (moments within MCSE)."""
     X, y = diabetes
-    kwargs = dict(sigma=None, sampler="gibbs", standardize=standardize, draws=2000, tune=300, chains=2,
-                  progressbar=False)
+    kwargs = {"sigma": None, "sampler": "gibbs", "standardize": standardize, "draws": 2000, "tune": 300, "chains": 2,
+                  "progressbar": False}
     on_rows = br.PosteriorRegressor(br.Laplace(1.0), random_seed=9, **kwargs).fit(X, y)
     stats = br.SufficientStatistics.from_chunks([(X.iloc[i:i + 64], y.iloc[i:i + 64]) for i in range(0, 442, 64)])
     on_stats = br.PosteriorRegressor(br.Laplace(1.0), random_seed=10, **kwargs).fit(stats)

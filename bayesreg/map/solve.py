@@ -32,7 +32,6 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ..model.mapping import penalty_strength
 from ..model.sufficient_statistics import SufficientStatistics
-from ._statistics_solver import least_squares_from_statistics
 from ._solvers import (
     center,
     fit_logistic,
@@ -44,6 +43,7 @@ from ._solvers import (
     ridge_path_coefs,
     small_l1_coef,
 )
+from ._statistics_solver import least_squares_from_statistics
 
 __all__ = ["MAPSolution", "solve_map"]
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from scipy.special import logit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..map import MAPClassifier, MAPRegressor
 from ..model._checks import adopt_statistics, check_noise_learnable, restore_on_failure
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
 from ..model.sufficient_statistics import SufficientStatistics
-from ..map import MAPClassifier, MAPRegressor
-from ._map_cache import cached_map, data_fingerprint
+from ._map_cache import SameModelMAP
 from ._pointwise import linear_predictor_variance
 from ._predictive import PredictiveIntervals
 from ._results import DIAGNOSTIC_VARS, PosteriorResults
@@ -27,7 +25,7 @@ from .samplers import check_sampler, resolve_sampler, sample_nuts
 
 __all__ = ["PosteriorClassifier", "PosteriorRegressor"]
 
-class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
+class _PosteriorEstimator(SameModelMAP, PredictiveIntervals, PosteriorResults, BaseEstimator):
     """Shared fitting; results and persistence in :class:`PosteriorResults`.
 
     Subclasses set ``_likelihood``, a :class:`~bayesreg.model.likelihoods.Likelihood`.
@@ -95,42 +93,6 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
         self._set_results(idata, diagnostics)
         self.map_ = self._cached_map(X, y, sigma)
         return diagnostics
-
-    def _cached_map(self, X, y, sigma):
-        """:meth:`_fit_map`, solved once per data, prior, sigma and intercept (see ``_map_cache``)."""
-        if not self.prior.has_map or self.prior.is_hierarchical:
-            return None
-        names = getattr(self, "feature_names_in_", None)
-        key = (
-            type(self).__name__, repr(self.prior), sigma, bool(self.fit_intercept),
-            bool(self.standardize),
-            None if names is None else tuple(str(f) for f in names),
-            repr(np.asarray(getattr(self, "classes_", ())).tolist()), data_fingerprint(X, y),
-        )
-        return cached_map(key, lambda: self._fit_map(X, self._map_target(y)))
-
-    def _map_target(self, y):
-        """The y the MAP estimator is fitted on (the classifier's own labels, not 0/1)."""
-        return y
-
-    def _fit_map(self, X, y):
-        """The MAP of the same model, or None where it is not defined or cannot be fitted."""
-        if not self.prior.has_map or self.prior.is_hierarchical:
-            return None
-        try:
-            map_model = self._map_estimator().fit(X, y)
-        except ValueError as exc:  # e.g. sigma=None with too few samples to estimate it
-            warnings.warn(
-                f"{type(self).__name__}: the MAP of the same model could not be fitted "
-                f"({exc}); map_ is None and summary() has no MAP column values.",
-                UserWarning,
-                stacklevel=4,
-            )
-            return None
-        if hasattr(self, "feature_names_in_"):
-            # fitted on the validated array; it predicts on the same DataFrames as self
-            map_model.feature_names_in_ = self.feature_names_in_
-        return map_model
 
     def _check_exact(self, sigma):
         prior = self.prior
