@@ -57,18 +57,18 @@ class _GaussianSweep:
             n, p = stats.n_samples, stats.n_features
             self.gram, self.Xty, self.yty, self.x_mean, self.y_mean, _ = stats.cross_products(fit_intercept)
             self.Xc = self.yc = None
-            spread = stats.y_sd
+            spread_of = stats
         else:  # p > n: the rows themselves
             n, p = X.shape
             self.x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
             self.y_mean = float(y.mean()) if fit_intercept else 0.0
             self.Xc, self.yc = X - self.x_mean, y - self.y_mean
-            spread = float(np.std(y))
+            spread_of = y
         self.fit_intercept, self.n, self.p = fit_intercept, n, p
         # a p x p Cholesky (Rue) wherever the Gram matrix is at hand; statistics have no rows
         self.use_rue = self.Xc is None
         self.sigma_fixed = sigma is not None
-        self.sigma_prior_scale = _model.sigma_prior_scale_from_sd(spread)  # used when sigma is learned
+        self.sigma_prior_scale = _model.sigma_prior_scale(spread_of)  # used when sigma is learned
         self.sigma_prior = HalfNormal(self.sigma_prior_scale)
         if self.sigma_fixed:
             self.sigma2 = np.full(chains, float(sigma) ** 2)

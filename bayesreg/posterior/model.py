@@ -126,7 +126,7 @@ def _statistics_data(spec, prior, sigma, X, y):
     if spec.sigma_fixed:
         data["sigma_fixed"] = sigma
     else:
-        data["sigma_prior_scale"] = sigma_prior_scale_from_sd(stats.y_sd)
+        data["sigma_prior_scale"] = sigma_prior_scale(stats)
     return {name: np.asarray(value, dtype=float) for name, value in data.items()}
 
 
@@ -134,13 +134,10 @@ def sigma_prior_scale(y):
     """Scale of the ``HalfNormal`` prior of a learned sigma: ``sd(y)`` (1 if y is constant).
 
     Weakly informative, since the noise sd cannot much exceed the sd of y
-    itself. Every sampler (NUTS and Gibbs) takes it from here.
+    itself. Every sampler (NUTS and Gibbs) takes it from here; ``y`` may be a
+    :class:`SufficientStatistics` (its ``y_sd``, the same number).
     """
-    return sigma_prior_scale_from_sd(float(np.std(y)))
-
-
-def sigma_prior_scale_from_sd(spread):
-    """:func:`sigma_prior_scale` from the sd of y (divisor n) itself."""
+    spread = y.y_sd if isinstance(y, SufficientStatistics) else float(np.std(y))
     return spread if spread > 0 else 1.0
 
 
