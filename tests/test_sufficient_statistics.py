@@ -354,3 +354,48 @@ def test_a_fit_on_statistics_saves_and_loads(regression, tmp_path):
     np.testing.assert_allclose(loaded.coef_, model.coef_)
     np.testing.assert_allclose(loaded.map_.coef_, model.map_.coef_)
     np.testing.assert_allclose(loaded.predict(X[:5]), model.predict(X[:5]))
+
+
+# ------------------------------------------------------------------ calibration (reduced SBC, validation/sbc.py)
+def _fit_on_statistics(monkeypatch):
+    """Make every SBC estimator fit on the statistics of its simulated rows (no intercept: raw cross-products)."""
+    from validation import sbc
+
+    real = sbc.make_estimator
+
+    def on_statistics(config, *args, **kwargs):
+        model = real(config, *args, **kwargs)
+        fit = model.fit
+        model.fit = lambda X, y: fit(SufficientStatistics.from_chunks(chunks_of(X, y, 7)))
+        return model
+
+    monkeypatch.setattr(sbc, "make_estimator", on_statistics)
+    return sbc
+
+
+@pytest.mark.slow
+def test_gibbs_on_statistics_is_calibrated(monkeypatch):
+    """Laplace prior, learned sigma, Gibbs from chunked statistics: 100 simulations, 10 bins."""
+    from .test_sbc import assert_uniform
+
+    sbc = _fit_on_statistics(monkeypatch)
+    result = sbc.run_config(sbc.CONFIGS["laplace-gauss-learned"], simulations=100, sampler="gibbs",
+                            draws=500, chains=2, seed=16)
+    assert set(result["ranks"]) == {"coef[0]", "coef[1]", "coef[2]", "coef[3]", "sigma"}
+    assert_uniform(result, bins=10)
+
+
+@pytest.mark.slow
+def test_nutpie_on_statistics_is_calibrated():
+    """Normal prior, learned sigma, nutpie on the statistics' model: 30 simulations, 5 bins."""
+    import warnings
+
+    from .test_sbc import assert_uniform
+
+    with pytest.MonkeyPatch.context() as monkeypatch, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # run_config records diagnostics itself
+        sbc = _fit_on_statistics(monkeypatch)
+        result = sbc.run_config(sbc.CONFIGS["normal-gauss-learned"], simulations=30, sampler="nutpie",
+                                draws=300, chains=2, seed=17)
+    assert result["compiles"]["nutpie"] <= 1
+    assert_uniform(result, bins=5)
