@@ -399,3 +399,15 @@ def test_nutpie_on_statistics_is_calibrated():
                                 draws=300, chains=2, seed=17)
     assert result["compiles"]["nutpie"] <= 1
     assert_uniform(result, bins=5)
+
+
+def test_workflow_functions_that_need_rows_refuse_a_fit_on_statistics(regression):
+    X, y = regression
+    stats = SufficientStatistics.from_arrays(X, y)
+    kwargs = {"sigma": 1.0, "sampler": "exact", "draws": 300, "chains": 2, "random_seed": 0, "progressbar": False}
+    on_stats = br.PosteriorRegressor(br.Normal(1.0), **kwargs).fit(stats)
+    on_rows = br.PosteriorRegressor(br.Normal(1.0), **kwargs).fit(X, y)
+    with pytest.raises(ValueError, match="compare: posterior_model was fitted on SufficientStatistics"):
+        br.compare(br.MAPRegressor(br.Normal(1.0), sigma=1.0).fit(X, y), on_stats)
+    with pytest.raises(ValueError, match="'b' was fitted on SufficientStatistics; LOO needs"):
+        br.compare_models({"a": on_rows, "b": on_stats})
