@@ -164,6 +164,33 @@ class Prior:
             offered += ("gibbs",)
         return offered + NUTS_SAMPLERS
 
+    def nuts_refusal(self):
+        """Why the NUTS samplers (nutpie, pymc, numpyro) cannot sample this prior, or None if they can.
+
+        The sentence completes ``"sampler='nutpie' ..."`` in an error message.
+        """
+        return None
+
+    #: Which exact sampler draws the conjugate posterior (``bayesreg.posterior.exact``):
+    #: "normal" (independent Normal coefficients) or "g_prior" (Zellner's g-prior).
+    conjugate_scheme = "normal"
+    #: Which Gibbs sampler samples this prior (``bayesreg.posterior.gibbs``):
+    #: "scale_mixture" (a scale mixture of normals, :attr:`gibbs_mixture`) or
+    #: "inclusion_indicators" (a spike-and-slab's collapsed indicator updates).
+    gibbs_scheme = "scale_mixture"
+
+    #: Whether the penalty is a quadratic built from the data (:meth:`quadratic_penalty_matrix`).
+    penalty_uses_data = False
+
+    def quadratic_penalty_matrix(self, X_centred, sigma):
+        r"""The matrix :math:`Q` of a penalty :math:`w^\top Q w / 2` that depends on the data, or None.
+
+        None (this default) for every prior whose penalty acts on each coefficient
+        alone; Zellner's g-prior returns :math:`X_c^\top X_c / (g \sigma^2)`, and the
+        MAP solver then solves that generalized ridge (:mod:`bayesreg.map.solve`).
+        """
+        return None
+
     def has_conjugate_posterior(self, likelihood, sigma_fixed):
         """True where the posterior has a closed form (the ``"exact"`` sampler).
 
