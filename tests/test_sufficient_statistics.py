@@ -411,3 +411,20 @@ def test_workflow_functions_that_need_rows_refuse_a_fit_on_statistics(regression
         br.compare(br.MAPRegressor(br.Normal(1.0), sigma=1.0).fit(X, y), on_stats)
     with pytest.raises(ValueError, match="'b' was fitted on SufficientStatistics; LOO needs"):
         br.compare_models({"a": on_rows, "b": on_stats})
+
+
+def test_spike_and_slab_gibbs_on_statistics_matches_the_rows(regression):
+    """The collapsed spike-and-slab sweep from the statistics against the one on rows (learned sigma)."""
+    X, y = regression
+    kwargs = {"sampler": "gibbs", "draws": 2000, "tune": 300, "chains": 2, "progressbar": False}
+    prior = br.SpikeAndSlab(slab_scale=2.0)
+    on_rows = br.PosteriorRegressor(prior, random_seed=21, **kwargs).fit(X, y)
+    on_stats = br.PosteriorRegressor(prior, random_seed=22, **kwargs).fit(
+        SufficientStatistics.from_chunks(chunks_of(X, y, 50)))
+    _moments_agree(on_rows.idata_.posterior, on_stats.idata_.posterior, ["coef", "intercept", "sigma"])
+
+
+def test_g_prior_exact_draws_refuse_statistics(regression):
+    X, y = regression
+    with pytest.raises(ValueError, match="not yet written from SufficientStatistics; fit it on X, y"):
+        br.PosteriorRegressor(br.GPrior(g=100.0), sigma=1.0, sampler="exact").fit(SufficientStatistics.from_arrays(X, y))
