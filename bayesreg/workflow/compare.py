@@ -278,7 +278,7 @@ def _training_data(posterior_model):
     idata = posterior_model.idata_
     if "X" not in idata.constant_data:
         raise ValueError(
-            f"compare: posterior_model was fitted on SufficientStatistics, but compare refits "
+            "compare: posterior_model was fitted on SufficientStatistics, but compare refits "
             "the MAP model on the posterior's rows and predicts on them. Fit both models on X, y."
         )
     X = np.asarray(idata.constant_data["X"].values, dtype=float)
