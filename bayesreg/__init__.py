@@ -21,7 +21,7 @@ from . import config, datasets, likelihoods
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .model import (
     BernoulliLogit, Beta, ElasticNet, Gaussian, GPrior, HalfCauchy, HalfNormal, Horseshoe, Laplace,
-    Normal, Prior, SpikeAndSlab, from_penalty, to_penalty,
+    Normal, Prior, SpikeAndSlab, SufficientStatistics, from_penalty, to_penalty,
 )
 from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
 from .teaching import constrained, shrinkage
@@ -56,6 +56,7 @@ __all__ = [
     "SamplingWarning",
     "ScaleChoice",
     "SpikeAndSlab",
+    "SufficientStatistics",
     "choose_scale",
     "compare",
     "compare_models",

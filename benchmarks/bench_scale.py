@@ -1,5 +1,10 @@
 """Time and peak memory of one fit as n grows: n = 1e4, 1e5, 1e6 at p = 20.
 
+The "chunks -> stats" rows never hold the data: 100,000-row chunks are
+generated one at a time, folded into a ``br.SufficientStatistics`` and
+dropped, and the estimator is fitted on the statistics (p x p numbers), so
+their peak memory stays flat in n (their "data" column is one chunk).
+
 Run: ``.venv/bin/python benchmarks/bench_scale.py [--max-n 1000000]``.
 
 Each measurement runs in a fresh subprocess, so its peak resident set size
@@ -25,7 +30,9 @@ from _timing import print_table  # noqa: E402
 P = 20
 SIGMA = 1.0
 NS = (10_000, 100_000, 1_000_000)
-KINDS = ("map laplace", "exact normal", "gibbs laplace")
+KINDS = ("map laplace", "exact normal", "gibbs laplace", "chunks -> stats -> map laplace",
+         "chunks -> stats -> gibbs laplace")
+CHUNK = 100_000
 TARGET_MB = 300
 
 
@@ -43,8 +50,14 @@ def one(kind, n):
     import bayesreg as br
 
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((n, P))
-    y = X[:, :5] @ np.array([2.0, -1.5, 1.0, 0.5, -0.5]) + SIGMA * rng.standard_normal(n)
+
+    def rows(m):
+        X = rng.standard_normal((m, P))
+        return X, X[:, :5] @ np.array([2.0, -1.5, 1.0, 0.5, -0.5]) + SIGMA * rng.standard_normal(m)
+
+    if kind.startswith("chunks"):
+        return _one_from_chunks(kind, n, rows)
+    X, y = rows(n)
     if kind == "map laplace":
         model = br.MAPRegressor(br.Laplace(0.5), sigma=SIGMA)
     elif kind == "exact normal":
@@ -67,6 +80,30 @@ def one(kind, n):
     seconds = time.perf_counter() - start
     print(json.dumps({"kind": kind, "n": n, "seconds": seconds, "before_mb": before,
                       "peak_mb": _rss_mb(), "data_mb": (X.nbytes + y.nbytes) / 2**20}))
+
+
+def _one_from_chunks(kind, n, rows):
+    """Statistics of n rows made CHUNK at a time (never all held), then one fit on them."""
+    import bayesreg as br
+
+    if kind.endswith("map laplace"):
+        model = br.MAPRegressor(br.Laplace(0.5), sigma=SIGMA)
+    else:
+        model = br.PosteriorRegressor(br.Laplace(0.5), sigma=SIGMA, sampler="gibbs", random_seed=0,
+                                      progressbar=False)
+    with warnings.catch_warnings():  # warm, as for the rows
+        warnings.simplefilter("ignore")
+        model.fit(br.SufficientStatistics.from_arrays(*rows(200)))
+    before = _current_rss_mb()
+    start = time.perf_counter()
+    sizes = [min(CHUNK, n - i) for i in range(0, n, CHUNK)]
+    stats = br.SufficientStatistics.from_chunks(rows(m) for m in sizes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(stats)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"kind": kind, "n": n, "seconds": seconds, "before_mb": before,
+                      "peak_mb": _rss_mb(), "data_mb": min(n, CHUNK) * (P + 1) * 8 / 2**20}))
 
 
 def main():

@@ -97,7 +97,15 @@ def small_l1_coef(Xc, yc, a1, a2):
     xty = Xc.T @ yc
     if p > n or not a1 <= SMALL_L1 * np.max(np.abs(xty), initial=0.0):
         return None
-    gram = Xc.T @ Xc
+    return small_l1_from_gram(Xc.T @ Xc, xty, n, a1, a2)
+
+
+def small_l1_from_gram(gram, xty, n, a1, a2):
+    """:func:`small_l1_coef` from the Gram matrix ``X_c'X_c`` and ``X_c'y_c`` of n rows."""
+    p = xty.shape[0]
+    if p > n or not a1 <= SMALL_L1 * np.max(np.abs(xty), initial=0.0):
+        return None
+    gram = gram.copy()
     gram.flat[:: p + 1] += a2
     try:
         factor = linalg.cho_factor(gram)

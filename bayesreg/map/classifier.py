@@ -7,11 +7,12 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..model._checks import check_map_prior, restore_on_failure
+from ..model._checks import adopt_statistics, check_map_prior, restore_on_failure
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import BernoulliLogit
 from ..model.mapping import to_penalty
+from ..model.sufficient_statistics import SufficientStatistics
 from .solve import solve_map
 
 __all__ = ["MAPClassifier"]
@@ -105,6 +106,8 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         params = check_params(self.get_params(deep=False), type(self).__name__)
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
+            if isinstance(X, SufficientStatistics):  # the likelihood's clear refusal
+                adopt_statistics(self, X, y, _BERNOULLI_LOGIT, type(self).__name__)
             X, y = validate_data(self, X, y, dtype=np.float64)
             y01, classes = _BERNOULLI_LOGIT.check_target(y, type(self).__name__)
             scaling = ColumnScaling(X, params["standardize"], type(self).__name__,

@@ -9,6 +9,8 @@ import numpy as np
 from sklearn.linear_model import LassoCV
 from sklearn.model_selection import KFold
 
+from ..model.sufficient_statistics import SufficientStatistics
+
 __all__ = ["estimate_sigma"]
 
 
@@ -31,8 +33,9 @@ def estimate_sigma(X, y, *, fit_intercept=True):
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
+    X : ndarray of shape (n_samples, n_features), or SufficientStatistics
+        From statistics (``y`` None) only the least-squares rule applies (n > rank + 1).
+    y : ndarray of shape (n_samples,) or None
     fit_intercept : bool, default=True
 
     Returns
@@ -52,6 +55,8 @@ def estimate_sigma(X, y, *, fit_intercept=True):
         ``1e-8`` times the root-mean-square of the centred y (1 if y is
         constant), and the MAP is the least-squares fit.
     """
+    if isinstance(X, SufficientStatistics):
+        return _estimate_sigma_from_statistics(X, fit_intercept)
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     n = X.shape[0]
@@ -80,9 +85,33 @@ def estimate_sigma(X, y, *, fit_intercept=True):
                 f"all {n} degrees of freedom. Pass sigma=<noise sd> to fix it instead."
             )
     rss = float(resid @ resid)
-    spread = float(np.sqrt(np.mean(yc**2)))
+    return _floored(math.sqrt(rss / dof), float(np.sqrt(np.mean(yc**2))))
+
+
+def _estimate_sigma_from_statistics(stats, fit_intercept):
+    r"""The least-squares rule of :func:`estimate_sigma` from :class:`SufficientStatistics`.
+
+    :math:`\mathrm{RSS}_{\mathrm{OLS}} = y^\top y - c^\top G^{+} c` with ``G, c`` the
+    (centred) X'X and X'y. The cross-validated rule for p >= n needs the rows.
+    """
+    gram, xty, yty, _, _, n = stats.cross_products(fit_intercept)
+    k = int(bool(fit_intercept))
+    coef, _, rank, _ = np.linalg.lstsq(gram, xty, rcond=None)
+    dof = n - rank - k
+    if dof < 1:
+        raise ValueError(
+            f"cannot estimate the noise scale sigma from sufficient statistics of n_samples = {n} "
+            f"rows and rank {rank}: least squares leaves no residual degrees of freedom, and "
+            "the cross-validated rule used then needs the rows themselves. Pass "
+            "sigma=<noise sd> to fix it, or fit on X, y."
+        )
+    rss = max(float(yty - xty @ coef), 0.0)
+    return _floored(math.sqrt(rss / dof), math.sqrt(max(yty, 0.0) / n))
+
+
+def _floored(sigma, spread):
+    """``sigma``, or 1e-8 times the spread of y (with a warning) when the model fits y exactly."""
     floor = 1e-8 * spread if spread > 0 else 1.0
-    sigma = math.sqrt(rss / dof)
     if sigma < floor:
         warnings.warn(
             f"the linear model fits y exactly, so the noise scale estimate is {sigma:.3g}; "
@@ -90,7 +119,7 @@ def estimate_sigma(X, y, *, fit_intercept=True):
             "constant y), which makes the MAP the least-squares fit. Pass sigma=<noise sd> "
             "to set the noise scale yourself.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
         sigma = floor
     return sigma

@@ -6,10 +6,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..model._checks import check_map_prior, restore_on_failure
+from ..model._checks import adopt_statistics, check_map_prior, restore_on_failure
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.mapping import to_penalty
+from ..model.sufficient_statistics import SufficientStatistics
 from .noise import estimate_sigma
 from .solve import solve_map
 
@@ -101,15 +102,18 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         self.tol = tol
         self.max_iter = max_iter
 
-    def fit(self, X, y):
+    def fit(self, X, y=None):
         """Fit the MAP estimate.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features), or SufficientStatistics
             Converted to float64 (float32 input too: coefficients and
-            predictions are always float64).
-        y : array-like of shape (n_samples,)
+            predictions are always float64).  :class:`~bayesreg.SufficientStatistics`
+            (with ``y`` omitted) fit the Gaussian likelihood's MAP from p x p
+            numbers; it equals the fit on the rows.  ``sigma=None`` is then
+            estimated by the least-squares rule, which needs n > p + 1.
+        y : array-like of shape (n_samples,); omitted with SufficientStatistics
 
         Returns
         -------
@@ -121,15 +125,19 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         likelihood = params["likelihood"]
         sigma = likelihood.sigma_for(params["sigma"], owner)
         with restore_on_failure(self):
-            X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-            y, _ = likelihood.check_target(y, owner)
+            if isinstance(X, SufficientStatistics):  # the Gaussian's route, p x p whatever n
+                X = adopt_statistics(self, X, y, likelihood, owner)
+            else:
+                X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+                y, _ = likelihood.check_target(y, owner)
             scaling = ColumnScaling(X, params["standardize"], owner,
                                     getattr(self, "feature_names_in_", None))
             X = scaling.transform(X)  # the data the prior sees; coef_ is brought back below
             if sigma is None and likelihood.has_sigma:
                 sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
             # a non-convex prior, or a likelihood no library fits, has no library penalty
-            penalty = (to_penalty(prior, n_samples=X.shape[0], sigma=sigma, likelihood=likelihood)
+            n_samples = X.n_samples if isinstance(X, SufficientStatistics) else X.shape[0]
+            penalty = (to_penalty(prior, n_samples=n_samples, sigma=sigma, likelihood=likelihood)
                        if prior.is_convex and likelihood.sklearn_estimators else None)
 
             solution = solve_map(

@@ -32,6 +32,7 @@ from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from ..model.mapping import penalty_strength
+from ..model.sufficient_statistics import SufficientStatistics
 from ._solvers import (
     center,
     fit_logistic,
@@ -43,6 +44,7 @@ from ._solvers import (
     ridge_path_coefs,
     small_l1_coef,
 )
+from ._statistics_solver import least_squares_from_statistics
 
 __all__ = ["MAPSolution", "solve_map"]
 
@@ -61,8 +63,11 @@ def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float64, validated
-    y : ndarray of shape (n_samples,)
+    X : ndarray of shape (n_samples, n_features), float64, validated; or SufficientStatistics
+        For a likelihood with sufficient statistics (the Gaussian) the
+        statistics may stand for the rows (then ``y`` is None): the MAP on
+        them equals the MAP on the rows (:mod:`._statistics_solver`).
+    y : ndarray of shape (n_samples,) or None
         The target as the likelihood's model uses it
         (:meth:`~bayesreg.model.likelihoods.Likelihood.check_target`).
     priors : sequence of Prior
@@ -81,6 +86,11 @@ def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1
     -------
     MAPSolution
     """
+    if isinstance(X, SufficientStatistics):  # the data as statistics (the Gaussian's route only)
+        if not likelihood.has_sufficient_statistics:
+            likelihood.sufficient_statistics(None, None)  # its clear refusal
+        return _solve(_least_squares_statistics, X, None, priors, likelihood, sigma, fit_intercept,
+                      tol, max_iter)
     try:
         route = _ROUTES[likelihood.map_route]
     except KeyError:
@@ -88,8 +98,12 @@ def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1
             f"no MAP solver for the route {likelihood.map_route!r} of {likelihood!r}; "
             f"bayesreg.map knows {sorted(_ROUTES)}."
         ) from None
+    return _solve(route, X, y, priors, likelihood, sigma, fit_intercept, tol, max_iter)
+
+
+def _solve(route, X, y, priors, likelihood, sigma, fit_intercept, tol, max_iter):
     convex = [i for i, prior in enumerate(priors) if prior.is_convex]
-    coefs = np.zeros((len(priors), X.shape[1]))
+    coefs = np.zeros((len(priors), _n_features(X)))
     intercepts, n_iter = np.zeros(len(priors)), np.zeros(len(priors), dtype=int)
     if convex:
         weights = [tuple(float(v) for v in priors[i].penalty_weights) for i in convex]
@@ -137,11 +151,11 @@ def _majorize_minimize(route, X, y, prior, likelihood, sigma, fit_intercept, tol
     algorithm of its normal scale mixture, as in Gelman et al.'s ``bayesglm``).
     It stops at a stationary point: a mode, possibly not the highest one.
     """
-    coef = np.zeros(X.shape[1])
+    coef = np.zeros(_n_features(X))
     steps = min(max_iter, 10_000)  # each step is a whole ridge fit
     for step in range(1, steps + 1):
         column_scale = 1.0 / np.sqrt(prior.quadratic_bound_weights(coef))
-        scaled = route(X * column_scale, y, [(0.0, 1.0)], likelihood, sigma, fit_intercept,
+        scaled = route(_scale_columns(X, column_scale), y, [(0.0, 1.0)], likelihood, sigma, fit_intercept,
                        tol, max_iter)
         new = scaled.coefs[0] * column_scale
         moved = np.max(np.abs(new - coef), initial=0.0)
@@ -155,6 +169,15 @@ def _majorize_minimize(route, X, y, prior, likelihood, sigma, fit_intercept, tol
         stacklevel=4,
     )
     return coef, scaled.intercepts[0], steps
+
+
+def _n_features(X):
+    return X.n_features if isinstance(X, SufficientStatistics) else X.shape[1]
+
+
+def _scale_columns(X, factors):
+    """The data with columns multiplied by ``factors`` (rows or statistics)."""
+    return X.scale_columns(factors) if isinstance(X, SufficientStatistics) else X * factors
 
 
 def _strongest_first(weights):
@@ -190,6 +213,12 @@ def _least_squares(X, y, weights, likelihood, sigma, fit_intercept, tol, max_ite
         coefs[i] = solver.fit(Xc, yc).coef_ + 0.0  # + 0.0 turns -0.0 into 0.0
         n_iter[i] = solver.n_iter_
     return MAPSolution(coefs, y_mean - coefs @ x_mean, n_iter)
+
+
+def _least_squares_statistics(stats, y, weights, likelihood, sigma, fit_intercept, tol, max_iter):
+    """The least-squares route on :class:`SufficientStatistics` (see :mod:`._statistics_solver`)."""
+    return MAPSolution(*least_squares_from_statistics(
+        stats, weights, likelihood, sigma, fit_intercept, tol, max_iter, _strongest_first(weights)))
 
 
 def _logistic(X, y01, weights, likelihood, sigma, fit_intercept, tol, max_iter):

@@ -12,6 +12,7 @@ from .likelihoods import BernoulliLogit, Gaussian
 from .mapping import from_penalty, to_penalty
 from .priors import ElasticNet, Laplace, Normal, Prior
 from .spike_and_slab import SpikeAndSlab
+from .sufficient_statistics import SufficientStatistics
 
 __all__ = [
     "BernoulliLogit",
@@ -26,6 +27,7 @@ __all__ = [
     "Normal",
     "Prior",
     "SpikeAndSlab",
+    "SufficientStatistics",
     "from_penalty",
     "to_penalty",
 ]

@@ -10,6 +10,7 @@ import numpy as np
 
 from .priors import Prior
 from .scales import check_scale_range
+from .sufficient_statistics import SufficientStatistics
 
 
 def check_prior(value, name, owner):
@@ -149,14 +150,48 @@ def check_noise_learnable(X, y, sigma, fit_intercept, owner):
     ``y`` (all zeros without an intercept) is checked: it is the case met in
     practice, and it costs one pass over ``y`` otherwise.
     """
-    if sigma is not None or y.size == 0 or np.ptp(y) > 0 or (not fit_intercept and np.any(y != 0)):
-        return
-    Xc = X - X.mean(axis=0) if fit_intercept else X
-    rank = int(np.linalg.matrix_rank(Xc)) if Xc.size else 0
-    if y.size - int(fit_intercept) > rank:
+    if isinstance(X, SufficientStatistics):  # the same check from the statistics
+        gram, _, yty, _, _, n = X.cross_products(fit_intercept)
+        if sigma is not None or yty > 0:
+            return
+        rank, n_rows, value = int(np.linalg.matrix_rank(gram, hermitian=True)), n, X.y_mean
+    else:
+        if sigma is not None or y.size == 0 or np.ptp(y) > 0 or (not fit_intercept and np.any(y != 0)):
+            return
+        Xc = X - X.mean(axis=0) if fit_intercept else X
+        rank, n_rows, value = int(np.linalg.matrix_rank(Xc)) if Xc.size else 0, y.size, y.flat[0]
+    if n_rows - int(fit_intercept) > rank:
         raise ValueError(
-            f"{owner}: y is constant (every value is {y.flat[0]!r}), so the model fits it "
+            f"{owner}: y is constant (every value is {value!r}), so the model fits it "
             "exactly and the posterior of a learned sigma is improper (its density grows "
             "without bound as sigma -> 0). Check y (a constant target has nothing to "
             "learn), or fix the noise level with sigma=<noise sd>."
         )
+
+
+def adopt_statistics(estimator, stats, y, likelihood, owner):
+    """Check a fit on :class:`SufficientStatistics` and set ``n_features_in_`` (and names).
+
+    The statistics stand for ``X`` and ``y`` together, so ``y`` must be omitted;
+    only a likelihood with sufficient statistics can use them, and a posterior
+    asked for the pointwise log-likelihood needs the rows.
+    """
+    if y is not None:
+        raise ValueError(
+            f"{owner}.fit: X is SufficientStatistics, which already hold y's part; "
+            f"call fit(stats) without y, or fit(X, y) on the rows."
+        )
+    if not likelihood.has_sufficient_statistics:
+        likelihood.sufficient_statistics(None, None)  # the likelihood's own refusal
+    if getattr(estimator, "log_likelihood", False):
+        raise ValueError(
+            f"{owner}: log_likelihood=True stores the log-likelihood of every row, which "
+            "SufficientStatistics do not hold. Pass log_likelihood=False (the total "
+            "log-likelihood is likelihood.total_loglik), or fit on the rows X, y."
+        )
+    estimator.n_features_in_ = stats.n_features
+    if stats.feature_names is not None:
+        estimator.feature_names_in_ = np.asarray(stats.feature_names, dtype=object)
+    elif hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    return stats

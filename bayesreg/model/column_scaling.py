@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .sufficient_statistics import SufficientStatistics
+
 __all__ = ["ColumnScaling"]
 
 
@@ -34,7 +36,7 @@ class ColumnScaling:
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float64, validated
+    X : ndarray of shape (n_samples, n_features), float64, validated; or SufficientStatistics
         The training data (the scales are computed from it once).
     standardize : bool
         Whether to divide the columns by their standard deviation.
@@ -53,7 +55,8 @@ class ColumnScaling:
         self.scales = None
         if not standardize:
             return
-        scales = np.std(X, axis=0)
+        # from SufficientStatistics: the sd from the centred diagonal of X'X
+        scales = X.column_sd if isinstance(X, SufficientStatistics) else np.std(X, axis=0)
         constant = np.flatnonzero(~(scales > 0))
         if constant.size:
             j = int(constant[0])
@@ -73,7 +76,11 @@ class ColumnScaling:
 
     def transform(self, X):
         """``X / scales`` (X itself when not standardizing): the data the prior sees."""
-        return X if self.scales is None else X / self.scales
+        if self.scales is None:
+            return X
+        if isinstance(X, SufficientStatistics):
+            return X.scale_columns(1.0 / self.scales)
+        return X / self.scales
 
     def to_original(self, coefs):
         """Coefficients of the scaled columns -> coefficients of X (last axis = features)."""

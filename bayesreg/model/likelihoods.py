@@ -17,7 +17,10 @@ no code outside :mod:`bayesreg.model` tests a likelihood's name:
 * ``pymc_observed(...)``: its observed variable in a PyMC model;
 * ``cv_loss(y, eta, sigma)`` and ``stratified_folds``: its cross-validation
   score and how to split folds;
-* ``mean(eta)``: the expected value of y, which ``predict`` reports.
+* ``mean(eta)``: the expected value of y, which ``predict`` reports;
+* ``has_sufficient_statistics``, ``sufficient_statistics(X, y)`` and the
+  log-likelihood from them (the Gaussian: fits on
+  :class:`~bayesreg.model.sufficient_statistics.SufficientStatistics`).
 
 :data:`LIKELIHOODS` is built from the subclasses of :class:`Likelihood`.
 """
@@ -77,6 +80,18 @@ class Likelihood:
     def pointwise_loglik(self, y, eta, sigma=None):
         """Log likelihood of each observation; ``eta`` has shape (..., n)."""
         raise NotImplementedError
+
+    #: Whether the data enter only through fixed-size sufficient statistics
+    #: (:class:`~bayesreg.model.sufficient_statistics.SufficientStatistics`), so a fit
+    #: can take those in place of the rows.
+    has_sufficient_statistics: ClassVar[bool] = False
+
+    def sufficient_statistics(self, X, y):
+        """The sufficient statistics of rows ``X, y``, or a clear error where there are none."""
+        raise ValueError(
+            f"The {self.label} likelihood has no sufficient statistics of fixed size: its "
+            "fits need the rows themselves. Pass X and y instead of SufficientStatistics."
+        )
 
     def dispersion(self, sigma):
         r"""The factor :math:`\phi` of the MAP objective in the libraries' form.
@@ -178,6 +193,54 @@ class Gaussian(Likelihood):
         sigma = np.asarray(sigma, float)[..., None]
         z = (np.asarray(y, float) - eta) / sigma
         return -0.5 * z**2 - np.log(sigma) - 0.5 * math.log(2 * math.pi)
+
+    has_sufficient_statistics: ClassVar[bool] = True
+
+    def sufficient_statistics(self, X, y):
+        """:meth:`SufficientStatistics.from_arrays <bayesreg.model.sufficient_statistics.SufficientStatistics.from_arrays>`."""
+        from .sufficient_statistics import SufficientStatistics
+
+        return SufficientStatistics.from_arrays(X, y)
+
+    def total_loglik(self, stats, coef, intercept, sigma, fit_intercept=True):
+        r"""The log likelihood of all rows from their statistics, for each draw.
+
+        .. math::
+
+            -\tfrac n2 \log 2\pi - n \log\sigma
+            - \frac{\sum_i (y_i - b_0 - x_i^\top w)^2}{2\sigma^2},
+
+        the sum of :meth:`pointwise_loglik` over the rows, with the residual sum
+        of squares from the cross-products (:meth:`SufficientStatistics.residual_sum_of_squares`).
+        ``coef`` (..., p), ``intercept`` (the raw :math:`b_0`; ignored without an
+        intercept) and ``sigma`` (...) broadcast.
+        """
+        if fit_intercept:
+            rss = stats.residual_sum_of_squares(coef, intercept)
+        else:
+            gram, xty, yty, _, _, _ = stats.cross_products(False)
+            coef = np.asarray(coef, float)
+            rss = yty - 2.0 * coef @ xty + np.einsum("...i,ij,...j->...", coef, gram, coef)
+        n, sigma = stats.n_samples, np.asarray(sigma, float)
+        return -0.5 * n * math.log(2 * math.pi) - n * np.log(sigma) - rss / (2.0 * sigma**2)
+
+    def pymc_loglik_from_statistics(self, name, data, coef, intercept_centered, sigma):
+        r"""The log likelihood of the rows as a ``pm.Potential`` written from their statistics.
+
+        ``data`` holds the model's shared ``gram``, ``xty``, ``yty``, ``n_samples``
+        and ``y_mean`` (centred, or raw without an intercept); ``intercept_centered``
+        is None without an intercept. Its value equals the sum of the rows' log
+        densities (the constant included), and one gradient costs O(p^2), not O(np).
+        """
+        import pymc as pm
+        import pytensor.tensor as pt
+
+        n = data["n_samples"]
+        rss = data["yty"] - 2.0 * pt.dot(coef, data["xty"]) + pt.dot(coef, pt.dot(data["gram"], coef))
+        if intercept_centered is not None:
+            rss = rss + n * (data["y_mean"] - intercept_centered) ** 2
+        loglik = -0.5 * n * math.log(2 * math.pi) - n * pt.log(sigma) - rss / (2.0 * sigma**2)
+        return pm.Potential(name, loglik)
 
     def dispersion(self, sigma):
         r""":math:`\sigma^2`: :math:`\frac{1}{2\sigma^2}\lVert r\rVert^2 \cdot \frac{\sigma^2}{n} = \frac{1}{2n}\lVert r\rVert^2`."""

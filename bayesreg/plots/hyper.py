@@ -19,7 +19,8 @@ def _penalty_axis(posterior_model, scale, name):
     The Gaussian alpha uses the fixed sigma, or the posterior mean of sigma.
     """
     idata = posterior_model.idata_
-    n = idata.constant_data["X"].shape[0]
+    data = idata.constant_data  # the rows, or the sufficient statistics they were fitted on
+    n = data["X"].shape[0] if "X" in data else int(data["n_samples"])
     if name == "C":
         kwargs = {"likelihood": "bernoulli"}
     else:

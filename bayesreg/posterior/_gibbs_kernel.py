@@ -184,12 +184,15 @@ def gibbs_sweep(data, prior, state, rng, work):
             variances[j] = local[j] * scale2
     _draw_coef(data.gram, data.xty, state.sigma2[0], variances, rng, work.chol, coef)
     if not data.sigma_fixed:
-        rss = 0.0
-        for i in range(data.yc.size):
-            r = data.yc[i]
+        # RSS = y'y - 2 w'X'y + w'X'X w: O(p^2) from the statistics, whatever n
+        quad, cross = 0.0, 0.0
+        for i in range(p):
+            row = 0.0
             for j in range(p):
-                r -= data.xc[i, j] * coef[j]
-            rss += r * r
+                row += data.gram[i, j] * coef[j]
+            quad += coef[i] * row
+            cross += coef[i] * data.xty[i]
+        rss = max(data.yty - 2.0 * cross + quad, 0.0)
         state.sigma2[0] = _variance(rng, data.dof / 2.0, rss / 2.0, HALF_NORMAL, data.sigma_prior_scale,
                                     1.0, state.sigma2[0])[0]
     k, b = p / 2.0, 0.0  # the scale's conditional v^-k exp(-b/v) pi(v)

@@ -26,12 +26,11 @@ class GibbsState(NamedTuple):
 
 
 class ChainData(NamedTuple):
-    """The centred data and what the sweep needs of the noise model."""
+    """The data's sufficient statistics (centred with an intercept) and what the sweep needs of the noise model."""
 
     gram: np.ndarray  # X_c^T X_c
     xty: np.ndarray  # X_c^T y_c
-    xc: np.ndarray
-    yc: np.ndarray
+    yty: float  # y_c^T y_c: with gram and xty, the residual sum of squares of any w
     dof: float  # residual degrees of freedom (n, less 1 for the integrated-out intercept)
     sigma_prior_scale: float
     sigma_fixed: bool

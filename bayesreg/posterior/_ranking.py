@@ -28,6 +28,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..model.sufficient_statistics import SufficientStatistics
+from ._training_data import training_data as _training_data
+
 __all__ = [
     "INCLUSION_VAR",
     "RANKING_COLUMNS",
@@ -53,11 +56,13 @@ def practical_zero_band(X, y, latent_sd=None):
     latent variable's :math:`\pi/\sqrt3`), else :math:`\mathrm{sd}(y)`
     (1 for a constant y); a constant feature gets the band of a unit-sd one.
     """
-    X = np.asarray(X, dtype=float)
-    spread_y = float(latent_sd) if latent_sd is not None else float(np.std(y))
+    if isinstance(X, SufficientStatistics):  # (stats, None): the sds from the centred sums
+        spread_x, spread_y = X.column_sd, X.y_sd
+    else:
+        spread_x, spread_y = np.asarray(X, dtype=float).std(axis=0), float(np.std(y))
+    spread_y = float(latent_sd) if latent_sd is not None else spread_y
     if spread_y == 0:
         spread_y = 1.0
-    spread_x = X.std(axis=0)
     spread_x = np.where(spread_x > 0, spread_x, 1.0)
     return ROPE_STANDARDISED * spread_y / spread_x
 
@@ -112,10 +117,7 @@ def model_evidence_table(model, practical_zero=None):
     posterior = idata.posterior
     p = posterior.sizes["feature"]
     if practical_zero is None:
-        practical_zero = practical_zero_band(
-            idata.constant_data["X"].values, idata.observed_data["y"].values,
-            model._likelihood.latent_sd,
-        )
+        practical_zero = practical_zero_band(*_training_data(idata), model._likelihood.latent_sd)
     practical_zero = np.broadcast_to(np.asarray(practical_zero, dtype=float), (p,))
     inclusion = None
     if getattr(model.prior, "has_inclusion_indicators", False) and INCLUSION_VAR in posterior:

@@ -13,9 +13,11 @@ import pandas as pd
 import xarray as xr
 from sklearn.utils.validation import check_is_fitted
 
+from ..model.sufficient_statistics import SufficientStatistics
 from . import io
 from ._pointwise import linear_predictor_blocks, pointwise_log_likelihood
 from ._ranking import model_evidence_table
+from ._training_data import statistics_dataset, training_data
 
 __all__ = ["DIAGNOSTIC_VARS", "SUMMARY_VARS", "PosteriorResults", "log_likelihood_group"]
 
@@ -44,6 +46,11 @@ class PosteriorResults:
     """The results of a fitted posterior estimator (``_likelihood`` is its Likelihood object)."""
 
     def _inference_data(self, posterior, sample_stats, X, y, sigma):
+        if isinstance(X, SufficientStatistics):  # no rows: the statistics stand for them
+            groups = {"posterior": posterior, "constant_data": statistics_dataset(X, posterior)}
+            if sample_stats is not None:
+                groups["sample_stats"] = sample_stats
+            return az.InferenceData(**groups)
         # X is referenced, not copied (validate_data copies only to convert);
         # the (chain, draw, obs) log-likelihood only when asked for
         obs = np.arange(X.shape[0])
@@ -76,8 +83,14 @@ class PosteriorResults:
         check_is_fitted(self)
         idata = self.idata_
         if "log_likelihood" not in idata.groups():
-            X = idata.constant_data["X"].values
-            y = idata.observed_data["y"].values
+            X, y = training_data(idata)
+            if y is None:
+                raise ValueError(
+                    f"{type(self).__name__} was fitted on {X!r}: "
+                    "the pointwise log-likelihood (and LOO, compare_models) needs the rows. "
+                    "Refit on X, y for it; the total log-likelihood of the statistics is "
+                    "likelihood.total_loglik(stats, coef, intercept, sigma)."
+                )
             sigma = getattr(self, "sigma", None)
             idata.add_groups(
                 log_likelihood=log_likelihood_group(self._likelihood, idata.posterior, X, y, sigma)

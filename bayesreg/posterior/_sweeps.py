@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.hyperpriors import HalfNormal
+from ..model.sufficient_statistics import SufficientStatistics
 from . import _gaussian_draws as draws
 from . import model as _model
 from ._conditionals import draw_variance
@@ -21,6 +22,7 @@ from ._gaussian_draws import (
     draw_gaussian_bhattacharya,
     draw_gaussian_rue,
 )
+from .exact import gaussian_statistics
 
 __all__ = ["SWEEPS"]
 
@@ -44,16 +46,29 @@ class _GaussianSweep:
         return not self.use_rue
 
     def __init__(self, X, y, sigma, fit_intercept, chains, rng):
-        n, p = X.shape
-        self.x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
-        self.y_mean = float(y.mean()) if fit_intercept else 0.0
-        self.Xc, self.yc = X - self.x_mean, y - self.y_mean
+        """``X, y`` the rows, or ``X`` a :class:`SufficientStatistics` and ``y`` None.
+
+        With ``n >= p`` (or from statistics) the sweep needs the data only
+        through the Gram matrix, X'y and y'y; with ``p > n`` it keeps the centred
+        rows for Bhattacharya's n x n draw (and never forms the p x p Gram matrix).
+        """
+        if isinstance(X, SufficientStatistics) or X.shape[0] >= X.shape[1]:
+            stats = gaussian_statistics(X, y)
+            n, p = stats.n_samples, stats.n_features
+            self.gram, self.Xty, self.yty, self.x_mean, self.y_mean, _ = stats.cross_products(fit_intercept)
+            self.Xc = self.yc = None
+            spread_of = stats
+        else:  # p > n: the rows themselves
+            n, p = X.shape
+            self.x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
+            self.y_mean = float(y.mean()) if fit_intercept else 0.0
+            self.Xc, self.yc = X - self.x_mean, y - self.y_mean
+            spread_of = y
         self.fit_intercept, self.n, self.p = fit_intercept, n, p
-        self.use_rue = n >= p
-        if self.use_rue:
-            self.gram, self.Xty = self.Xc.T @ self.Xc, self.Xc.T @ self.yc
+        # a p x p Cholesky (Rue) wherever the Gram matrix is at hand; statistics have no rows
+        self.use_rue = self.Xc is None
         self.sigma_fixed = sigma is not None
-        self.sigma_prior_scale = _model.sigma_prior_scale(y)  # used when sigma is learned
+        self.sigma_prior_scale = _model.sigma_prior_scale(spread_of)  # used when sigma is learned
         self.sigma_prior = HalfNormal(self.sigma_prior_scale)
         if self.sigma_fixed:
             self.sigma2 = np.full(chains, float(sigma) ** 2)
@@ -136,10 +151,18 @@ class _GaussianSweep:
     def update_noise(self, coef, rng):
         if self.sigma_fixed:
             return
-        rss = np.sum((self.yc - coef @ self.Xc.T) ** 2, axis=1)
+        rss = self.residual_sum_of_squares(coef)
         dof = self.n - int(self.fit_intercept)  # the intercept is integrated out
         self.sigma2[:] = draw_variance(dof / 2, rss / 2, self.sigma_prior, self.sigma_prior_scale, None, rng,
                                        current=self.sigma2)[0]
+
+    def residual_sum_of_squares(self, coef):
+        r"""``||y_c - X_c w||^2`` per chain: :math:`y^\top y - 2 w^\top X^\top y + w^\top X^\top X w`
+        from the statistics (O(p^2), whatever n), from the rows when ``p > n``."""
+        if self.Xc is None:
+            quad = np.einsum("ci,ij,cj->c", coef, self.gram, coef)
+            return np.maximum(self.yty - 2.0 * coef @ self.Xty + quad, 0.0)
+        return np.sum((self.yc - coef @ self.Xc.T) ** 2, axis=1)
 
     def record(self, coef, rng, sigma2=None):
         """Intercept and sigma to store beside ``coef`` (one sweep, or a whole run's draws).

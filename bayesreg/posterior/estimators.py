@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from scipy.special import logit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..model._checks import check_noise_learnable, restore_on_failure
+from ..map import MAPClassifier, MAPRegressor
+from ..model._checks import adopt_statistics, check_noise_learnable, restore_on_failure
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
-from ..map import MAPClassifier, MAPRegressor
-from ._map_cache import cached_map, data_fingerprint
+from ..model.sufficient_statistics import SufficientStatistics
+from ._map_cache import SameModelMAP
 from ._pointwise import linear_predictor_variance
 from ._predictive import PredictiveIntervals
 from ._results import DIAGNOSTIC_VARS, PosteriorResults
@@ -26,7 +25,7 @@ from .samplers import check_sampler, resolve_sampler, sample_nuts
 
 __all__ = ["PosteriorClassifier", "PosteriorRegressor"]
 
-class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
+class _PosteriorEstimator(SameModelMAP, PredictiveIntervals, PosteriorResults, BaseEstimator):
     """Shared fitting; results and persistence in :class:`PosteriorResults`.
 
     Subclasses set ``_likelihood``, a :class:`~bayesreg.model.likelihoods.Likelihood`.
@@ -52,7 +51,7 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
         """Sample the posterior; ``y`` is numeric (0/1 for the classifier)."""
         feature_names = getattr(self, "feature_names_in_", None)
         if feature_names is None:
-            feature_names = [f"x{j}" for j in range(X.shape[1])]
+            feature_names = [f"x{j}" for j in range(self.n_features_in_)]
         # standardize=True: sample on X / sd, then report coef on X's scale (column_scaling)
         scaling = ColumnScaling(X, self.standardize, type(self).__name__, feature_names)
         X_original, X = X, scaling.transform(X)
@@ -95,42 +94,6 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
         self._set_results(idata, diagnostics)
         self.map_ = self._cached_map(X, y, sigma)
         return diagnostics
-
-    def _cached_map(self, X, y, sigma):
-        """:meth:`_fit_map`, solved once per data, prior, sigma and intercept (see ``_map_cache``)."""
-        if not self.prior.has_map or self.prior.is_hierarchical:
-            return None
-        names = getattr(self, "feature_names_in_", None)
-        key = (
-            type(self).__name__, repr(self.prior), sigma, bool(self.fit_intercept),
-            bool(self.standardize),
-            None if names is None else tuple(str(f) for f in names),
-            repr(np.asarray(getattr(self, "classes_", ())).tolist()), data_fingerprint(X, y),
-        )
-        return cached_map(key, lambda: self._fit_map(X, self._map_target(y)))
-
-    def _map_target(self, y):
-        """The y the MAP estimator is fitted on (the classifier's own labels, not 0/1)."""
-        return y
-
-    def _fit_map(self, X, y):
-        """The MAP of the same model, or None where it is not defined or cannot be fitted."""
-        if not self.prior.has_map or self.prior.is_hierarchical:
-            return None
-        try:
-            map_model = self._map_estimator().fit(X, y)
-        except ValueError as exc:  # e.g. sigma=None with too few samples to estimate it
-            warnings.warn(
-                f"{type(self).__name__}: the MAP of the same model could not be fitted "
-                f"({exc}); map_ is None and summary() has no MAP column values.",
-                UserWarning,
-                stacklevel=4,
-            )
-            return None
-        if hasattr(self, "feature_names_in_"):
-            # fitted on the validated array; it predicts on the same DataFrames as self
-            map_model.feature_names_in_ = self.feature_names_in_
-        return map_model
 
     def _check_nuts(self, sampler):
         reason = self.prior.nuts_refusal()
@@ -267,14 +230,23 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         """The likelihood object the ``likelihood`` parameter names."""
         return get_likelihood(self.likelihood)
 
-    def fit(self, X, y):
-        """Sample the posterior given data ``X`` (n_samples, n_features) and ``y``."""
+    def fit(self, X, y=None):
+        """Sample the posterior given data ``X`` (n_samples, n_features) and ``y``.
+
+        ``X`` may instead be a :class:`~bayesreg.SufficientStatistics` (``y``
+        omitted) for a likelihood that has them (the Gaussian): the same
+        posterior in memory independent of n; ``idata_`` then has no
+        ``observed_data``, ``constant_data`` or pointwise log-likelihood.
+        """
         owner = type(self).__name__
         params = self._check_params()
         sigma = params["likelihood"].sigma_for(params["sigma"], owner)
         with restore_on_failure(self):
-            X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-            y, _ = params["likelihood"].check_target(y, owner)
+            if isinstance(X, SufficientStatistics):
+                X = adopt_statistics(self, X, y, params["likelihood"], owner)
+            else:
+                X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+                y, _ = params["likelihood"].check_target(y, owner)
             if params["likelihood"].has_sigma:
                 check_noise_learnable(X, y, sigma, self.fit_intercept, owner)
             diagnostics = self._fit(X, y, sigma)
@@ -374,6 +346,8 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         """Sample the posterior given data ``X`` and binary labels ``y``."""
         self._check_params()
         with restore_on_failure(self):
+            if isinstance(X, SufficientStatistics):  # the likelihood's clear refusal
+                adopt_statistics(self, X, y, self._likelihood, type(self).__name__)
             X, y = validate_data(self, X, y, dtype=np.float64)
             y01, self.classes_ = self._likelihood.check_target(y, type(self).__name__)
             diagnostics = self._fit(X, y01, None)

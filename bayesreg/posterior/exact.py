@@ -6,7 +6,16 @@ import numpy as np
 import xarray as xr
 from scipy import linalg
 
-__all__ = ["conjugate_posterior", "sample_conjugate", "sample_exact"]
+from ..model.sufficient_statistics import SufficientStatistics
+
+__all__ = ["conjugate_posterior", "gaussian_statistics", "sample_conjugate", "sample_exact"]
+
+
+def gaussian_statistics(X, y):
+    """``X`` itself if it is a :class:`SufficientStatistics` (then ``y`` is None), else those of the rows."""
+    if isinstance(X, SufficientStatistics):
+        return X
+    return SufficientStatistics.from_arrays(X, y)
 
 
 def conjugate_posterior(X, y, scale, sigma, fit_intercept=True):
@@ -24,6 +33,9 @@ def conjugate_posterior(X, y, scale, sigma, fit_intercept=True):
     and the centred intercept :math:`b_c \sim N(\bar y, \sigma^2/n)`, independent
     of :math:`w`; the reported intercept is :math:`b_c - \bar x^\top w`.
 
+    It needs the data only through their sufficient statistics: ``X`` may be a
+    :class:`~bayesreg.model.sufficient_statistics.SufficientStatistics` (``y`` None).
+
     Returns
     -------
     mean : ndarray (p,)
@@ -32,14 +44,12 @@ def conjugate_posterior(X, y, scale, sigma, fit_intercept=True):
     x_mean : ndarray (p,)
     y_mean : float
     """
-    p = X.shape[1]
-    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
-    y_mean = float(y.mean()) if fit_intercept else 0.0
-    Xc, yc = X - x_mean, y - y_mean
-    precision = Xc.T @ Xc / sigma**2
+    gram, xty, _, x_mean, y_mean, _ = gaussian_statistics(X, y).cross_products(fit_intercept)
+    p = xty.shape[0]
+    precision = gram / sigma**2
     precision.flat[:: p + 1] += 1.0 / scale**2
     chol = linalg.cholesky(precision, lower=True)
-    mean = linalg.cho_solve((chol, True), Xc.T @ yc / sigma**2)
+    mean = linalg.cho_solve((chol, True), xty / sigma**2)
     return mean, chol, x_mean, y_mean
 
 
@@ -47,10 +57,12 @@ def sample_exact(X, y, scale, sigma, *, fit_intercept, draws, chains, random_see
     """Independent draws from the conjugate posterior, as an ``xarray.Dataset``.
 
     ``w = m + L^{-T} z`` with ``z ~ N(0, I)`` has covariance ``(L L^T)^{-1}``.
+    ``X`` may be a :class:`SufficientStatistics` (``y`` None).
     """
     rng = np.random.default_rng(random_seed)
-    n, p = X.shape
-    mean, chol, x_mean, y_mean = conjugate_posterior(X, y, scale, sigma, fit_intercept)
+    stats = gaussian_statistics(X, y)
+    n, p = stats.n_samples, stats.n_features
+    mean, chol, x_mean, y_mean = conjugate_posterior(stats, None, scale, sigma, fit_intercept)
     z = rng.standard_normal((p, chains * draws))
     coef = (mean[:, None] + linalg.solve_triangular(chol, z, lower=True, trans="T")).T
     coef = coef.reshape(chains, draws, p)
@@ -73,6 +85,12 @@ def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random
                   feature_names=feature_names)
     if prior.conjugate_scheme == "g_prior":
         from .g_prior_draws import sample_g_prior
+
+        if isinstance(X, SufficientStatistics):
+            raise ValueError(
+                f"sampler='exact' for {prior!r} checks the design's rows (g_prior_draws.check_design) "
+                "and is not yet written from SufficientStatistics; fit it on X, y."
+            )
 
         return sample_g_prior(X, y, prior.g, sigma, **kwargs)
     return sample_exact(X, y, prior.scale, sigma, **kwargs)

@@ -55,6 +55,7 @@ from ..model.likelihoods import get_likelihood
 from ..model.mapping import penalty_strength
 from ..model.priors import Prior
 from ..model.registry import prior_classes
+from ..model.sufficient_statistics import SufficientStatistics
 from ._gaussian_draws import draw_gaussian_bhattacharya as _draw_gaussian_bhattacharya  # noqa: F401 (tests)
 from ._gibbs_state import (
     ChainData,
@@ -131,7 +132,9 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     ``likelihood`` is a likelihood's name or object. Variables: ``coef`` (dim
     ``feature``), ``intercept``, and where the model has them ``sigma``,
     ``scale`` with ``alpha`` (Gaussian) or ``C`` (Bernoulli), ``tau`` and
-    ``lambda``. ``tune`` sweeps are discarded as burn-in.
+    ``lambda``. ``tune`` sweeps are discarded as burn-in. For the Gaussian
+    likelihood ``X`` may be a
+    :class:`~bayesreg.model.sufficient_statistics.SufficientStatistics` (``y`` None).
     """
     likelihood = get_likelihood(likelihood)
     check_gibbs(prior, "sample_gibbs", likelihood.name)
@@ -142,7 +145,12 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
                 chains=chains, random_seed=random_seed, feature_names=feature_names, advance=advance,
             )
     rng = np.random.default_rng(random_seed)
-    n, p = X.shape
+    if isinstance(X, SufficientStatistics):
+        if not likelihood.has_sufficient_statistics:
+            likelihood.sufficient_statistics(None, None)  # its clear refusal
+        n, p = X.n_samples, X.n_features
+    else:
+        n, p = X.shape
     # the chains' start: the sweep's (centred data, first sigma^2), then the prior's
     sweep = SWEEPS[likelihood.gibbs_augmentation].build(X, y, sigma, fit_intercept, chains, rng)
     state = GibbsState(coef=np.zeros((chains, p)), local=np.ones((chains, p)), scale2=np.ones(chains),
@@ -151,7 +159,8 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     # One BLAS thread: the sweeps are many small products, and OpenBLAS's spinning
     # worker threads made them ~30x slower on a loaded two-core machine.
     with _progress(chains * (tune + draws), progressbar) as advance, _one_blas_thread():
-        if sweep.has_compiled_sweep and _compiled_sweep_applies(prior, sigma, n, p, fit_intercept):
+        if sweep.has_compiled_sweep and sweep.use_rue and _compiled_sweep_applies(prior, sigma, n, p,
+                                                                                   fit_intercept):
             store = _sample_compiled(sweep, mixture, state, draws, tune, rng, advance)
         else:
             store = _sample_vectorised(sweep, mixture, draws, tune, rng, advance)
@@ -207,15 +216,16 @@ def _sample_vectorised(sweep, mixture, draws, tune, rng, advance):
 
 
 def _compiled_sweep_applies(prior, sigma, n, p, fit_intercept):
-    """The compiled sweep is the Cholesky (n >= p) one; p > n takes Bhattacharya's draw in numpy."""
-    return n >= p
+    """The compiled sweep is the Cholesky one (``sweep.use_rue``: n >= p, or statistics);
+    p > n on rows takes Bhattacharya's draw in numpy. A hook for tests to force numpy."""
+    return True
 
 
 def chain_inputs(sweep, mixture):
     """The compiled sweep's data and prior codes (see :mod:`._gibbs_state`)."""
     from . import _gibbs_kernel as kernel
 
-    data = ChainData(sweep.gram, sweep.Xty, np.ascontiguousarray(sweep.Xc), sweep.yc,
+    data = ChainData(sweep.gram, sweep.Xty, float(sweep.yty),
                      float(sweep.n - int(sweep.fit_intercept)), float(sweep.sigma_prior_scale),
                      bool(sweep.sigma_fixed))
     hyper = mixture.hyper

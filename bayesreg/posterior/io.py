@@ -14,6 +14,7 @@ from sklearn.base import is_classifier
 from ..model._params import check_params
 from ..model.likelihoods import likelihood_from_dict, likelihood_to_dict
 from ..model.registry import prior_from_dict, prior_to_dict
+from ._training_data import training_data
 from .samplers import SAMPLERS, resolve_sampler
 
 __all__ = ["load", "save"]
@@ -144,9 +145,8 @@ def load(cls, path):
             estimator._check_params()  # the same checks as fit
         except ImportError:  # a file sampled with an optional sampler loads without it
             pass
-        X = idata.constant_data["X"].values
-        y = idata.observed_data["y"].values
-        estimator.n_features_in_ = X.shape[1]
+        X, y = training_data(idata)  # the rows, or (SufficientStatistics, None)
+        estimator.n_features_in_ = X.n_features if y is None else X.shape[1]
         if meta["feature_names_in"] is not None:
             estimator.feature_names_in_ = np.asarray(meta["feature_names_in"], dtype=object)
         if meta["classes"] is not None:
@@ -196,12 +196,13 @@ def _check_diagnostics(diagnostics):
 def _check_consistent(estimator, idata, X, y):
     """The groups and the metadata describe one model (a hand-edited file may not)."""
     n_features = idata.posterior.sizes.get("feature")
-    if n_features != X.shape[1]:
-        raise ValueError(f"coef has {n_features} features but X has {X.shape[1]} columns")
+    columns = X.shape[1] if y is not None else X.n_features
+    if n_features != columns:
+        raise ValueError(f"coef has {n_features} features but X has {columns} columns")
     names = getattr(estimator, "feature_names_in_", None)
     if names is not None and len(names) != n_features:
         raise ValueError(f"{len(names)} feature names for {n_features} features")
-    if len(y) != X.shape[0]:
+    if y is not None and len(y) != X.shape[0]:
         raise ValueError(f"y has {len(y)} rows but X has {X.shape[0]}")
     if ("intercept" in idata.posterior) != bool(estimator.fit_intercept):
         raise ValueError(f"fit_intercept={estimator.fit_intercept} but the posterior "

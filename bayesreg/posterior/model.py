@@ -21,6 +21,14 @@ likelihood's ``pymc_observed``); this module never asks which family it holds.
 Centring X inside the model is a linear change of variables with unit
 Jacobian, so under the flat prior the posterior of ``(intercept, coef)`` is
 exactly that of the uncentred model; it only decorrelates the intercept for NUTS.
+
+A likelihood with sufficient statistics (the Gaussian,
+``Likelihood.has_sufficient_statistics``) is written from them instead of the
+rows (``likelihood.pymc_loglik_from_statistics``): the data are the p x p
+``gram``, ``xty``, ``yty``, ``n_samples`` and ``y_mean`` of
+:class:`~bayesreg.model.sufficient_statistics.SufficientStatistics`, so one
+gradient costs O(p^2) whatever n, and the log density is the same number
+(the Gaussian constant included). Such a model has no observed variable.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ import pytensor.tensor as pt
 from ..model.likelihoods import Likelihood, get_likelihood
 from ..model.mapping import penalty_strength
 from ..model.priors import Prior, elastic_net_logp
+from ..model.sufficient_statistics import SufficientStatistics
 
 __all__ = ["ModelSpec", "build_model", "elastic_net_logp", "model_data", "sigma_prior_scale"]
 
@@ -58,6 +67,8 @@ class ModelSpec:
     fit_intercept: bool
     feature_names: tuple
     prior: Prior = field(compare=False, repr=False)
+    #: The likelihood written from sufficient statistics (``likelihood.has_sufficient_statistics``).
+    from_statistics: bool = False
 
     @classmethod
     def create(cls, likelihood, prior, sigma, fit_intercept, feature_names):
@@ -71,6 +82,7 @@ class ModelSpec:
             fit_intercept=bool(fit_intercept),
             feature_names=tuple(str(f) for f in feature_names),
             prior=prior,
+            from_statistics=likelihood.has_sufficient_statistics,
         )
 
     @property
@@ -83,8 +95,12 @@ def model_data(spec, prior, sigma, X, y):
     """The values of every ``pm.Data`` of the model, by name.
 
     A learned sigma gets the prior ``HalfNormal(sd(y))``: weakly informative,
-    since the noise sd cannot much exceed the sd of y itself.
+    since the noise sd cannot much exceed the sd of y itself. For a model
+    written from statistics, ``X`` may be a
+    :class:`~bayesreg.model.sufficient_statistics.SufficientStatistics` (``y`` None).
     """
+    if spec.from_statistics:
+        return _statistics_data(spec, prior, sigma, X, y)
     if spec.fit_intercept:
         x_mean = X.mean(axis=0)
         data = {"X_centered": X - x_mean, "x_mean": x_mean, "y_observed": y}
@@ -99,13 +115,29 @@ def model_data(spec, prior, sigma, X, y):
     return {name: np.asarray(value, dtype=float) for name, value in data.items()}
 
 
+def _statistics_data(spec, prior, sigma, X, y):
+    """:func:`model_data` of a model written from sufficient statistics."""
+    stats = X if isinstance(X, SufficientStatistics) else spec.likelihood.sufficient_statistics(X, y)
+    gram, xty, yty, x_mean, y_mean, n = stats.cross_products(spec.fit_intercept)
+    data = {"gram": gram, "xty": xty, "yty": yty, "n_samples": n}
+    if spec.fit_intercept:  # nutpie's with_data rejects data the graph does not use
+        data.update(x_mean=x_mean, y_mean=y_mean)
+    data.update(prior.pymc_data())
+    if spec.sigma_fixed:
+        data["sigma_fixed"] = sigma
+    else:
+        data["sigma_prior_scale"] = sigma_prior_scale(stats)
+    return {name: np.asarray(value, dtype=float) for name, value in data.items()}
+
+
 def sigma_prior_scale(y):
     """Scale of the ``HalfNormal`` prior of a learned sigma: ``sd(y)`` (1 if y is constant).
 
     Weakly informative, since the noise sd cannot much exceed the sd of y
-    itself. Every sampler (NUTS and Gibbs) takes it from here.
+    itself. Every sampler (NUTS and Gibbs) takes it from here; ``y`` may be a
+    :class:`SufficientStatistics` (its ``y_sd``, the same number).
     """
-    spread = float(np.std(y))
+    spread = y.y_sd if isinstance(y, SufficientStatistics) else float(np.std(y))
     return spread if spread > 0 else 1.0
 
 
@@ -133,6 +165,9 @@ def build_model(spec, data):
     """Build the ``pm.Model`` of ``spec`` with initial ``data`` (see :func:`model_data`)."""
     with pm.Model(coords={"feature": list(spec.feature_names)}) as model:
         shared = {name: pm.Data(name, value) for name, value in data.items()}
+        if spec.from_statistics:
+            _build_from_statistics(spec, shared)
+            return model
         X = shared["X_centered"]
         coef, scale = spec.prior.create_variable("coef", shared, "feature")
         eta = pt.dot(X, coef)
@@ -146,3 +181,16 @@ def build_model(spec, data):
         if scale is not None:
             _penalty_of_learned_scale(spec, shared, scale, sigma, n)
     return model
+
+
+def _build_from_statistics(spec, shared):
+    """The variables of a model whose likelihood is written from sufficient statistics."""
+    coef, scale = spec.prior.create_variable("coef", shared, "feature")
+    intercept_c = None
+    if spec.fit_intercept:
+        intercept_c = pm.Flat(INTERNAL + "intercept_centered")
+        pm.Deterministic("intercept", intercept_c - pt.dot(shared["x_mean"], coef))
+    sigma = _sigma(spec, shared)
+    spec.likelihood.pymc_loglik_from_statistics(INTERNAL + "loglik", shared, coef, intercept_c, sigma)
+    if scale is not None:
+        _penalty_of_learned_scale(spec, shared, scale, sigma, shared["n_samples"])

@@ -45,6 +45,7 @@ import xarray as xr
 from scipy import special
 
 from ..model.hyperpriors import HalfNormal
+from ..model.sufficient_statistics import SufficientStatistics
 from ._conditionals import draw_variance
 from .model import sigma_prior_scale
 
@@ -113,7 +114,11 @@ def _draw_coef(state, data, prior, rng):
 def _update_sigma2(state, data, coef, rng):
     if data["sigma_fixed"]:
         return
-    rss = np.sum((data["yc"][None] - coef @ data["Xc"].T) ** 2, axis=1)
+    if data["Xc"] is None:  # from sufficient statistics: RSS = y'y - 2 w'X'y + w'X'X w
+        quad = np.einsum("ci,ij,cj->c", coef, data["gram"], coef)
+        rss = np.maximum(data["yty"] - 2.0 * coef @ data["Xty"] + quad, 0.0)
+    else:
+        rss = np.sum((data["yc"][None] - coef @ data["Xc"].T) ** 2, axis=1)
     scale = data["sigma_prior_scale"]
     state["sigma2"][:] = draw_variance(data["dof"] / 2, rss / 2, HalfNormal(scale), scale, None, rng,
                                        current=state["sigma2"])[0]
@@ -128,13 +133,21 @@ def sample_spike_and_slab(prior, sigma, X, y, *, fit_intercept, draws, tune, cha
     ``sigma`` (when learned). ``tune`` sweeps are discarded as burn-in.
     """
     rng = np.random.default_rng(random_seed)
-    n, p = X.shape
-    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
-    y_mean = float(y.mean()) if fit_intercept else 0.0
-    Xc, yc = X - x_mean, y - y_mean
-    data = {"gram": Xc.T @ Xc, "Xty": Xc.T @ yc, "Xc": Xc, "yc": yc, "sigma_fixed": sigma is not None,
-            "dof": n - int(fit_intercept), "sigma_prior_scale": sigma_prior_scale(y)}
-    start_sigma2 = float(sigma) ** 2 if sigma is not None else max(float(np.var(yc)), 1e-12)
+    if isinstance(X, SufficientStatistics):  # the sweep needs X'X, X'y and y'y only
+        n, p = X.n_samples, X.n_features
+        gram, Xty, yty, x_mean, y_mean, _ = X.cross_products(fit_intercept)
+        data = {"gram": gram, "Xty": Xty, "yty": yty, "Xc": None, "yc": None}
+        spread, variance = X, X.yty / n
+    else:
+        n, p = X.shape
+        x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
+        y_mean = float(y.mean()) if fit_intercept else 0.0
+        Xc, yc = X - x_mean, y - y_mean
+        data = {"gram": Xc.T @ Xc, "Xty": Xc.T @ yc, "Xc": Xc, "yc": yc}
+        spread, variance = y, float(np.var(yc))
+    data.update({"sigma_fixed": sigma is not None, "dof": n - int(fit_intercept),
+                 "sigma_prior_scale": sigma_prior_scale(spread)})
+    start_sigma2 = float(sigma) ** 2 if sigma is not None else max(variance, 1e-12)
     # start with every feature in (a neutral start for the collapsed updates)
     state = {"mask": np.ones((chains, p)), "sigma2": np.full(chains, start_sigma2)}
     store = {"coef": np.empty((chains, draws, p)), "inclusion": np.empty((chains, draws, p), dtype=np.int8),

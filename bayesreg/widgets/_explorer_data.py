@@ -163,7 +163,8 @@ def check_posterior(posterior, X, y, sigma, standardize=False):
             f"has standardize={standardize}. Fit it with the explorer's setting."
         )
     same_data = (
-        np.array_equal(posterior.idata_.constant_data["X"].values, X)
+        "X" in posterior.idata_.constant_data  # a fit on SufficientStatistics holds no rows
+        and np.array_equal(posterior.idata_.constant_data["X"].values, X)
         and np.array_equal(posterior.idata_.observed_data["y"].values, y)
     )
     if not same_data:

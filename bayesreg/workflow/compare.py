@@ -276,6 +276,11 @@ def _check_pair(map_model, posterior_model):
 
 def _training_data(posterior_model):
     idata = posterior_model.idata_
+    if "X" not in idata.constant_data:
+        raise ValueError(
+            "compare: posterior_model was fitted on SufficientStatistics, but compare refits "
+            "the MAP model on the posterior's rows and predicts on them. Fit both models on X, y."
+        )
     X = np.asarray(idata.constant_data["X"].values, dtype=float)
     y = np.asarray(idata.observed_data["y"].values, dtype=float)
     return X, y

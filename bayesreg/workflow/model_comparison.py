@@ -205,6 +205,12 @@ def _check_same_kind(models):
 def _check_same_y(models):
     """LOO compares predictions of the same observations: refuse models fitted on different y."""
     names = list(models)
+    for name, model in models.items():
+        if "observed_data" not in model.idata_.groups():
+            raise ValueError(
+                f"compare_models: {name!r} was fitted on SufficientStatistics; LOO needs the "
+                "log-likelihood of every row. Refit it on X, y."
+            )
     reference = np.asarray(models[names[0]].idata_.observed_data["y"].values)
     for name in names[1:]:
         y = np.asarray(models[name].idata_.observed_data["y"].values)
