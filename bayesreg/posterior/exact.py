@@ -6,6 +6,8 @@ import numpy as np
 import xarray as xr
 from scipy import linalg
 
+from ._blas_threads import one_blas_thread
+
 __all__ = ["conjugate_posterior", "sample_exact"]
 
 
@@ -54,14 +56,14 @@ def sample_exact(X, y, scale, sigma, *, fit_intercept, draws, chains, random_see
     n, p = X.shape
     mean, chol, x_mean, y_mean = conjugate_posterior(X, y, scale, sigma, fit_intercept)
     z = rng.standard_normal((p, chains * draws))
-    # L^{-T} once (p x p), then one matrix product: solving against the thousands of
-    # columns of z (LAPACK trtrs) costs ~20x more than this for p = 10
-    root = linalg.solve_triangular(chol, np.eye(p), lower=True, trans="T")
-    coef = (root @ z).T + mean
-    coef = coef.reshape(chains, draws, p)
     coords = {"chain": np.arange(chains), "draw": np.arange(draws), "feature": list(feature_names)}
-    data_vars = {"coef": (("chain", "draw", "feature"), coef)}
-    if fit_intercept:
-        intercept_c = y_mean + sigma / np.sqrt(n) * rng.standard_normal((chains, draws))
-        data_vars["intercept"] = (("chain", "draw"), intercept_c - coef @ x_mean)
+    with one_blas_thread():  # products of p-sized factors only: see _blas_threads
+        # L^{-T} once (p x p), then one matrix product: solving against the thousands
+        # of columns of z (LAPACK trtrs) costs ~20x more than this for p = 10
+        root = linalg.solve_triangular(chol, np.eye(p), lower=True, trans="T")
+        coef = (z.T @ root.T + mean).reshape(chains, draws, p)  # C-contiguous, as saved
+        data_vars = {"coef": (("chain", "draw", "feature"), coef)}
+        if fit_intercept:
+            intercept_c = y_mean + sigma / np.sqrt(n) * rng.standard_normal((chains, draws))
+            data_vars["intercept"] = (("chain", "draw"), intercept_c - coef @ x_mean)
     return xr.Dataset(data_vars, coords=coords)

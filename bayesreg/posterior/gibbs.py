@@ -49,12 +49,12 @@ from contextlib import contextmanager
 
 import numpy as np
 import xarray as xr
-from threadpoolctl import ThreadpoolController
 
 from ..model.likelihoods import get_likelihood
 from ..model.mapping import penalty_strength
 from ..model.priors import Prior
 from ..model.registry import prior_classes
+from ._blas_threads import one_blas_thread
 from ._gaussian_draws import draw_gaussian_bhattacharya as _draw_gaussian_bhattacharya  # noqa: F401 (tests)
 from ._gibbs_state import (
     ChainData,
@@ -105,15 +105,6 @@ def _progress(total, enabled):
         yield lambda advance: progress.update(task, advance=advance)
 
 
-_threadpools = []  # one ThreadpoolController: finding the BLAS libraries costs ~5 ms per call
-
-
-def _one_blas_thread():
-    if not _threadpools:
-        _threadpools.append(ThreadpoolController())
-    return _threadpools[0].limit(limits=1, user_api="blas")
-
-
 def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, chains,
                  random_seed, progressbar, feature_names):
     """Sample the posterior by Gibbs; returns an ``xarray.Dataset`` like the NUTS samplers.
@@ -134,7 +125,7 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     mixture = MIXTURES[prior.gibbs_mixture](prior, state, rng)
     # One BLAS thread: the sweeps are many small products, and OpenBLAS's spinning
     # worker threads made them ~30x slower on a loaded two-core machine.
-    with _progress(chains * (tune + draws), progressbar) as advance, _one_blas_thread():
+    with _progress(chains * (tune + draws), progressbar) as advance, one_blas_thread():
         if sweep.has_compiled_sweep and _compiled_sweep_applies(prior, sigma, n, p, fit_intercept):
             store = _sample_compiled(sweep, mixture, state, draws, tune, rng, advance)
         else:
