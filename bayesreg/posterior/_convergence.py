@@ -195,27 +195,44 @@ def _ess(columns):
     k, n_chain, n_draw = columns.shape
     chain_mean = columns.mean(axis=2)
     centred = columns - chain_mean[..., None]
-    between = chain_mean.var(axis=1, ddof=1) if n_chain > 1 else 0.0
-    # Geyer's sum stops at the first non-positive pair, a few lags in for chains that
-    # mix: try the first lags by direct sums, the whole FFT only if some column needs more
-    lags = min(n_draw, _DIRECT_LAGS)
-    acov = _lagged_products(centred, lags) / n_draw
-    rho = _autocorrelation(acov, n_draw, between)
-    if lags < n_draw and not _truncated_within(rho):
-        m = fft.next_fast_len(2 * n_draw, real=True)
-        spectrum = fft.rfft(centred, n=m, axis=-1)
-        power = spectrum.real**2 + spectrum.imag**2
-        acov = fft.irfft(power, n=m, axis=-1)[..., :n_draw] / n_draw
-        rho = _autocorrelation(acov, n_draw, between)
-    spread = columns.max(axis=(1, 2)) - columns.min(axis=(1, 2))
+    between = chain_mean.var(axis=1, ddof=1) if n_chain > 1 else np.zeros(k)
     total = n_chain * n_draw
-    ess = total / np.maximum(_geyer_tau(rho, n_draw), 1.0 / np.log10(total))
-    ess[np.isnan(rho).any(axis=0)] = np.nan
+    tau, undefined = np.empty(k), np.zeros(k, dtype=bool)
+    # Geyer's sum stops at the first non-positive pair, a few lags in for chains that
+    # mix: each column gets the first lags by direct sums, more lags only if its sum
+    # runs past them, and the whole FFT only if it runs past _DIRECT_LAGS[-1]
+    todo = np.arange(k)
+    for lags in (*_DIRECT_LAGS, None):
+        if lags is None or lags >= n_draw:
+            rho = _autocorrelation(_fft_autocovariance(centred[todo]), n_draw, between[todo])
+            done = np.ones(todo.size, dtype=bool)
+        else:
+            acov = _lagged_products(centred[todo], lags) / n_draw
+            rho = _autocorrelation(acov, n_draw, between[todo])
+            done = _truncated_within(rho)
+        tau[todo[done]] = _geyer_tau(rho[:, done], n_draw)
+        undefined[todo[done]] = np.isnan(rho[:, done]).any(axis=0)
+        todo = todo[~done]
+        if not todo.size:
+            break
+    spread = columns.max(axis=(1, 2)) - columns.min(axis=(1, 2))
+    ess = total / np.maximum(tau, 1.0 / np.log10(total))
+    ess[undefined] = np.nan
     ess[spread < np.finfo(float).resolution] = total
     return ess
 
 
-_DIRECT_LAGS = 24
+#: The lags tried by direct sums, in stages (see _ess); the rest by FFT.
+_DIRECT_LAGS = (8, 24)
+
+
+def _fft_autocovariance(centred):
+    """All autocovariances of (k, chain, draw) centred columns by FFT -> (k, chain, draw)."""
+    n_draw = centred.shape[-1]
+    m = fft.next_fast_len(2 * n_draw, real=True)
+    spectrum = fft.rfft(centred, n=m, axis=-1)
+    power = spectrum.real**2 + spectrum.imag**2
+    return fft.irfft(power, n=m, axis=-1)[..., :n_draw] / n_draw
 
 
 def _lagged_products(centred, lags):
@@ -236,7 +253,7 @@ def _autocorrelation(acov, n_draw, between):
 
 
 def _truncated_within(rho):
-    r"""Whether every column's Geyer sum stops within the lags of ``rho``.
+    r"""Whether each column's Geyer sum stops within the lags of ``rho`` (lag, k) -> (k,).
 
     It stops at the first pair ``m >= 1`` with :math:`\rho_{2m} + \rho_{2m+1} \le 0`,
     or at once when :math:`\rho_0 + \rho_1 \le 0` (``rho_0`` is taken as 1), and
@@ -244,11 +261,10 @@ def _truncated_within(rho):
     """
     n_pairs = rho.shape[0] // 2
     if n_pairs < 2:
-        return False
+        return np.zeros(rho.shape[1], dtype=bool)
     sums = rho[: 2 * n_pairs].reshape(n_pairs, 2, -1).sum(axis=1)
     sums[0] = 1.0 + rho[1]
-    stops = (sums[1:] <= 0).any(axis=0) | (sums[0] <= 0) | np.isnan(rho).any(axis=0)
-    return bool(stops.all())
+    return (sums[1:] <= 0).any(axis=0) | (sums[0] <= 0) | np.isnan(rho).any(axis=0)
 
 
 def _geyer_tau(rho, n_draw=None):
