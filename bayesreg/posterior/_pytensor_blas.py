@@ -65,14 +65,19 @@ def configure_pytensor_blas():
     import pytensor
 
     config = pytensor.config
-    param = config._config_var_dict.get("blas__ldflags")
-    if param is None or hasattr(param, "val"):
-        return None  # already resolved (set, or searched by PyTensor): never override
+    # PyTensor's config internals (2.38): a parameter holds ``val`` once resolved, and
+    # fetch_val_for_key raises KeyError when neither PYTENSOR_FLAGS nor .pytensorrc set it.
+    # Where they differ (another PyTensor), leave everything to PyTensor.
     try:
+        param = config._config_var_dict.get("blas__ldflags")
+        if param is None or hasattr(param, "val"):
+            return None  # already resolved (set, or searched by PyTensor): never override
         config.fetch_val_for_key("blas__ldflags")
         return None  # given in PYTENSOR_FLAGS or .pytensorrc: the user's choice
     except KeyError:
         pass
+    except AttributeError:
+        return None
     flags = scipy_openblas_ldflags()
     if flags is not None:
         config.blas__ldflags = flags
