@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# PyTensor: no BLAS to link in a pip venv (numpy's is used), and a compile cache
+# PyTensor: BLAS ops through numpy (empty ldflags; without this setting bayesreg links
+# them to scipy's bundled OpenBLAS, see docs/performance.md), and a compile cache
 # outside the clone so that later runs on the same machine start warm.
 export PYTENSOR_FLAGS ?= base_compiledir=$(HOME)/.cache/bayesreg-pytensor,blas__ldflags=
 # Notebook kernels run with MPLBACKEND unset: an inherited MPLBACKEND=Agg would

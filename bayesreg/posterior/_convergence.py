@@ -3,12 +3,17 @@
 The algorithms of Vehtari, Gelman, Simpson, Carpenter & Buerkner (2021),
 step for step as ArviZ 0.23 implements them (``arviz.rhat(method="rank")``,
 ``arviz.ess(method="bulk"/"tail")``; the tests compare with ArviZ to 1e-10),
-but for all parameters at once on one ``(chain, draw, k)`` array. ArviZ
-computes them one scalar at a time, ~3 ms each; after a Gibbs or ``exact``
-fit that took longer than drawing the samples.
+but for all parameters at once. ArviZ computes them one scalar at a time,
+~3 ms each; after a Gibbs or ``exact`` fit that took longer than drawing the
+samples.
+
+Internally every array is laid out ``(k, chain, draw)``: one row of draws per
+parameter, contiguous, so sorts, means and lagged sums run along memory.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 from scipy import fft, special
@@ -18,62 +23,97 @@ __all__ = ["ess_bulk", "ess_tail", "rank_diagnostics", "rhat_rank"]
 _MIN_DRAWS = 4
 
 
-def _split_chains(draws):
-    half = draws.shape[1] // 2
-    return np.concatenate([draws[:, :half], draws[:, -half:]], axis=0)
+def _split_columns(draws):
+    """(chain, draw, k) -> split chains as contiguous rows (k, 2 * chain, draw // 2).
 
-
-def _sorted_ranks(flat):
-    """Average ranks (as ``scipy.stats.rankdata``) of each row of ``flat`` (m, N), and its sort.
-
-    Rows without ties (the usual case for continuous draws) take their ranks
-    from one argsort; ties get the mean of the positions they share, found for
-    all tied rows at once from the sorted values.
+    The middle draw of an odd-length chain is dropped, as ArviZ does.
     """
-    m, n = flat.shape
-    order = np.argsort(flat, axis=1)
-    ordered = np.take_along_axis(flat, order, axis=1)
-    positions = np.broadcast_to(np.arange(1.0, n + 1.0), (m, n))
-    starts = np.ones((m, n), dtype=bool)
-    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    tied = ~starts.all(axis=1)
-    if tied.any():
-        # every row starts a group, so a group ends where the next (global) one starts
-        rows = starts[tied]
-        first = np.flatnonzero(rows)
-        last = np.append(first[1:], rows.size) - 1
-        group = np.cumsum(rows.ravel()) - 1
-        positions = np.array(positions)
-        positions[tied] = ((first + last) / 2.0 - first // n * n + 1.0)[group].reshape(rows.shape)
-    ranks = np.empty_like(flat)
-    np.put_along_axis(ranks, order, positions, axis=1)
-    return ranks, ordered
+    half = draws.shape[1] // 2
+    split = np.concatenate([draws[:, :half], draws[:, -half:]], axis=0)
+    return np.ascontiguousarray(split.transpose(2, 0, 1))
 
 
-def _z_scale(draws):
-    """Normal scores of the pooled ranks (Blom's offset 3/8), per parameter."""
-    flat = np.ascontiguousarray(draws.reshape(-1, draws.shape[-1]).T)  # (k, N)
-    ranks, _ = _sorted_ranks(flat)
-    scores = special.ndtri((ranks - 0.375) / (flat.shape[1] + 0.25))
-    return scores.T.reshape(draws.shape)
+@lru_cache(maxsize=8)
+def _blom_scores(n):
+    """Normal scores of the ranks 1..n (Blom's offset 3/8); read-only, cached per n.
+
+    Untied ranks are a permutation of 1..n, so their scores are these n
+    values rearranged: ``ndtri`` runs once per draw count, not once per draw.
+    """
+    scores = special.ndtri((np.arange(1.0, n + 1.0) - 0.375) / (n + 0.25))
+    scores.flags.writeable = False
+    return scores
 
 
-def _rhat(draws):
-    n_draw = draws.shape[1]
-    chain_var = draws.var(axis=1, ddof=1)
-    between = n_draw * draws.mean(axis=1).var(axis=0, ddof=1)
-    within = chain_var.mean(axis=0)
+def _rank_scores(rows):
+    """Normal scores of the average ranks (as ``scipy.stats.rankdata``) of each row.
+
+    ``rows`` is (m, N); returns the scores (m, N) and the sorted rows. Every
+    draw first takes the score of its position in one argsort (a cached
+    table); draws tied with a neighbour then get the score of the mean of the
+    positions their group shares, found for all groups at once.
+    """
+    m, n = rows.shape
+    order = np.argsort(rows, axis=1)
+    ordered = np.take_along_axis(rows, order, axis=1)
+    scores = np.empty_like(rows)
+    np.put_along_axis(scores, order, _blom_scores(n)[None, :], axis=1)
+    repeats = ordered[:, 1:] == ordered[:, :-1]  # position j + 1 equals position j
+    if repeats.any():
+        member = np.zeros((m, n), dtype=bool)  # in a group of two or more equal draws
+        member[:, 1:] = repeats
+        member[:, :-1] |= repeats
+        row, col = np.nonzero(member)  # row-major: each group's members are consecutive
+        opens = np.ones(row.size, dtype=bool)
+        opens[1:] = ~repeats[row[1:], col[1:] - 1] | (row[1:] != row[:-1])
+        group = np.cumsum(opens) - 1
+        first, size = col[opens], np.bincount(group)
+        positions = (first + (size - 1) / 2.0 + 1.0)[group]  # mean of 1-based positions
+        scores[row, order[row, col]] = special.ndtri((positions - 0.375) / (n + 0.25))
+    return scores, ordered
+
+
+def _median_of_sorted(ordered):
+    """``np.median`` of each sorted row (the mean of the middle two for even lengths)."""
+    n = ordered.shape[1]
+    if n % 2:
+        return ordered[:, n // 2].copy()
+    return (ordered[:, n // 2 - 1] + ordered[:, n // 2]) / 2.0
+
+
+def _z_scale(columns):
+    """Normal scores of the pooled ranks of (k, chain, draw) columns; also the sorted pools."""
+    k = columns.shape[0]
+    scores, ordered = _rank_scores(columns.reshape(k, -1))
+    return scores.reshape(columns.shape), ordered
+
+
+def _rhat(columns):
+    """Split R-hat of (k, chain, draw) columns (chains already split)."""
+    n_draw = columns.shape[2]
+    chain_var = columns.var(axis=2, ddof=1)
+    between = n_draw * columns.mean(axis=2).var(axis=1, ddof=1)
+    within = chain_var.mean(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.sqrt((between / within + n_draw - 1) / n_draw)
+
+
+def _folded(columns, ordered):
+    """|x - median| of each column, the median read from its sorted pool (NaN stays NaN)."""
+    median = _median_of_sorted(ordered)
+    median[np.isnan(ordered[:, -1])] = np.nan  # argsort puts NaN last; np.median gives NaN
+    return np.abs(columns - median[:, None, None])
 
 
 def rank_diagnostics(draws, probs=(0.05, 0.95)):
     """R-hat, bulk ESS and tail ESS of every parameter of ``draws`` in one pass.
 
     The same numbers as :func:`rhat_rank`, :func:`ess_bulk` and :func:`ess_tail`
-    (and ArviZ's), computed with one sort for the split and the folded draws
-    together and one FFT for the bulk and both tail indicators together: this
-    runs after every fit, whose draws may cost less than their diagnostics.
+    (and ArviZ's), computed with one argsort of the split draws (giving their
+    ranks, median and, for even chain lengths, quantiles), one of the folded
+    draws, and one autocorrelation pass for the bulk and both tail indicators
+    together: this runs after every fit, whose draws may cost less than their
+    diagnostics.
 
     Parameters
     ----------
@@ -88,16 +128,17 @@ def rank_diagnostics(draws, probs=(0.05, 0.95)):
     k = draws.shape[-1]
     if draws.shape[1] < _MIN_DRAWS:
         return np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
-    split = _split_chains(draws)
-    folded = np.abs(split - np.median(split.reshape(-1, k), axis=0))
-    z = _z_scale(np.concatenate([split, folded], axis=-1))
-    z_bulk, z_folded = z[..., :k], z[..., k:]
+    split = _split_columns(draws)
+    z_bulk, ordered = _z_scale(split)
     if draws.shape[0] < 2:
         r_hat = np.full(k, np.nan)
     else:
+        z_folded, _ = _z_scale(_folded(split, ordered))
         r_hat = np.maximum(_rhat(z_bulk), _rhat(z_folded))
-    below = [_split_chains((draws <= cut).astype(float)) for cut in _type7_quantiles(draws, probs)]
-    ess = _ess(np.concatenate([z_bulk, *below], axis=-1))
+    # with an even chain length the split draws are all the draws: their sort gives the quantiles
+    pooled = ordered if draws.shape[1] % 2 == 0 else np.sort(draws.reshape(-1, k).T, axis=1)
+    below = [split <= cut[:, None, None] for cut in _type7_quantiles(pooled, probs)]
+    ess = _ess(np.concatenate([z_bulk, *below], axis=0))
     return r_hat, ess[:k], np.minimum(*np.split(ess[k:], len(probs)))
 
 
@@ -106,9 +147,10 @@ def rhat_rank(draws):
     draws = np.asarray(draws, dtype=float)
     if draws.shape[0] < 2 or draws.shape[1] < _MIN_DRAWS:
         return np.full(draws.shape[-1], np.nan)
-    split = _split_chains(draws)
-    folded = np.abs(split - np.median(split.reshape(-1, split.shape[-1]), axis=0))
-    return np.maximum(_rhat(_z_scale(split)), _rhat(_z_scale(folded)))
+    split = _split_columns(draws)
+    z_bulk, ordered = _z_scale(split)
+    z_folded, _ = _z_scale(_folded(split, ordered))
+    return np.maximum(_rhat(z_bulk), _rhat(z_folded))
 
 
 def ess_bulk(draws):
@@ -116,74 +158,102 @@ def ess_bulk(draws):
     draws = np.asarray(draws, dtype=float)
     if draws.shape[1] < _MIN_DRAWS:
         return np.full(draws.shape[-1], np.nan)
-    return _ess(_z_scale(_split_chains(draws)))
+    return _ess(_z_scale(_split_columns(draws))[0])
 
 
 def ess_tail(draws, probs=(0.05, 0.95)):
     """Tail effective sample size: the smaller ESS of the 5% and 95% quantile indicators."""
     draws = np.asarray(draws, dtype=float)
+    k = draws.shape[-1]
     if draws.shape[1] < _MIN_DRAWS:
-        return np.full(draws.shape[-1], np.nan)
-    out = [_ess(_split_chains((draws <= cut).astype(float))) for cut in _type7_quantiles(draws, probs)]
+        return np.full(k, np.nan)
+    split = _split_columns(draws)
+    pooled = np.sort(draws.reshape(-1, k).T, axis=1)
+    out = [_ess(split <= cut[:, None, None]) for cut in _type7_quantiles(pooled, probs)]
     return np.minimum(*out)
 
 
-def _type7_quantiles(draws, probs):
-    """R's type-7 quantile of each parameter, computed as ArviZ does (``mquantiles``).
+def _type7_quantiles(ordered, probs):
+    """R's type-7 quantile of each sorted row of ``ordered`` (k, N), as ArviZ computes it.
 
     ``scipy.stats.mstats.mquantiles(alphap=1, betap=1)`` step for step, to the
-    last ulp (a draw exactly at the cut counts as below it), on one sort.
+    last ulp (a draw exactly at the cut counts as below it).
     """
-    ordered = np.sort(draws.reshape(-1, draws.shape[-1]), axis=0)
-    n = ordered.shape[0]
+    n = ordered.shape[1]
     cuts = []
     for prob in probs:
         aleph = n * prob + (1.0 + prob * (1.0 - 1.0 - 1.0))
         index = int(np.floor(np.clip(aleph, 1, n - 1)))
         gamma = float(np.clip(aleph - index, 0.0, 1.0))
-        cuts.append((1.0 - gamma) * ordered[index - 1] + gamma * ordered[index])
+        cuts.append((1.0 - gamma) * ordered[:, index - 1] + gamma * ordered[:, index])
     return cuts
 
 
-def _ess(draws):
-    """ESS of each parameter of (chain, draw, k): Geyer's initial monotone sequence estimator."""
-    n_chain, n_draw, k = draws.shape
-    # the draw axis last and contiguous: a strided FFT axis costs several times more
-    centred = np.ascontiguousarray((draws - draws.mean(axis=1, keepdims=True)).transpose(0, 2, 1))
-    between = draws.mean(axis=1).var(axis=0, ddof=1) if n_chain > 1 else 0.0
-    # Geyer's sum stops at the first non-positive pair, a few lags in for chains that
-    # mix: try the first lags by direct sums, the whole FFT only if some column needs more
-    lags = min(n_draw, _DIRECT_LAGS)
-    acov = np.stack([np.einsum("ckt,ckt->ck", centred[..., : n_draw - t], centred[..., t:])
-                     for t in range(lags)], axis=1) / n_draw
-    rho = _autocorrelation(acov, n_draw, between)
-    if lags < n_draw and not _truncated_within(rho):
-        m = fft.next_fast_len(2 * n_draw, real=True)
-        spectrum = fft.rfft(centred, n=m, axis=-1)
-        power = spectrum.real**2 + spectrum.imag**2
-        acov = (fft.irfft(power, n=m, axis=-1)[..., :n_draw] / n_draw).transpose(0, 2, 1)
-        rho = _autocorrelation(acov, n_draw, between)
-    spread = draws.max(axis=(0, 1)) - draws.min(axis=(0, 1))
+def _ess(columns):
+    """ESS of each row of (k, chain, draw) columns: Geyer's initial monotone sequence estimator."""
+    columns = np.asarray(columns, dtype=float)
+    k, n_chain, n_draw = columns.shape
+    chain_mean = columns.mean(axis=2)
+    centred = columns - chain_mean[..., None]
+    between = chain_mean.var(axis=1, ddof=1) if n_chain > 1 else np.zeros(k)
     total = n_chain * n_draw
-    ess = total / np.maximum(_geyer_tau(rho, n_draw), 1.0 / np.log10(total))
-    ess[np.isnan(rho).any(axis=0)] = np.nan
+    tau, undefined = np.empty(k), np.zeros(k, dtype=bool)
+    # Geyer's sum stops at the first non-positive pair, a few lags in for chains that
+    # mix: each column gets the first lags by direct sums, more lags only if its sum
+    # runs past them, and the whole FFT only if it runs past _DIRECT_LAGS[-1]
+    todo = np.arange(k)
+    for lags in (*_DIRECT_LAGS, None):
+        if lags is None or lags >= n_draw:
+            rho = _autocorrelation(_fft_autocovariance(centred[todo]), n_draw, between[todo])
+            done = np.ones(todo.size, dtype=bool)
+        else:
+            acov = _lagged_products(centred[todo], lags) / n_draw
+            rho = _autocorrelation(acov, n_draw, between[todo])
+            done = _truncated_within(rho)
+        tau[todo[done]] = _geyer_tau(rho[:, done], n_draw)
+        undefined[todo[done]] = np.isnan(rho[:, done]).any(axis=0)
+        todo = todo[~done]
+        if not todo.size:
+            break
+    spread = columns.max(axis=(1, 2)) - columns.min(axis=(1, 2))
+    ess = total / np.maximum(tau, 1.0 / np.log10(total))
+    ess[undefined] = np.nan
     ess[spread < np.finfo(float).resolution] = total
     return ess
 
 
-_DIRECT_LAGS = 24
+#: The lags tried by direct sums, in stages (see _ess); the rest by FFT.
+_DIRECT_LAGS = (8, 24)
+
+
+def _fft_autocovariance(centred):
+    """All autocovariances of (k, chain, draw) centred columns by FFT -> (k, chain, draw)."""
+    n_draw = centred.shape[-1]
+    m = fft.next_fast_len(2 * n_draw, real=True)
+    spectrum = fft.rfft(centred, n=m, axis=-1)
+    power = spectrum.real**2 + spectrum.imag**2
+    return fft.irfft(power, n=m, axis=-1)[..., :n_draw] / n_draw
+
+
+def _lagged_products(centred, lags):
+    """sum_s x[s] x[s + t] for t < lags along the last axis of (k, chain, draw) -> (k, chain, lags)."""
+    n_draw = centred.shape[-1]
+    out = np.empty((*centred.shape[:-1], lags))
+    for t in range(lags):
+        out[..., t] = np.einsum("...s,...s->...", centred[..., : n_draw - t], centred[..., t:])
+    return out
 
 
 def _autocorrelation(acov, n_draw, between):
-    """ArviZ's combined autocorrelation of (chain, lag, k) autocovariances -> (lag, k)."""
-    mean_var = acov[:, 0].mean(axis=0) * n_draw / (n_draw - 1.0)
+    """ArviZ's combined autocorrelation of (k, chain, lag) autocovariances -> (lag, k)."""
+    mean_var = acov[..., 0].mean(axis=1) * n_draw / (n_draw - 1.0)
     var_plus = mean_var * (n_draw - 1.0) / n_draw + between
     with np.errstate(divide="ignore", invalid="ignore"):
-        return 1.0 - (mean_var - acov.mean(axis=0)) / var_plus
+        return (1.0 - (mean_var[:, None] - acov.mean(axis=1)) / var_plus[:, None]).T
 
 
 def _truncated_within(rho):
-    r"""Whether every column's Geyer sum stops within the lags of ``rho``.
+    r"""Whether each column's Geyer sum stops within the lags of ``rho`` (lag, k) -> (k,).
 
     It stops at the first pair ``m >= 1`` with :math:`\rho_{2m} + \rho_{2m+1} \le 0`,
     or at once when :math:`\rho_0 + \rho_1 \le 0` (``rho_0`` is taken as 1), and
@@ -191,11 +261,10 @@ def _truncated_within(rho):
     """
     n_pairs = rho.shape[0] // 2
     if n_pairs < 2:
-        return False
+        return np.zeros(rho.shape[1], dtype=bool)
     sums = rho[: 2 * n_pairs].reshape(n_pairs, 2, -1).sum(axis=1)
     sums[0] = 1.0 + rho[1]
-    stops = (sums[1:] <= 0).any(axis=0) | (sums[0] <= 0) | np.isnan(rho).any(axis=0)
-    return bool(stops.all())
+    return (sums[1:] <= 0).any(axis=0) | (sums[0] <= 0) | np.isnan(rho).any(axis=0)
 
 
 def _geyer_tau(rho, n_draw=None):

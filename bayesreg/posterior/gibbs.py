@@ -49,13 +49,13 @@ from contextlib import contextmanager
 
 import numpy as np
 import xarray as xr
-from threadpoolctl import ThreadpoolController
 
 from ..model.likelihoods import get_likelihood
 from ..model.mapping import penalty_strength
 from ..model.priors import Prior
 from ..model.registry import prior_classes
 from ..model.sufficient_statistics import SufficientStatistics
+from ._blas_threads import one_blas_thread
 from ._gaussian_draws import draw_gaussian_bhattacharya as _draw_gaussian_bhattacharya  # noqa: F401 (tests)
 from ._gibbs_state import (
     ChainData,
@@ -116,15 +116,6 @@ def _progress(total, enabled):
         yield lambda advance: progress.update(task, advance=advance)
 
 
-_threadpools = []  # one ThreadpoolController: finding the BLAS libraries costs ~5 ms per call
-
-
-def _one_blas_thread():
-    if not _threadpools:
-        _threadpools.append(ThreadpoolController())
-    return _threadpools[0].limit(limits=1, user_api="blas")
-
-
 def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, chains,
                  random_seed, progressbar, feature_names):
     """Sample the posterior by Gibbs; returns an ``xarray.Dataset`` like the NUTS samplers.
@@ -139,7 +130,7 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     likelihood = get_likelihood(likelihood)
     check_gibbs(prior, "sample_gibbs", likelihood.name)
     if prior.gibbs_scheme == "inclusion_indicators":  # a spike-and-slab: its own collapsed sweep
-        with _progress(chains * (tune + draws), progressbar) as advance, _one_blas_thread():
+        with _progress(chains * (tune + draws), progressbar) as advance, one_blas_thread():
             return sample_spike_and_slab(
                 prior, sigma, X, y, fit_intercept=fit_intercept, draws=draws, tune=tune,
                 chains=chains, random_seed=random_seed, feature_names=feature_names, advance=advance,
@@ -158,7 +149,7 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     mixture = MIXTURES[prior.gibbs_mixture](prior, state, rng)
     # One BLAS thread: the sweeps are many small products, and OpenBLAS's spinning
     # worker threads made them ~30x slower on a loaded two-core machine.
-    with _progress(chains * (tune + draws), progressbar) as advance, _one_blas_thread():
+    with _progress(chains * (tune + draws), progressbar) as advance, one_blas_thread():
         if sweep.has_compiled_sweep and sweep.use_rue and _compiled_sweep_applies(prior, sigma, n, p,
                                                                                    fit_intercept):
             store = _sample_compiled(sweep, mixture, state, draws, tune, rng, advance)

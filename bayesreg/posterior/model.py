@@ -43,6 +43,11 @@ from ..model.likelihoods import Likelihood, get_likelihood
 from ..model.mapping import penalty_strength
 from ..model.priors import Prior, elastic_net_logp
 from ..model.sufficient_statistics import SufficientStatistics
+from ._pytensor_blas import configure_pytensor_blas
+
+# before any model is compiled: link PyTensor's BLAS ops to scipy's OpenBLAS
+# unless the user set blas__ldflags (see _pytensor_blas)
+configure_pytensor_blas()
 
 __all__ = ["ModelSpec", "build_model", "elastic_net_logp", "model_data", "sigma_prior_scale"]
 
