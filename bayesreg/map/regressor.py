@@ -10,6 +10,7 @@ from ..model._checks import check_map_prior, restore_on_failure
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.mapping import to_penalty
+from ..model.offset import check_offset
 from .noise import estimate_sigma
 from .solve import solve_map
 
@@ -101,7 +102,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         self.tol = tol
         self.max_iter = max_iter
 
-    def fit(self, X, y):
+    def fit(self, X, y, exposure=None, offset=None):
         """Fit the MAP estimate.
 
         Parameters
@@ -110,6 +111,12 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             Converted to float64 (float32 input too: coefficients and
             predictions are always float64).
         y : array-like of shape (n_samples,)
+        exposure : array-like of shape (n_samples,), optional
+            For a likelihood with an offset (Poisson): the time, area or
+            population each count was observed over (> 0); the model is then
+            ``log E[y] = log(exposure) + intercept + X @ coef``.
+        offset : array-like of shape (n_samples,), optional
+            ``log(exposure)`` directly (pass one of the two).
 
         Returns
         -------
@@ -123,6 +130,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
             y, _ = likelihood.check_target(y, owner)
+            offset = check_offset(likelihood, exposure, offset, X.shape[0], f"{owner}.fit")
             scaling = ColumnScaling(X, params["standardize"], owner,
                                     getattr(self, "feature_names_in_", None))
             X = scaling.transform(X)  # the data the prior sees; coef_ is brought back below
@@ -130,11 +138,12 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
                 sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
             # a non-convex prior, or a likelihood no library fits, has no library penalty
             penalty = (to_penalty(prior, n_samples=X.shape[0], sigma=sigma, likelihood=likelihood)
-                       if prior.is_convex and likelihood.sklearn_estimators else None)
+                       if likelihood.has_library_penalty(prior) else None)
 
             solution = solve_map(
                 X, y, [prior], likelihood, sigma=sigma,
                 fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
+                offset=offset,
             )
             self.coef_ = scaling.to_original(solution.coefs[0])
             self.intercept_ = float(solution.intercepts[0])
@@ -144,12 +153,15 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             self.n_iter_ = int(solution.n_iter[0])
         return self
 
-    def predict(self, X):
+    def predict(self, X, exposure=None, offset=None):
         """Predict the expected value of y, the likelihood's mean of ``intercept_ + X @ coef_``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+        exposure, offset : array-like of shape (n_samples,), optional
+            As in :meth:`fit`: the expected count over that exposure (without
+            one, the expected count per unit exposure).
 
         Returns
         -------
@@ -157,4 +169,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        return self.likelihood_.mean(X @ self.coef_ + self.intercept_)
+        eta = X @ self.coef_ + self.intercept_
+        offset = check_offset(self.likelihood_, exposure, offset, X.shape[0],
+                              f"{type(self).__name__}.predict")
+        return self.likelihood_.mean(eta if offset is None else eta + offset)

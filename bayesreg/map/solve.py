@@ -20,6 +20,9 @@ the route; every guard of a route lives here, once:
 ``"logistic"`` (Bernoulli-logit)
     Proximal Newton on standardised columns (:mod:`._logistic`), exact zeros
     at or above ``alpha_max``; warm-started from the strongest penalty.
+``"poisson"`` (Poisson, log link)
+    The same proximal Newton for the Poisson loss (:mod:`._poisson`), with
+    the known ``offset`` (log exposure) added to the linear predictor.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ..model.mapping import penalty_strength
+from ._poisson import poisson_map
 from ._solvers import (
     center,
     fit_logistic,
@@ -55,7 +59,7 @@ class MAPSolution(NamedTuple):
 
 
 def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1e-10,
-              max_iter=100_000):
+              max_iter=100_000, offset=None):
     r"""The MAP estimate under each prior in ``priors`` (typically one family at several scales).
 
     Parameters
@@ -75,6 +79,9 @@ def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1
     fit_intercept : bool, default=True
     tol, max_iter
         Solver tolerance and iteration limit.
+    offset : ndarray of shape (n_samples,) or None
+        A known term of the linear predictor (``log(exposure)``), for a
+        likelihood that takes one (``accepts_offset``).
 
     Returns
     -------
@@ -87,6 +94,10 @@ def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1
             f"no MAP solver for the route {likelihood.map_route!r} of {likelihood!r}; "
             f"bayesreg.map knows {sorted(_ROUTES)}."
         ) from None
+    if offset is not None:
+        if not likelihood.accepts_offset:
+            raise ValueError(f"the {likelihood.label} likelihood takes no offset or exposure.")
+        route = _with_offset(route, offset)
     convex = [i for i, prior in enumerate(priors) if prior.is_convex]
     coefs = np.zeros((len(priors), X.shape[1]))
     intercepts, n_iter = np.zeros(len(priors)), np.zeros(len(priors), dtype=int)
@@ -133,6 +144,15 @@ def _majorize_minimize(route, X, y, prior, likelihood, sigma, fit_intercept, tol
         stacklevel=4,
     )
     return coef, scaled.intercepts[0], steps
+
+
+def _with_offset(route, offset):
+    """``route`` with the known offset of the linear predictor passed on."""
+
+    def solve(*args):
+        return route(*args, offset=offset)
+
+    return solve
 
 
 def _strongest_first(weights):
@@ -184,5 +204,19 @@ def _logistic(X, y01, weights, likelihood, sigma, fit_intercept, tol, max_iter):
     return MAPSolution(coefs, intercepts, n_iter)
 
 
+def _poisson(X, y, weights, likelihood, sigma, fit_intercept, tol, max_iter, offset=None):
+    coefs = np.zeros((len(weights), X.shape[1]))
+    intercepts = np.zeros(len(weights))
+    n_iter = np.zeros(len(weights), dtype=int)
+    init = None
+    for i in _strongest_first(weights):
+        l1, l2 = weights[i]
+        coefs[i], intercepts[i], n_iter[i] = poisson_map(
+            X, y, l1, l2, fit_intercept, tol, max_iter, init=init, offset=offset
+        )
+        init = (coefs[i], intercepts[i])
+    return MAPSolution(coefs, intercepts, n_iter)
+
+
 #: The solver of each :attr:`~bayesreg.model.likelihoods.Likelihood.map_route`.
-_ROUTES = {"least_squares": _least_squares, "logistic": _logistic}
+_ROUTES = {"least_squares": _least_squares, "logistic": _logistic, "poisson": _poisson}

@@ -179,6 +179,14 @@ class Prior:
         """
         if likelihood in self._gibbs_likelihoods:
             return None
+        from .likelihoods import get_likelihood
+
+        family = get_likelihood(likelihood)
+        if not family.has_gibbs_sampler:
+            return (
+                f"does not cover the {family.label} likelihood: it has no conditionally "
+                "Gaussian augmentation, so its posterior is sampled by NUTS only (nutpie)."
+            )
         if not self._gibbs_likelihoods:
             return (
                 "covers the Normal, Laplace and Horseshoe priors (scale mixtures of normals); "
