@@ -13,9 +13,10 @@ from ..model._checks import check_noise_learnable, restore_on_failure
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
+from ..model.offset import check_offset
 from ..map import MAPClassifier, MAPRegressor
 from ._map_cache import cached_map, data_fingerprint
-from ._pointwise import linear_predictor_variance
+from ._expected_value import predictive_moments
 from ._predictive import PredictiveIntervals
 from ._results import DIAGNOSTIC_VARS, PosteriorResults
 from .diagnostics import compute_diagnostics, warn_on_problems
@@ -48,15 +49,16 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
             return float(self.target_accept)
         return self.prior.nuts_target_accept  # funnels (learned scales) need smaller steps
 
-    def _fit(self, X, y, sigma):
-        """Sample the posterior; ``y`` is numeric (0/1 for the classifier)."""
+    def _fit(self, X, y, sigma, offset=None):
+        """Sample the posterior; ``y`` is numeric (0/1 for the classifier); ``offset`` or None."""
         feature_names = getattr(self, "feature_names_in_", None)
         if feature_names is None:
             feature_names = [f"x{j}" for j in range(X.shape[1])]
         # standardize=True: sample on X / sd, then report coef on X's scale (column_scaling)
         scaling = ColumnScaling(X, self.standardize, type(self).__name__, feature_names)
         X_original, X = X, scaling.transform(X)
-        spec = ModelSpec.create(self._likelihood, self.prior, sigma, self.fit_intercept, feature_names)
+        spec = ModelSpec.create(self._likelihood, self.prior, sigma, self.fit_intercept, feature_names,
+                                has_offset=offset is not None)
         sampler = resolve_sampler(self.sampler, self.prior, self._likelihood, sigma is not None)
         if sampler == "exact":
             self._check_exact(sigma)
@@ -77,7 +79,7 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
             sample_stats = None
         else:
             posterior, sample_stats = sample_nuts(
-                spec, model_data(spec, self.prior, sigma, X, y),
+                spec, model_data(spec, self.prior, sigma, X, y, offset),
                 sampler=sampler, draws=self.draws, tune=self.tune, chains=self.chains,
                 random_seed=self.random_seed, progressbar=self.progressbar,
                 target_accept=self._target_accept(),
@@ -89,13 +91,13 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
         X = X_original
         var_names = [name for name in DIAGNOSTIC_VARS if name in posterior]
         diagnostics = compute_diagnostics(posterior, sample_stats, var_names)
-        idata = self._inference_data(posterior, sample_stats, X, y, sigma)
+        idata = self._inference_data(posterior, sample_stats, X, y, sigma, offset)
         idata.attrs["sampler"] = sampler
         self._set_results(idata, diagnostics)
-        self.map_ = self._cached_map(X, y, sigma)
+        self.map_ = self._cached_map(X, y, sigma, offset)
         return diagnostics
 
-    def _cached_map(self, X, y, sigma):
+    def _cached_map(self, X, y, sigma, offset=None):
         """:meth:`_fit_map`, solved once per data, prior, sigma and intercept (see ``_map_cache``)."""
         if not self.prior.has_map or self.prior.is_hierarchical:
             return None
@@ -104,20 +106,21 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
             type(self).__name__, repr(self.prior), sigma, bool(self.fit_intercept),
             bool(self.standardize),
             None if names is None else tuple(str(f) for f in names),
-            repr(np.asarray(getattr(self, "classes_", ())).tolist()), data_fingerprint(X, y),
+            repr(np.asarray(getattr(self, "classes_", ())).tolist()),
+            data_fingerprint(X, y, *(() if offset is None else (offset,))),
         )
-        return cached_map(key, lambda: self._fit_map(X, self._map_target(y)))
+        return cached_map(key, lambda: self._fit_map(X, self._map_target(y), offset))
 
     def _map_target(self, y):
         """The y the MAP estimator is fitted on (the classifier's own labels, not 0/1)."""
         return y
 
-    def _fit_map(self, X, y):
+    def _fit_map(self, X, y, offset=None):
         """The MAP of the same model, or None where it is not defined or cannot be fitted."""
         if not self.prior.has_map or self.prior.is_hierarchical:
             return None
         try:
-            map_model = self._map_estimator().fit(X, y)
+            map_model = self._map_estimator().fit(X, y, **({} if offset is None else {"offset": offset}))
         except ValueError as exc:  # e.g. sigma=None with too few samples to estimate it
             warnings.warn(
                 f"{type(self).__name__}: the MAP of the same model could not be fitted "
@@ -256,17 +259,18 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         """The likelihood object the ``likelihood`` parameter names."""
         return get_likelihood(self.likelihood)
 
-    def fit(self, X, y):
-        """Sample the posterior given data ``X`` (n_samples, n_features) and ``y``."""
+    def fit(self, X, y, exposure=None, offset=None):
+        """Sample the posterior of ``X``, ``y`` (and Poisson's ``exposure`` or ``offset`` per row)."""
         owner = type(self).__name__
         params = self._check_params()
         sigma = params["likelihood"].sigma_for(params["sigma"], owner)
         with restore_on_failure(self):
             X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
             y, _ = params["likelihood"].check_target(y, owner)
+            offset = check_offset(params["likelihood"], exposure, offset, X.shape[0], f"{owner}.fit")
             if params["likelihood"].has_sigma:
                 check_noise_learnable(X, y, sigma, self.fit_intercept, owner)
-            diagnostics = self._fit(X, y, sigma)
+            diagnostics = self._fit(X, y, sigma, offset)
         warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler_ == "exact")
         return self
 
@@ -282,17 +286,19 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         return MAPRegressor(self.prior, likelihood=self.likelihood, sigma=self.sigma,
                             fit_intercept=self.fit_intercept, standardize=self.standardize)
 
-    def predict(self, X, return_std=False):
-        """Posterior mean of ``intercept + X @ coef``; with ``return_std`` the predictive sd.
+    def predict(self, X, return_std=False, exposure=None, offset=None):
+        """Posterior mean of y, ``E[mean(eta)]``; with ``return_std`` the predictive sd.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         return_std : bool, default=False
             Also return the standard deviation of the posterior predictive
-            distribution of a new y: ``sqrt(Var[mu] + E[sigma**2])``, with
-            ``Var[mu]`` over the draws computed from their covariance (no
-            draws x rows array: memory and time do not grow with draws x rows).
+            distribution of a new y: ``sqrt(Var[mu] + E[noise variance])``
+            (``sigma**2`` for the Gaussian, ``mu`` for Poisson); never a draws
+            x rows array for all rows (see ``_expected_value``).
+        exposure, offset : array-like of shape (n_samples,), optional
+            As in :meth:`fit` (Poisson): the expected count over that exposure.
 
         Returns
         -------
@@ -301,17 +307,9 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        y_mean = self._likelihood.mean(X @ self.coef_ + self.intercept_)  # eta itself
-        if not return_std:
-            return y_mean
-        if "sigma" in self.idata_.posterior:
-            sigma = float(np.sqrt(np.mean(self._draws("sigma") ** 2)))
-        else:
-            sigma = self.sigma_
-        noise_var = self._likelihood.noise_variance(y_mean, sigma)  # linear in sigma**2: exact
-        intercept = self._draws("intercept") if "intercept" in self.idata_.posterior else 0.0
-        mu_var = linear_predictor_variance(self._draws("coef"), intercept, X)
-        return y_mean, np.sqrt(mu_var + noise_var)
+        offset = check_offset(self._likelihood, exposure, offset, X.shape[0],
+                              f"{type(self).__name__}.predict")
+        return predictive_moments(self, X, offset, return_std)
 
 
 class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
