@@ -47,7 +47,7 @@ from ._solvers import (
     small_l1_coef,
 )
 
-__all__ = ["MAPSolution", "solve_map"]
+__all__ = ["MAPSolution", "solve_map", "unpenalized_coef"]
 
 
 class MAPSolution(NamedTuple):
@@ -144,6 +144,23 @@ def _majorize_minimize(route, X, y, prior, likelihood, sigma, fit_intercept, tol
         stacklevel=4,
     )
     return coef, scaled.intercepts[0], steps
+
+
+def unpenalized_coef(X, y, likelihood, fit_intercept=True, offset=None):
+    """The maximum-likelihood coefficients (no penalty) by the likelihood's route, or NaN.
+
+    NaN where the maximum does not exist or is not reached (the route warns then).
+    """
+    route = _ROUTES[likelihood.map_route]
+    if offset is not None:
+        route = _with_offset(route, offset)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        try:
+            coef = route(X, y, [(0.0, 0.0)], likelihood, None, fit_intercept, 1e-10, 1000).coefs[0]
+        except (ConvergenceWarning, ValueError, np.linalg.LinAlgError):
+            return np.full(X.shape[1], np.nan)
+    return coef if np.all(np.isfinite(coef)) else np.full(X.shape[1], np.nan)
 
 
 def _with_offset(route, offset):
