@@ -148,8 +148,8 @@ class Prior:
 
         Parameters
         ----------
-        likelihood : {"gaussian", "bernoulli"}
-            The likelihood's name.
+        likelihood : str or Likelihood
+            The likelihood or its name (an object also says when it has no Gibbs scheme).
         sigma_fixed : bool
             Whether the noise scale is fixed (Gaussian) rather than learned.
 
@@ -158,7 +158,7 @@ class Prior:
         tuple of str
         """
         offered = ()
-        if self.has_conjugate_posterior(likelihood, sigma_fixed):
+        if self.has_conjugate_posterior(getattr(likelihood, "name", likelihood), sigma_fixed):
             offered += ("exact",)
         if self.gibbs_refusal(likelihood) is None:
             offered += ("gibbs",)
@@ -177,16 +177,15 @@ class Prior:
 
         The sentence completes ``"sampler='gibbs' ..."`` in an error message.
         """
-        if likelihood in self._gibbs_likelihoods:
+        name = getattr(likelihood, "name", likelihood)  # a Likelihood object or its name
+        if name in self._gibbs_likelihoods:
             return None
-        from .likelihoods import get_likelihood
-
-        family = get_likelihood(likelihood)
-        if not family.has_gibbs_sampler:
+        if not getattr(likelihood, "has_gibbs_sampler", True):
             return (
-                f"does not cover the {family.label} likelihood: it has no conditionally "
+                f"does not cover the {likelihood.label} likelihood: it has no conditionally "
                 "Gaussian augmentation, so its posterior is sampled by NUTS only (nutpie)."
             )
+        likelihood = name
         if not self._gibbs_likelihoods:
             return (
                 "covers the Normal, Laplace and Horseshoe priors (scale mixtures of normals); "

@@ -96,5 +96,7 @@ class PredictiveIntervals:
         lo, hi = np.empty(X.shape[0]), np.empty(X.shape[0])
         for rows, eta in self._linear_predictor_blocks(X, offset):
             draws = self._likelihood.interval_draws(eta, sigma, rng)
-            lo[rows], hi[rows] = np.quantile(draws, tails, axis=0)
+            # counts: a quantile that is itself a count (no interpolation between counts)
+            method = "inverted_cdf" if np.issubdtype(draws.dtype, np.integer) else "linear"
+            lo[rows], hi[rows] = np.quantile(draws, tails, axis=0, method=method)
         return lo, hi

@@ -69,7 +69,7 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
             )
             sample_stats = None
         elif sampler == "gibbs":
-            check_gibbs(self.prior, type(self).__name__, self._likelihood.name)
+            check_gibbs(self.prior, type(self).__name__, self._likelihood)
             posterior = sample_gibbs(
                 self._likelihood, self.prior, sigma, X, y, fit_intercept=self.fit_intercept,
                 draws=self.draws, tune=self.tune, chains=self.chains,

@@ -71,7 +71,7 @@ def resolve_sampler(name, prior, likelihood, sigma_fixed):
     """
     if name != "auto":
         return name
-    offered = prior.samplers(get_likelihood(likelihood).name, sigma_fixed)
+    offered = prior.samplers(get_likelihood(likelihood), sigma_fixed)
     return next((sampler for sampler in offered if _installed(sampler)), offered[-1])
 
 
