@@ -158,3 +158,15 @@ def test_choose_scale_cv_minimises_sklearns_held_out_poisson_deviance(data):
     assert choice.alpha == pytest.approx(1.0 / (len(y) * choice.scale**2))
     lasso = br.choose_scale(X, y, br.Laplace(1.0), likelihood="poisson", cv=4)
     assert lasso.alpha == pytest.approx(1.0 / (len(y) * lasso.scale))  # glmnet's lambda
+
+
+def test_choose_scale_hierarchical_reports_poisson_regressors_alpha_per_draw(data):
+    X, y, _ = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=br.SamplingWarning)
+        choice = br.choose_scale(X, y, br.Normal(1.0), method="hierarchical", likelihood="poisson",
+                                 draws=200, tune=300, chains=2, random_seed=2)
+    assert choice.details["model"].sampler_ == "nutpie" and choice.sigma is None
+    # each draw's alpha is PoissonRegressor's 1 / (n t^2) at that draw's scale
+    np.testing.assert_allclose(choice.details["penalty_draws"],
+                               1.0 / (len(y) * choice.details["draws"] ** 2), rtol=1e-10)
