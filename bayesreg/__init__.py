@@ -20,8 +20,8 @@ _warnings.filterwarnings(
 from . import config, datasets, likelihoods
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .model import (
-    BernoulliLogit, ElasticNet, Gaussian, HalfCauchy, HalfNormal, Horseshoe, Laplace, Normal, Prior,
-    from_penalty, to_penalty,
+    BernoulliLogit, Beta, ElasticNet, Gaussian, GPrior, HalfCauchy, HalfNormal, Horseshoe, Laplace,
+    Normal, Prior, SpikeAndSlab, from_penalty, to_penalty,
 )
 from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
 from .teaching import constrained, shrinkage
@@ -34,9 +34,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BernoulliLogit",
+    "Beta",
     "Comparison",
     "ElasticNet",
     "FormulaDesign",
+    "GPrior",
     "Gaussian",
     "HalfCauchy",
     "HalfNormal",
@@ -53,6 +55,7 @@ __all__ = [
     "Prior",
     "SamplingWarning",
     "ScaleChoice",
+    "SpikeAndSlab",
     "choose_scale",
     "compare",
     "compare_models",

@@ -170,3 +170,14 @@ def test_choose_scale_hierarchical_reports_poisson_regressors_alpha_per_draw(dat
     # each draw's alpha is PoissonRegressor's 1 / (n t^2) at that draw's scale
     np.testing.assert_allclose(choice.details["penalty_draws"],
                                1.0 / (len(y) * choice.details["draws"] ** 2), rtol=1e-10)
+
+
+def test_posterior_predictive_replicates_use_the_training_exposure(fitted, data):
+    X, y, exposure = data
+    idata = fitted.sample_posterior_predictive(random_seed=0)
+    replicates = idata.posterior_predictive["y"].values.reshape(-1, len(y))
+    assert np.all(replicates == np.floor(replicates)) and replicates.min() >= 0
+    # the mean replicate of each row is E_s[E_i exp(eta_si)], within 5 Monte Carlo sds
+    rate = np.exp(_eta_draws(fitted, X, np.log(exposure)))
+    sd = np.sqrt((rate.var(axis=0) + rate.mean(axis=0)) / rate.shape[0])
+    assert np.all(np.abs(replicates.mean(axis=0) - rate.mean(axis=0)) < 5 * sd)

@@ -100,9 +100,10 @@ def test_the_rank_rule_orders_by_band_then_sign_then_standardised_mean():
 
 
 def test_inclusion_hook_is_off_for_every_family_and_read_when_on(known_truth):
-    for cls in prior_classes().values():
-        if issubclass(cls, br.Prior):  # the registry lists the hyperpriors too
-            assert cls.has_inclusion_indicators is False
+    # only the spike-and-slab has indicators (issue 18 added it; before, no family had them)
+    with_indicators = {cls for cls in prior_classes().values()
+                       if issubclass(cls, br.Prior) and cls.has_inclusion_indicators}  # hyperpriors listed too
+    assert with_indicators == {br.SpikeAndSlab}
     _, _, posterior, _ = known_truth
     # a stand-in for a spike-and-slab posterior: the hook turned on, indicators in idata_
     idata = posterior.idata_.copy()

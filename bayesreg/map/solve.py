@@ -31,6 +31,7 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
+from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from ..model.mapping import penalty_strength
@@ -106,11 +107,32 @@ def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1
         solution = route(X, y, weights, likelihood, sigma, fit_intercept, tol, max_iter)
         coefs[convex], intercepts[convex], n_iter[convex] = solution
     for i, prior in enumerate(priors):
-        if not prior.is_convex:
+        if prior.penalty_uses_data:
+            coefs[i], intercepts[i], n_iter[i] = _generalized_ridge(
+                X, y, prior, likelihood, sigma, fit_intercept
+            )
+        elif not prior.is_convex:
             coefs[i], intercepts[i], n_iter[i] = _majorize_minimize(
                 route, X, y, prior, likelihood, sigma, fit_intercept, tol, max_iter
             )
     return MAPSolution(coefs, intercepts, n_iter)
+
+
+def _generalized_ridge(X, y, prior, likelihood, sigma, fit_intercept):
+    r"""The MAP under a penalty :math:`w^\top Q w / 2` whose :math:`Q` depends on the data.
+
+    Gaussian likelihood only: the normal equations
+    :math:`(X_c^\top X_c/\sigma^2 + Q)\,w = X_c^\top y_c/\sigma^2`, solved once.
+    """
+    if likelihood.map_route != "least_squares" or sigma is None:
+        raise ValueError(
+            f"the MAP under {prior!r} is defined for the Gaussian likelihood only (its penalty "
+            f"is built from the noise scale sigma); got {likelihood!r}. Use MAPRegressor."
+        )
+    Xc, yc, x_mean, y_mean = center(X, y, fit_intercept)
+    Q = prior.quadratic_penalty_matrix(Xc, sigma)
+    coef = linalg.solve(Xc.T @ Xc / sigma**2 + Q, Xc.T @ yc / sigma**2, assume_a="pos")
+    return coef, y_mean - coef @ x_mean, 1
 
 
 def _majorize_minimize(route, X, y, prior, likelihood, sigma, fit_intercept, tol, max_iter):

@@ -4,15 +4,20 @@ The lowest layer of bayesreg: numpy and scipy only.  Every other package asks
 these family objects what it needs to know about a prior or a likelihood.
 """
 
+from .beta import Beta
+from .g_prior import GPrior
 from .horseshoe import Horseshoe
 from .hyperpriors import HalfCauchy, HalfNormal
 from .likelihoods import BernoulliLogit, Gaussian
 from .mapping import from_penalty, to_penalty
 from .priors import ElasticNet, Laplace, Normal, Prior
+from .spike_and_slab import SpikeAndSlab
 
 __all__ = [
     "BernoulliLogit",
+    "Beta",
     "ElasticNet",
+    "GPrior",
     "Gaussian",
     "HalfCauchy",
     "HalfNormal",
@@ -20,6 +25,7 @@ __all__ = [
     "Laplace",
     "Normal",
     "Prior",
+    "SpikeAndSlab",
     "from_penalty",
     "to_penalty",
 ]

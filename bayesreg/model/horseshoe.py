@@ -52,7 +52,7 @@ class Horseshoe(Prior):
         )
 
     def gibbs_refusal(self, likelihood):
-        if getattr(likelihood, "name", likelihood) == "bernoulli":  # an object or its name
+        if likelihood == "bernoulli":
             # docs/validation_results.md: its tau | w update mixes too slowly under the
             # Polya-Gamma augmentation; simulation-based calibration fails even at 5000 draws
             return (

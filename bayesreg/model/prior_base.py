@@ -148,8 +148,8 @@ class Prior:
 
         Parameters
         ----------
-        likelihood : str or Likelihood
-            The likelihood or its name (an object also says when it has no Gibbs scheme).
+        likelihood : {"gaussian", "bernoulli"}
+            The likelihood's name.
         sigma_fixed : bool
             Whether the noise scale is fixed (Gaussian) rather than learned.
 
@@ -158,11 +158,38 @@ class Prior:
         tuple of str
         """
         offered = ()
-        if self.has_conjugate_posterior(getattr(likelihood, "name", likelihood), sigma_fixed):
+        if self.has_conjugate_posterior(likelihood, sigma_fixed):
             offered += ("exact",)
         if self.gibbs_refusal(likelihood) is None:
             offered += ("gibbs",)
         return offered + NUTS_SAMPLERS
+
+    def nuts_refusal(self):
+        """Why the NUTS samplers (nutpie, pymc, numpyro) cannot sample this prior, or None if they can.
+
+        The sentence completes ``"sampler='nutpie' ..."`` in an error message.
+        """
+        return None
+
+    #: Which exact sampler draws the conjugate posterior (``bayesreg.posterior.exact``):
+    #: "normal" (independent Normal coefficients) or "g_prior" (Zellner's g-prior).
+    conjugate_scheme = "normal"
+    #: Which Gibbs sampler samples this prior (``bayesreg.posterior.gibbs``):
+    #: "scale_mixture" (a scale mixture of normals, :attr:`gibbs_mixture`) or
+    #: "inclusion_indicators" (a spike-and-slab's collapsed indicator updates).
+    gibbs_scheme = "scale_mixture"
+
+    #: Whether the penalty is a quadratic built from the data (:meth:`quadratic_penalty_matrix`).
+    penalty_uses_data = False
+
+    def quadratic_penalty_matrix(self, X_centred, sigma):
+        r"""The matrix :math:`Q` of a penalty :math:`w^\top Q w / 2` that depends on the data, or None.
+
+        None (this default) for every prior whose penalty acts on each coefficient
+        alone; Zellner's g-prior returns :math:`X_c^\top X_c / (g \sigma^2)`, and the
+        MAP solver then solves that generalized ridge (:mod:`bayesreg.map.solve`).
+        """
+        return None
 
     def has_conjugate_posterior(self, likelihood, sigma_fixed):
         """True where the posterior has a closed form (the ``"exact"`` sampler).
@@ -177,15 +204,8 @@ class Prior:
 
         The sentence completes ``"sampler='gibbs' ..."`` in an error message.
         """
-        name = getattr(likelihood, "name", likelihood)  # a Likelihood object or its name
-        if name in self._gibbs_likelihoods:
+        if likelihood in self._gibbs_likelihoods:
             return None
-        if not getattr(likelihood, "has_gibbs_sampler", True):
-            return (
-                f"does not cover the {likelihood.label} likelihood: it has no conditionally "
-                "Gaussian augmentation, so its posterior is sampled by NUTS only (nutpie)."
-            )
-        likelihood = name
         if not self._gibbs_likelihoods:
             return (
                 "covers the Normal, Laplace and Horseshoe priors (scale mixtures of normals); "

@@ -6,6 +6,7 @@ draws, and returns the Axes. Nothing here fits a model.
 
 from .forest import plot_forest
 from .hyper import plot_scale_posterior
+from .inclusion import plot_inclusion_probabilities
 from .path import plot_regularization_path
 from .ranking import plot_variable_ranking
 from ._style import (
@@ -29,6 +30,7 @@ __all__ = [
     "REFERENCE_COLOR",
     "bayesreg_style",
     "plot_forest",
+    "plot_inclusion_probabilities",
     "plot_regularization_path",
     "plot_scale_posterior",
     "plot_constraint_regions",

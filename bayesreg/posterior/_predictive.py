@@ -13,6 +13,11 @@ family:
   interval of the expected value, :math:`P(y = 1 \mid x)`.
 
 Memory: at most one (draws x block) array is alive, as in ``_pointwise``.
+
+:meth:`PredictiveIntervals.sample_posterior_predictive` draws replicates of the
+training y (the ``posterior_predictive`` group ArviZ's ``plot_ppc`` reads): the
+one method here whose result holds draws x rows numbers, so it runs only when
+called.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import xarray as xr
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..model.offset import check_offset
@@ -100,3 +106,55 @@ class PredictiveIntervals:
             method = "inverted_cdf" if np.issubdtype(draws.dtype, np.integer) else "linear"
             lo[rows], hi[rows] = np.quantile(draws, tails, axis=0, method=method)
         return lo, hi
+
+    def sample_posterior_predictive(self, *, random_seed=None):
+        r"""Replicates of the training y, one per posterior draw, for posterior predictive checks.
+
+        For every posterior draw :math:`(b_0, w, \sigma)` one
+        :math:`\tilde y \sim p(y \mid b_0 + X w, \sigma)` at the training rows,
+        from the likelihood of the model (a new observation for the regressor,
+        0/1 labels for the classifier).  The draws are added to ``idata_`` as
+        the group ``posterior_predictive`` (variable ``y``, dims ``chain, draw,
+        obs``), beside ``observed_data``, so ``arviz.plot_ppc(model.idata_)``
+        works; as PyMC's ``sample_posterior_predictive(idata,
+        extend_inferencedata=True)``.
+
+        Parameters
+        ----------
+        random_seed : int, numpy.random.Generator or None, default=None
+            Seeds the draws; ``None`` uses the estimator's ``random_seed``.
+
+        Returns
+        -------
+        arviz.InferenceData
+            ``idata_``, now with a ``posterior_predictive`` group (replaced if
+            it was there).
+
+        Notes
+        -----
+        The group holds chains x draws x n_samples numbers (32 GB for 4000
+        draws of a million rows), which is why it is never computed during
+        ``fit``.
+        """
+        check_is_fitted(self)
+        idata = self.idata_
+        X = idata.constant_data["X"].values
+        seed = self.random_seed if random_seed is None else random_seed
+        rng = np.random.default_rng(seed)
+        sigma = self._sigma_draws()
+        posterior = idata.posterior
+        chains, draws = posterior.sizes["chain"], posterior.sizes["draw"]
+        replicates = np.empty((chains * draws, X.shape[0]))
+        constants = idata.constant_data  # the training rows' known log exposure, if any
+        offset = constants["offset"].values if "offset" in constants else None
+        for rows, eta in self._linear_predictor_blocks(X, offset):
+            replicates[:, rows] = self._likelihood.predictive_draws(eta, sigma, rng)
+        group = xr.Dataset(
+            {"y": (("chain", "draw", "obs"), replicates.reshape(chains, draws, -1))},
+            coords={"chain": posterior["chain"].values, "draw": posterior["draw"].values,
+                    "obs": idata.observed_data["obs"].values},
+        )
+        if "posterior_predictive" in idata.groups():
+            del idata.posterior_predictive
+        idata.add_groups(posterior_predictive=group)
+        return idata

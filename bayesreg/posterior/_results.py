@@ -20,7 +20,8 @@ from ._ranking import model_evidence_table
 __all__ = ["DIAGNOSTIC_VARS", "SUMMARY_VARS", "PosteriorResults", "log_likelihood_group"]
 
 #: Posterior variables reported in summaries, in order.
-SUMMARY_VARS = ("intercept", "coef", "sigma", "scale", "alpha", "C", "penalty_l1_ratio", "tau")
+SUMMARY_VARS = ("intercept", "coef", "sigma", "scale", "alpha", "C", "penalty_l1_ratio", "tau",
+                "inclusion_probability")
 #: ... and checked by the diagnostics (the horseshoe's local scales often mix worst).
 DIAGNOSTIC_VARS = SUMMARY_VARS + ("lambda",)
 

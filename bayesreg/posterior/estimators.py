@@ -20,7 +20,7 @@ from ._expected_value import predictive_moments
 from ._predictive import PredictiveIntervals
 from ._results import DIAGNOSTIC_VARS, PosteriorResults
 from .diagnostics import compute_diagnostics, warn_on_problems
-from .exact import sample_exact
+from .exact import sample_conjugate
 from .gibbs import check_gibbs, sample_gibbs
 from .model import INTERNAL, ModelSpec, model_data
 from .samplers import check_sampler, resolve_sampler, sample_nuts
@@ -62,8 +62,8 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
         sampler = resolve_sampler(self.sampler, self.prior, self._likelihood, sigma is not None)
         if sampler == "exact":
             self._check_exact(sigma)
-            posterior = sample_exact(
-                X, y, self.prior.scale, sigma, fit_intercept=self.fit_intercept,
+            posterior = sample_conjugate(
+                self.prior, X, y, sigma, fit_intercept=self.fit_intercept,
                 draws=self.draws, chains=self.chains, random_seed=self.random_seed,
                 feature_names=spec.feature_names,
             )
@@ -78,6 +78,7 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
             )
             sample_stats = None
         else:
+            self._check_nuts(sampler)
             posterior, sample_stats = sample_nuts(
                 spec, model_data(spec, self.prior, sigma, X, y, offset),
                 sampler=sampler, draws=self.draws, tune=self.tune, chains=self.chains,
@@ -134,14 +135,22 @@ class _PosteriorEstimator(PredictiveIntervals, PosteriorResults, BaseEstimator):
             map_model.feature_names_in_ = self.feature_names_in_
         return map_model
 
+    def _check_nuts(self, sampler):
+        reason = self.prior.nuts_refusal()
+        if reason is not None:
+            offered = self.prior.samplers(self._likelihood.name, True)
+            raise ValueError(f"{type(self).__name__}: sampler={sampler!r} {reason} "
+                             f"Samplers offered for {self.prior!r}: {offered}.")
+
     def _check_exact(self, sigma):
         prior = self.prior
         if not prior.has_conjugate_posterior(self._likelihood.name, sigma is not None):
             raise ValueError(
                 f"{type(self).__name__}: sampler='exact' draws from the closed-form "
                 "posterior, which exists only for the Gaussian likelihood with a Normal "
-                f"prior of fixed scale and a fixed sigma; got prior={prior!r}, "
-                f"sigma={sigma!r}. Use sampler='nutpie' (or pass sigma=<noise sd>)."
+                "prior of fixed scale and a fixed sigma, or with a g-prior; got "
+                f"prior={prior!r}, sigma={sigma!r}. Use sampler='nutpie' (or pass "
+                "sigma=<noise sd>)."
             )
 
 class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
@@ -162,7 +171,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
 
     Parameters
     ----------
-    prior : Normal, Laplace, ElasticNet or Horseshoe
+    prior : Normal, Laplace, ElasticNet, Horseshoe, SpikeAndSlab or GPrior
     likelihood : str or Likelihood, default="gaussian"
         The distribution of y given the linear predictor, as in
         :class:`MAPRegressor`; the formula above is the Gaussian one.
@@ -191,7 +200,9 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         priors; see :mod:`bayesreg.posterior.gibbs`): no compilation, and
         often an order of magnitude more effective draws per second; ``tune``
         is then its burn-in. ``"exact"`` draws independently from the
-        closed-form posterior (Normal prior with fixed scale and fixed sigma only).
+        closed-form posterior (Normal prior with fixed scale and fixed sigma; GPrior,
+        sigma fixed or learned). SpikeAndSlab: Gibbs only (NUTS cannot move its
+        discrete indicators).
     draws, tune, chains : int, default=1000, 1000, 4
     target_accept : float or None, default=None
         NUTS target acceptance; None means 0.8, 0.95 for learned scales and

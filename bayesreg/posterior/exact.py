@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from scipy import linalg
 
-__all__ = ["conjugate_posterior", "sample_exact"]
+__all__ = ["conjugate_posterior", "sample_conjugate", "sample_exact"]
 
 
 def conjugate_posterior(X, y, scale, sigma, fit_intercept=True):
@@ -60,3 +60,19 @@ def sample_exact(X, y, scale, sigma, *, fit_intercept, draws, chains, random_see
         intercept_c = y_mean + sigma / np.sqrt(n) * rng.standard_normal((chains, draws))
         data_vars["intercept"] = (("chain", "draw"), intercept_c - coef @ x_mean)
     return xr.Dataset(data_vars, coords=coords)
+
+
+def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random_seed, feature_names):
+    """Independent draws from the closed-form posterior of ``prior`` (its ``conjugate_scheme``).
+
+    ``"normal"``: :func:`sample_exact` (Normal prior of fixed scale, fixed sigma);
+    ``"g_prior"``: :func:`bayesreg.posterior.g_prior_draws.sample_g_prior`
+    (Zellner's g-prior, sigma fixed or learned).
+    """
+    kwargs = dict(fit_intercept=fit_intercept, draws=draws, chains=chains, random_seed=random_seed,
+                  feature_names=feature_names)
+    if prior.conjugate_scheme == "g_prior":
+        from .g_prior_draws import sample_g_prior
+
+        return sample_g_prior(X, y, prior.g, sigma, **kwargs)
+    return sample_exact(X, y, prior.scale, sigma, **kwargs)

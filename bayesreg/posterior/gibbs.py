@@ -66,6 +66,7 @@ from ._gibbs_state import (
 )
 from ._mixtures import MIXTURES
 from ._sweeps import SWEEPS, _GaussianSweep  # noqa: F401 (tests)
+from .spike_and_slab_gibbs import sample_spike_and_slab
 
 __all__ = ["GIBBS_PRIORS", "check_gibbs", "sample_gibbs"]
 
@@ -73,6 +74,12 @@ __all__ = ["GIBBS_PRIORS", "check_gibbs", "sample_gibbs"]
 #: themselves; each says which likelihoods (``Prior.gibbs_refusal``).
 GIBBS_PRIORS = tuple(
     cls for cls in prior_classes().values() if issubclass(cls, Prior) and cls._gibbs_likelihoods
+    and cls.gibbs_scheme == "scale_mixture"
+)
+#: ... and those with a Gibbs sampler of their own (the spike-and-slab's indicators).
+GIBBS_INDICATOR_PRIORS = tuple(
+    cls for cls in prior_classes().values() if issubclass(cls, Prior) and cls._gibbs_likelihoods
+    and cls.gibbs_scheme == "inclusion_indicators"
 )
 
 #: Update the horseshoe's tau with the coefficients integrated out when p > n
@@ -83,11 +90,24 @@ COLLAPSED_TAU = True
 def check_gibbs(prior, owner, likelihood="gaussian"):
     """Raise a clear error if the Gibbs sampler does not cover ``prior`` (and ``likelihood``).
 
-    The prior says so itself (:meth:`bayesreg.model.priors.Prior.gibbs_refusal`).
+    The prior says so itself (:meth:`bayesreg.model.priors.Prior.gibbs_refusal`), after
+    the likelihood (a name or an object): one without a Gibbs scheme (``has_gibbs_sampler``
+    False, e.g. Poisson) is NUTS only, whatever the prior.
     """
+    family = get_likelihood(likelihood)
+    if not family.has_gibbs_sampler:
+        raise ValueError(
+            f"{owner}: sampler='gibbs' does not cover the {family.label} likelihood: it has no "
+            "conditionally Gaussian augmentation, so its posterior is sampled by NUTS only. "
+            "Use sampler='nutpie' (or 'auto') for it."
+        )
+    likelihood = family.name
     reason = prior.gibbs_refusal(likelihood)
     if reason is not None:
-        raise ValueError(f"{owner}: sampler='gibbs' {reason} Use sampler='nutpie' for it.")
+        if prior.nuts_refusal() is None:
+            raise ValueError(f"{owner}: sampler='gibbs' {reason} Use sampler='nutpie' for it.")
+        raise ValueError(f"{owner}: sampler='gibbs' {reason} Samplers offered for it with the "
+                         f"{likelihood!r} likelihood: {prior.samplers(likelihood, True)}.")
 
 
 @contextmanager
@@ -125,6 +145,12 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     """
     likelihood = get_likelihood(likelihood)
     check_gibbs(prior, "sample_gibbs", likelihood.name)
+    if prior.gibbs_scheme == "inclusion_indicators":  # a spike-and-slab: its own collapsed sweep
+        with _progress(chains * (tune + draws), progressbar) as advance, _one_blas_thread():
+            return sample_spike_and_slab(
+                prior, sigma, X, y, fit_intercept=fit_intercept, draws=draws, tune=tune,
+                chains=chains, random_seed=random_seed, feature_names=feature_names, advance=advance,
+            )
     rng = np.random.default_rng(random_seed)
     n, p = X.shape
     # the chains' start: the sweep's (centred data, first sigma^2), then the prior's

@@ -71,7 +71,17 @@ def resolve_sampler(name, prior, likelihood, sigma_fixed):
     """
     if name != "auto":
         return name
-    offered = prior.samplers(get_likelihood(likelihood), sigma_fixed)
+    likelihood = get_likelihood(likelihood)
+    name = likelihood.name
+    offered = prior.samplers(name, sigma_fixed)
+    if not likelihood.has_gibbs_sampler:  # e.g. Poisson: NUTS only, whatever the prior
+        offered = tuple(sampler for sampler in offered if sampler != "gibbs")
+    if not offered:
+        raise ValueError(
+            f"sampler='auto': no sampler covers {prior!r} with the {name!r} likelihood "
+            f"(Gibbs: {prior.gibbs_refusal(name)} NUTS: {prior.nuts_refusal()}). Use "
+            "another prior (e.g. Laplace or Normal) with this likelihood."
+        )
     return next((sampler for sampler in offered if _installed(sampler)), offered[-1])
 
 
