@@ -76,7 +76,8 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         estimator and alpha this fit equals (on the standardised columns when
         ``standardize=True``); None for a prior that is not an
         L1/L2 penalty (``prior.is_convex`` False) or a likelihood without a
-        scikit-learn counterpart, which no library penalty equals.
+        scikit-learn counterpart for it (Poisson with an L1 part: see
+        ``to_penalty(..., convention="glmnet")``), which no library penalty equals.
     n_iter_ : int
         Coordinate-descent iterations (1 for the closed-form Normal prior).
     n_features_in_ : int
