@@ -148,9 +148,9 @@ def test_map_is_solved_once_per_data_prior_sigma(regression, monkeypatch):
     calls = []
     original = br.PosteriorRegressor._fit_map
 
-    def counting(self, X, y):
+    def counting(self, X, y, *offset):
         calls.append(1)
-        return original(self, X, y)
+        return original(self, X, y, *offset)
 
     monkeypatch.setattr(br.PosteriorRegressor, "_fit_map", counting)
     warnings.simplefilter("ignore", br.SamplingWarning)  # 4 x 200 draws; restored by pytest

@@ -59,6 +59,18 @@ def test_nutpie_hierarchical_lasso_is_calibrated_and_compiles_once():
     assert_uniform(result, bins=5)
 
 
+@pytest.mark.slow
+def test_nutpie_poisson_normal_prior_is_calibrated_and_compiles_once():
+    """Poisson likelihood (log link), Normal(1) prior, nutpie: 30 simulations, 5 bins."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # run_config records diagnostics itself
+        result = sbc.run_config(sbc.CONFIGS["normal-poisson"], simulations=30, sampler="nutpie",
+                                draws=300, chains=2, seed=4)
+    assert result["compiles"]["nutpie"] <= 1
+    assert set(result["ranks"]) == {"coef[0]", "coef[1]", "coef[2]", "coef[3]"}
+    assert_uniform(result, bins=5)
+
+
 def test_rank_pvalue_on_known_histograms():
     """Perfectly uniform ranks give p = 1; all ranks in one bin give p ~ 0."""
     uniform = list(range(100)) * 2

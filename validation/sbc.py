@@ -84,7 +84,7 @@ class Config:
 
     name: str
     prior: br.Prior
-    likelihood: str  # "gaussian-fixed", "gaussian-learned" or "bernoulli"
+    likelihood: str  # "gaussian-fixed", "gaussian-learned", "bernoulli" or "poisson"
     n_samples: int
     n_features: int
 
@@ -105,13 +105,16 @@ PRIORS = {
     "laplace-hc": br.Laplace(scale=br.HalfCauchy(1.0)),
     "horseshoe": br.Horseshoe(global_scale=1.0),
 }
-LIKELIHOODS = {"gaussian-fixed": "gauss-fixed", "gaussian-learned": "gauss-learned", "bernoulli": "bernoulli"}
+LIKELIHOODS = {"gaussian-fixed": "gauss-fixed", "gaussian-learned": "gauss-learned", "bernoulli": "bernoulli",
+               "poisson": "poisson"}
 
 
 def all_configs():
     configs = []
     for prior_name, prior in PRIORS.items():
         for likelihood, short in LIKELIHOODS.items():
+            if likelihood == "poisson" and prior_name in ("horseshoe", "laplace-hc"):
+                continue  # heavy-tailed coefficients give exp(eta) beyond any count range
             # a 0/1 label carries less information than a Gaussian y: more rows
             n = 40 if get_likelihood(likelihood.split("-")[0]).has_sigma else 100
             configs.append(Config(f"{prior_name}-{short}", prior, likelihood, n, 4))
@@ -174,8 +177,10 @@ def make_estimator(config, sampler, draws, chains, seed):
         fit_intercept=False, sampler=sampler, draws=draws, tune=draws, chains=chains,
         random_seed=seed, progressbar=False,
     )
-    if not config.family.has_sigma:  # the classifier's likelihood has no noise scale
+    if config.family.is_classification:
         return br.PosteriorClassifier(config.prior, **common)
+    if not config.family.has_sigma:  # e.g. Poisson: no noise scale
+        return br.PosteriorRegressor(config.prior, likelihood=config.family.name, **common)
     sigma = None if config.sigma_learned else SIGMA_FIXED
     return br.PosteriorRegressor(config.prior, sigma=sigma, **common)
 

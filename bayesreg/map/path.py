@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_array, check_consistent_length
 from ..model._checks import check_bool, check_map_prior, check_positive_or_none
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
-from ..model.mapping import to_penalty
+from ..model.mapping import penalty_strength, to_penalty
 from ..model.priors import Prior
 from .noise import estimate_sigma
 from .solve import solve_map
@@ -139,12 +139,18 @@ def map_path(
     if likelihood.has_sigma and sigma is None:
         sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
     # a non-convex prior has no library penalty (see Prior.is_convex): None, alpha NaN
+    # (and a likelihood may have none for some priors: a Poisson lasso; its alpha is then
+    # the likelihood's penalty_parameter, glmnet's lambda)
     penalties = [
         to_penalty(p, n_samples=X.shape[0], sigma=sigma, likelihood=likelihood)
-        if p.is_convex else None
+        if likelihood.has_library_penalty(p) else None
         for p in priors
     ]
-    alphas = np.array([np.nan if pen is None else pen[likelihood.penalty_name] for pen in penalties])
+    alphas = np.array([
+        pen[likelihood.penalty_name] if pen is not None
+        else _penalty_parameter(p, X.shape[0], sigma, likelihood) if p.is_convex else np.nan
+        for p, pen in zip(priors, penalties)
+    ])
     coefs, intercepts, _ = solve_map(
         X, y, priors, likelihood, sigma=sigma,
         fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
@@ -162,6 +168,11 @@ def map_path(
         feature_names=feature_names,
         prior=priors[0],
     )
+
+
+def _penalty_parameter(prior, n, sigma, likelihood):
+    strength = penalty_strength(prior.penalty_weights, likelihood.dispersion(sigma))
+    return float(likelihood.penalty_parameter(strength, n, prior))
 
 
 def _feature_names(X):

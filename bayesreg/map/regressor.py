@@ -11,6 +11,7 @@ from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.mapping import to_penalty
 from ..model.sufficient_statistics import SufficientStatistics
+from ..model.offset import check_offset
 from .noise import estimate_sigma
 from .solve import solve_map
 
@@ -76,7 +77,8 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         estimator and alpha this fit equals (on the standardised columns when
         ``standardize=True``); None for a prior that is not an
         L1/L2 penalty (``prior.is_convex`` False) or a likelihood without a
-        scikit-learn counterpart, which no library penalty equals.
+        scikit-learn counterpart for it (Poisson with an L1 part: see
+        ``to_penalty(..., convention="glmnet")``), which no library penalty equals.
     n_iter_ : int
         Coordinate-descent iterations (1 for the closed-form Normal prior).
     n_features_in_ : int
@@ -102,7 +104,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         self.tol = tol
         self.max_iter = max_iter
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, exposure=None, offset=None):
         """Fit the MAP estimate.
 
         Parameters
@@ -114,6 +116,12 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             numbers; it equals the fit on the rows.  ``sigma=None`` is then
             estimated by the least-squares rule, which needs n > p + 1.
         y : array-like of shape (n_samples,); omitted with SufficientStatistics
+        exposure : array-like of shape (n_samples,), optional
+            For a likelihood with an offset (Poisson): the time, area or
+            population each count was observed over (> 0); the model is then
+            ``log E[y] = log(exposure) + intercept + X @ coef``.
+        offset : array-like of shape (n_samples,), optional
+            ``log(exposure)`` directly (pass one of the two).
 
         Returns
         -------
@@ -130,19 +138,21 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             else:
                 X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
                 y, _ = likelihood.check_target(y, owner)
+            n_samples = X.n_samples if isinstance(X, SufficientStatistics) else X.shape[0]
+            offset = check_offset(likelihood, exposure, offset, n_samples, f"{owner}.fit")
             scaling = ColumnScaling(X, params["standardize"], owner,
                                     getattr(self, "feature_names_in_", None))
             X = scaling.transform(X)  # the data the prior sees; coef_ is brought back below
             if sigma is None and likelihood.has_sigma:
                 sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
             # a non-convex prior, or a likelihood no library fits, has no library penalty
-            n_samples = X.n_samples if isinstance(X, SufficientStatistics) else X.shape[0]
             penalty = (to_penalty(prior, n_samples=n_samples, sigma=sigma, likelihood=likelihood)
-                       if prior.is_convex and likelihood.sklearn_estimators else None)
+                       if likelihood.has_library_penalty(prior) else None)
 
             solution = solve_map(
                 X, y, [prior], likelihood, sigma=sigma,
                 fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
+                offset=offset,
             )
             self.coef_ = scaling.to_original(solution.coefs[0])
             self.intercept_ = float(solution.intercepts[0])
@@ -152,12 +162,15 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             self.n_iter_ = int(solution.n_iter[0])
         return self
 
-    def predict(self, X):
+    def predict(self, X, exposure=None, offset=None):
         """Predict the expected value of y, the likelihood's mean of ``intercept_ + X @ coef_``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+        exposure, offset : array-like of shape (n_samples,), optional
+            As in :meth:`fit`: the expected count over that exposure (without
+            one, the expected count per unit exposure).
 
         Returns
         -------
@@ -165,4 +178,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        return self.likelihood_.mean(X @ self.coef_ + self.intercept_)
+        eta = X @ self.coef_ + self.intercept_
+        offset = check_offset(self.likelihood_, exposure, offset, X.shape[0],
+                              f"{type(self).__name__}.predict")
+        return self.likelihood_.mean(eta if offset is None else eta + offset)

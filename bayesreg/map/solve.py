@@ -20,6 +20,9 @@ the route; every guard of a route lives here, once:
 ``"logistic"`` (Bernoulli-logit)
     Proximal Newton on standardised columns (:mod:`._logistic`), exact zeros
     at or above ``alpha_max``; warm-started from the strongest penalty.
+``"poisson"`` (Poisson, log link)
+    The same proximal Newton for the Poisson loss (:mod:`._poisson`), with
+    the known ``offset`` (log exposure) added to the linear predictor.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ..model.mapping import penalty_strength
 from ..model.sufficient_statistics import SufficientStatistics
+from ._poisson import poisson_map
 from ._solvers import (
     center,
     fit_logistic,
@@ -46,7 +50,7 @@ from ._solvers import (
 )
 from ._statistics_solver import least_squares_from_statistics
 
-__all__ = ["MAPSolution", "solve_map"]
+__all__ = ["MAPSolution", "solve_map", "unpenalized_coef"]
 
 
 class MAPSolution(NamedTuple):
@@ -58,7 +62,7 @@ class MAPSolution(NamedTuple):
 
 
 def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1e-10,
-              max_iter=100_000):
+              max_iter=100_000, offset=None):
     r"""The MAP estimate under each prior in ``priors`` (typically one family at several scales).
 
     Parameters
@@ -81,6 +85,9 @@ def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1
     fit_intercept : bool, default=True
     tol, max_iter
         Solver tolerance and iteration limit.
+    offset : ndarray of shape (n_samples,) or None
+        A known term of the linear predictor (``log(exposure)``), for a
+        likelihood that takes one (``accepts_offset``).
 
     Returns
     -------
@@ -98,6 +105,10 @@ def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1
             f"no MAP solver for the route {likelihood.map_route!r} of {likelihood!r}; "
             f"bayesreg.map knows {sorted(_ROUTES)}."
         ) from None
+    if offset is not None:
+        if not likelihood.accepts_offset:
+            raise ValueError(f"the {likelihood.label} likelihood takes no offset or exposure.")
+        route = _with_offset(route, offset)
     return _solve(route, X, y, priors, likelihood, sigma, fit_intercept, tol, max_iter)
 
 
@@ -178,6 +189,30 @@ def _n_features(X):
 def _scale_columns(X, factors):
     """The data with columns multiplied by ``factors`` (rows or statistics)."""
     return X.scale_columns(factors) if isinstance(X, SufficientStatistics) else X * factors
+def unpenalized_coef(X, y, likelihood, fit_intercept=True, offset=None):
+    """The maximum-likelihood coefficients (no penalty) by the likelihood's route, or NaN.
+
+    NaN where the maximum does not exist or is not reached (the route warns then).
+    """
+    route = _ROUTES[likelihood.map_route]
+    if offset is not None:
+        route = _with_offset(route, offset)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        try:
+            coef = route(X, y, [(0.0, 0.0)], likelihood, None, fit_intercept, 1e-10, 1000).coefs[0]
+        except (ConvergenceWarning, ValueError, np.linalg.LinAlgError):
+            return np.full(X.shape[1], np.nan)
+    return coef if np.all(np.isfinite(coef)) else np.full(X.shape[1], np.nan)
+
+
+def _with_offset(route, offset):
+    """``route`` with the known offset of the linear predictor passed on."""
+
+    def solve(*args):
+        return route(*args, offset=offset)
+
+    return solve
 
 
 def _strongest_first(weights):
@@ -235,5 +270,19 @@ def _logistic(X, y01, weights, likelihood, sigma, fit_intercept, tol, max_iter):
     return MAPSolution(coefs, intercepts, n_iter)
 
 
+def _poisson(X, y, weights, likelihood, sigma, fit_intercept, tol, max_iter, offset=None):
+    coefs = np.zeros((len(weights), X.shape[1]))
+    intercepts = np.zeros(len(weights))
+    n_iter = np.zeros(len(weights), dtype=int)
+    init = None
+    for i in _strongest_first(weights):
+        l1, l2 = weights[i]
+        coefs[i], intercepts[i], n_iter[i] = poisson_map(
+            X, y, l1, l2, fit_intercept, tol, max_iter, init=init, offset=offset
+        )
+        init = (coefs[i], intercepts[i])
+    return MAPSolution(coefs, intercepts, n_iter)
+
+
 #: The solver of each :attr:`~bayesreg.model.likelihoods.Likelihood.map_route`.
-_ROUTES = {"least_squares": _least_squares, "logistic": _logistic}
+_ROUTES = {"least_squares": _least_squares, "logistic": _logistic, "poisson": _poisson}

@@ -59,6 +59,12 @@ class Likelihood:
     #: The Gibbs augmentation that makes the coefficients conditionally Gaussian:
     #: None (already Gaussian) or "polya_gamma".
     gibbs_augmentation: ClassVar[str | None] = None
+    #: Whether the Gibbs sampler covers the family at all (False: NUTS only).
+    has_gibbs_sampler: ClassVar[bool] = True
+    #: Whether ``fit``/``predict`` take a known offset of eta (``exposure=``/``offset=``).
+    accepts_offset: ClassVar[bool] = False
+    #: Whether mean(eta) is eta (then E[mean] needs no draws x rows work).
+    identity_link: ClassVar[bool] = False
     #: Whether cross-validation folds keep the class proportions.
     stratified_folds: ClassVar[bool] = False
     #: Whether y is a class label (the classifiers' likelihoods) rather than a number
@@ -171,6 +177,10 @@ class Likelihood:
         """``to_penalty``'s scikit-learn dict for ``prior`` from its :class:`PenaltyStrength`."""
         raise NotImplementedError
 
+    def has_library_penalty(self, prior):
+        """Whether ``to_penalty(prior, likelihood=self)`` has a scikit-learn counterpart."""
+        return prior.is_convex and bool(self.sklearn_estimators)
+
 
 @dataclass(frozen=True)
 class Gaussian(Likelihood):
@@ -187,6 +197,7 @@ class Gaussian(Likelihood):
     has_sigma: ClassVar[bool] = True
     map_route: ClassVar[str] = "least_squares"
     penalty_name: ClassVar[str] = "alpha"
+    identity_link: ClassVar[bool] = True
 
     def pointwise_loglik(self, y, eta, sigma):
         """Log likelihood of each observation; ``eta`` (..., n) and ``sigma`` (...) broadcast."""

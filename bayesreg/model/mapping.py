@@ -71,7 +71,7 @@ from typing import NamedTuple
 
 from ._checks import check_positive_number
 from ._glmnet import check_y_sd, glmnet_penalty, glmnet_weights
-from .likelihoods import LIKELIHOODS, get_likelihood
+from .likelihoods import _registry, get_likelihood
 from .priors import ElasticNet, Laplace, Normal, Prior
 from .scales import check_scale_range
 
@@ -270,6 +270,7 @@ _PARAMS = {
     "Lasso": {"alpha"},
     "ElasticNet": {"alpha", "l1_ratio"},
     "LogisticRegression": {"C", "l1_ratio"},
+    "PoissonRegressor": {"alpha"},
     "glmnet": {"lambda", "alpha", "family"},
 }
 
@@ -357,6 +358,8 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
     total = n * alpha / likelihood.dispersion(sigma)
     if kind == "Lasso":
         return Laplace(scale=_in_range(1.0 / total))
+    if kind == "PoissonRegressor":  # an L2 penalty only: (1/n) NLL + (alpha/2)|w|^2
+        return Normal(scale=_in_range(1.0 / math.sqrt(total)))
     rho = _ratio(params, "l1_ratio", kind)
     return _prior_from_weights(total * rho, total * (1.0 - rho), family="elasticnet")
 
@@ -365,10 +368,10 @@ def _implied_likelihood(kind, params):
     """The likelihood name a scikit-learn estimator or a glmnet ``family=`` implies, or None."""
     if kind == "glmnet":
         family = params.get("family")
-        families = {lik.glmnet_family: name for name, lik in LIKELIHOODS.items() if lik.glmnet_family}
+        families = {lik.glmnet_family: name for name, lik in _registry().items() if lik.glmnet_family}
         if family is not None and family not in families:
             raise ValueError(
                 f"glmnet family must be one of {sorted(families)}, got {family!r}."
             )
         return families.get(family)
-    return next(name for name, lik in LIKELIHOODS.items() if kind in lik.sklearn_estimators)
+    return next(name for name, lik in _registry().items() if kind in lik.sklearn_estimators)

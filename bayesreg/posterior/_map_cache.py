@@ -64,7 +64,7 @@ class SameModelMAP:
     A mixin; the estimator provides ``_map_estimator()`` (an unfitted MAP estimator).
     """
 
-    def _cached_map(self, X, y, sigma):
+    def _cached_map(self, X, y, sigma, offset=None):
         """:meth:`_fit_map`, solved once per data, prior, sigma and intercept (see ``_map_cache``)."""
         if not self.prior.has_map or self.prior.is_hierarchical:
             return None
@@ -73,20 +73,21 @@ class SameModelMAP:
             type(self).__name__, repr(self.prior), sigma, bool(self.fit_intercept),
             bool(self.standardize),
             None if names is None else tuple(str(f) for f in names),
-            repr(np.asarray(getattr(self, "classes_", ())).tolist()), data_fingerprint(X, y),
+            repr(np.asarray(getattr(self, "classes_", ())).tolist()),
+            data_fingerprint(X, y, *(() if offset is None else (offset,))),
         )
-        return cached_map(key, lambda: self._fit_map(X, self._map_target(y)))
+        return cached_map(key, lambda: self._fit_map(X, self._map_target(y), offset))
 
     def _map_target(self, y):
         """The y the MAP estimator is fitted on (the classifier's own labels, not 0/1)."""
         return y
 
-    def _fit_map(self, X, y):
+    def _fit_map(self, X, y, offset=None):
         """The MAP of the same model, or None where it is not defined or cannot be fitted."""
         if not self.prior.has_map or self.prior.is_hierarchical:
             return None
         try:
-            map_model = self._map_estimator().fit(X, y)
+            map_model = self._map_estimator().fit(X, y, **({} if offset is None else {"offset": offset}))
         except ValueError as exc:  # e.g. sigma=None with too few samples to estimate it
             warnings.warn(
                 f"{type(self).__name__}: the MAP of the same model could not be fitted "

@@ -20,7 +20,7 @@ def _block_rows(n_draws, n_rows):
     return max(1, min(n_rows, BLOCK_BYTES // (8 * max(n_draws, 1))))
 
 
-def linear_predictor_blocks(coef, intercept, X):
+def linear_predictor_blocks(coef, intercept, X, offset=None):
     """Yield ``(rows, eta)``: ``eta = intercept + X[rows] @ coef.T`` of shape (S, len(rows)).
 
     Parameters
@@ -28,6 +28,8 @@ def linear_predictor_blocks(coef, intercept, X):
     coef : ndarray of shape (S, p)
     intercept : ndarray of shape (S,) or float
     X : ndarray of shape (n, p)
+    offset : ndarray of shape (n,) or None
+        A known term added to every draw's eta (``log(exposure)``).
     """
     intercept = np.asarray(intercept, dtype=float).reshape(-1, 1)
     n = X.shape[0]
@@ -36,17 +38,19 @@ def linear_predictor_blocks(coef, intercept, X):
         rows = slice(start, min(start + step, n))
         eta = coef @ X[rows].T
         eta += intercept
+        if offset is not None:
+            eta += offset[rows]
         yield rows, eta
 
 
-def pointwise_log_likelihood(likelihood, coef, intercept, sigma, X, y):
+def pointwise_log_likelihood(likelihood, coef, intercept, sigma, X, y, offset=None):
     """Log likelihood of every row under every draw, shape (S, n), filled block by block.
 
     The result itself is S x n (it is what ``arviz.loo`` needs); only the
     temporaries are bounded by :data:`BLOCK_BYTES`.
     """
     out = np.empty((coef.shape[0], X.shape[0]))
-    for rows, eta in linear_predictor_blocks(coef, intercept, X):
+    for rows, eta in linear_predictor_blocks(coef, intercept, X, offset):
         out[:, rows] = likelihood.pointwise_loglik(y[rows], eta, sigma)
     return out
 

@@ -28,6 +28,8 @@ import numpy as np
 import xarray as xr
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..model.offset import check_offset
+
 __all__ = ["PredictiveIntervals", "check_prob"]
 
 
@@ -51,7 +53,7 @@ class PredictiveIntervals:
             return self._draws("sigma")
         return getattr(self, "sigma", None)
 
-    def predict_interval(self, X, prob=0.9, *, random_state=None):
+    def predict_interval(self, X, prob=0.9, *, random_state=None, exposure=None, offset=None):
         r"""Equal-tailed interval of the posterior predictive distribution at new rows.
 
         For the Gaussian likelihood, the interval that holds a new observation
@@ -74,6 +76,8 @@ class PredictiveIntervals:
             Seeds the predictive noise draws. ``None`` uses the estimator's
             ``random_seed``, so the same fitted model gives the same
             intervals; with both None the intervals vary by Monte Carlo error.
+        exposure, offset : array-like of shape (n_samples,), optional
+            For a likelihood with an offset (Poisson), as in ``fit``.
 
         Returns
         -------
@@ -89,14 +93,18 @@ class PredictiveIntervals:
         owner = type(self).__name__
         prob = check_prob(prob, owner)
         X = validate_data(self, X, reset=False, dtype=np.float64)
+        offset = check_offset(self._likelihood, exposure, offset, X.shape[0],
+                              f"{owner}.predict_interval")
         seed = self.random_seed if random_state is None else random_state
         rng = np.random.default_rng(seed)
         sigma = self._sigma_draws()
         tails = [(1.0 - prob) / 2.0, (1.0 + prob) / 2.0]
         lo, hi = np.empty(X.shape[0]), np.empty(X.shape[0])
-        for rows, eta in self._linear_predictor_blocks(X):
+        for rows, eta in self._linear_predictor_blocks(X, offset):
             draws = self._likelihood.interval_draws(eta, sigma, rng)
-            lo[rows], hi[rows] = np.quantile(draws, tails, axis=0)
+            # counts: a quantile that is itself a count (no interpolation between counts)
+            method = "inverted_cdf" if np.issubdtype(draws.dtype, np.integer) else "linear"
+            lo[rows], hi[rows] = np.quantile(draws, tails, axis=0, method=method)
         return lo, hi
 
     def sample_posterior_predictive(self, *, random_seed=None):
@@ -137,7 +145,9 @@ class PredictiveIntervals:
         posterior = idata.posterior
         chains, draws = posterior.sizes["chain"], posterior.sizes["draw"]
         replicates = np.empty((chains * draws, X.shape[0]))
-        for rows, eta in self._linear_predictor_blocks(X):
+        constants = idata.constant_data  # the training rows' known log exposure, if any
+        offset = constants["offset"].values if "offset" in constants else None
+        for rows, eta in self._linear_predictor_blocks(X, offset):
             replicates[:, rows] = self._likelihood.predictive_draws(eta, sigma, rng)
         group = xr.Dataset(
             {"y": (("chain", "draw", "obs"), replicates.reshape(chains, draws, -1))},

@@ -28,13 +28,13 @@ SUMMARY_VARS = ("intercept", "coef", "sigma", "scale", "alpha", "C", "penalty_l1
 DIAGNOSTIC_VARS = SUMMARY_VARS + ("lambda",)
 
 
-def log_likelihood_group(likelihood, posterior, X, y, sigma):
+def log_likelihood_group(likelihood, posterior, X, y, sigma, offset=None):
     """The ``log_likelihood`` group: ``y`` of shape (chain, draw, obs), computed in row blocks."""
     chains, draws = posterior.sizes["chain"], posterior.sizes["draw"]
     coef = posterior["coef"].values.reshape(chains * draws, -1)
     intercept = posterior["intercept"].values.reshape(-1) if "intercept" in posterior else 0.0
     sigma_draws = posterior["sigma"].values.reshape(-1) if "sigma" in posterior else sigma
-    loglik = pointwise_log_likelihood(likelihood, coef, intercept, sigma_draws, X, y)
+    loglik = pointwise_log_likelihood(likelihood, coef, intercept, sigma_draws, X, y, offset)
     return xr.Dataset(
         {"y": (("chain", "draw", "obs"), loglik.reshape(chains, draws, -1))},
         coords={"chain": posterior["chain"].values, "draw": posterior["draw"].values,
@@ -45,7 +45,7 @@ def log_likelihood_group(likelihood, posterior, X, y, sigma):
 class PosteriorResults:
     """The results of a fitted posterior estimator (``_likelihood`` is its Likelihood object)."""
 
-    def _inference_data(self, posterior, sample_stats, X, y, sigma):
+    def _inference_data(self, posterior, sample_stats, X, y, sigma, offset=None):
         if isinstance(X, SufficientStatistics):  # no rows: the statistics stand for them
             groups = {"posterior": posterior, "constant_data": statistics_dataset(X, posterior)}
             if sample_stats is not None:
@@ -62,10 +62,13 @@ class PosteriorResults:
                 coords={"obs": obs, "feature": posterior["feature"].values},
             ),
         }
+        if offset is not None:  # the known log exposure of each training row
+            groups["constant_data"]["offset"] = (("obs",), offset)
         if sample_stats is not None:
             groups["sample_stats"] = sample_stats
         if self.log_likelihood:
-            groups["log_likelihood"] = log_likelihood_group(self._likelihood, posterior, X, y, sigma)
+            groups["log_likelihood"] = log_likelihood_group(self._likelihood, posterior, X, y,
+                                                            sigma, offset)
         return az.InferenceData(**groups)
 
     def compute_log_likelihood(self):
@@ -92,9 +95,9 @@ class PosteriorResults:
                     "likelihood.total_loglik(stats, coef, intercept, sigma)."
                 )
             sigma = getattr(self, "sigma", None)
-            idata.add_groups(
-                log_likelihood=log_likelihood_group(self._likelihood, idata.posterior, X, y, sigma)
-            )
+            offset = idata.constant_data["offset"].values if "offset" in idata.constant_data else None
+            idata.add_groups(log_likelihood=log_likelihood_group(
+                self._likelihood, idata.posterior, X, y, sigma, offset))
         return idata
 
     def _set_results(self, idata, diagnostics):
@@ -114,10 +117,10 @@ class PosteriorResults:
         values = self.idata_.posterior[name].values
         return values.reshape(-1, *values.shape[2:])
 
-    def _linear_predictor_blocks(self, X):
+    def _linear_predictor_blocks(self, X, offset=None):
         """``(rows, eta)`` blocks of the (draws x rows) linear predictor; see ``_pointwise``."""
         intercept = self._draws("intercept") if "intercept" in self.idata_.posterior else 0.0
-        return linear_predictor_blocks(self._draws("coef"), intercept, X)
+        return linear_predictor_blocks(self._draws("coef"), intercept, X, offset)
 
     def summary(self, hdi_prob=0.94):
         """ArviZ's summary of the posterior, with the MAP of the same model beside it.

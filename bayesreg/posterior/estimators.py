@@ -12,9 +12,10 @@ from ..model._checks import adopt_statistics, check_noise_learnable, restore_on_
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
+from ..model.offset import check_offset
 from ..model.sufficient_statistics import SufficientStatistics
+from ._expected_value import predictive_moments
 from ._map_cache import SameModelMAP
-from ._pointwise import linear_predictor_variance
 from ._predictive import PredictiveIntervals
 from ._results import DIAGNOSTIC_VARS, PosteriorResults
 from .diagnostics import compute_diagnostics, warn_on_problems
@@ -47,15 +48,16 @@ class _PosteriorEstimator(SameModelMAP, PredictiveIntervals, PosteriorResults, B
             return float(self.target_accept)
         return self.prior.nuts_target_accept  # funnels (learned scales) need smaller steps
 
-    def _fit(self, X, y, sigma):
-        """Sample the posterior; ``y`` is numeric (0/1 for the classifier)."""
+    def _fit(self, X, y, sigma, offset=None):
+        """Sample the posterior; ``y`` is numeric (0/1 for the classifier); ``offset`` or None."""
         feature_names = getattr(self, "feature_names_in_", None)
         if feature_names is None:
             feature_names = [f"x{j}" for j in range(self.n_features_in_)]
         # standardize=True: sample on X / sd, then report coef on X's scale (column_scaling)
         scaling = ColumnScaling(X, self.standardize, type(self).__name__, feature_names)
         X_original, X = X, scaling.transform(X)
-        spec = ModelSpec.create(self._likelihood, self.prior, sigma, self.fit_intercept, feature_names)
+        spec = ModelSpec.create(self._likelihood, self.prior, sigma, self.fit_intercept, feature_names,
+                                has_offset=offset is not None)
         sampler = resolve_sampler(self.sampler, self.prior, self._likelihood, sigma is not None)
         if sampler == "exact":
             self._check_exact(sigma)
@@ -66,7 +68,7 @@ class _PosteriorEstimator(SameModelMAP, PredictiveIntervals, PosteriorResults, B
             )
             sample_stats = None
         elif sampler == "gibbs":
-            check_gibbs(self.prior, type(self).__name__, self._likelihood.name)
+            check_gibbs(self.prior, type(self).__name__, self._likelihood)
             posterior = sample_gibbs(
                 self._likelihood, self.prior, sigma, X, y, fit_intercept=self.fit_intercept,
                 draws=self.draws, tune=self.tune, chains=self.chains,
@@ -77,7 +79,7 @@ class _PosteriorEstimator(SameModelMAP, PredictiveIntervals, PosteriorResults, B
         else:
             self._check_nuts(sampler)
             posterior, sample_stats = sample_nuts(
-                spec, model_data(spec, self.prior, sigma, X, y),
+                spec, model_data(spec, self.prior, sigma, X, y, offset),
                 sampler=sampler, draws=self.draws, tune=self.tune, chains=self.chains,
                 random_seed=self.random_seed, progressbar=self.progressbar,
                 target_accept=self._target_accept(),
@@ -89,10 +91,10 @@ class _PosteriorEstimator(SameModelMAP, PredictiveIntervals, PosteriorResults, B
         X = X_original
         var_names = [name for name in DIAGNOSTIC_VARS if name in posterior]
         diagnostics = compute_diagnostics(posterior, sample_stats, var_names)
-        idata = self._inference_data(posterior, sample_stats, X, y, sigma)
+        idata = self._inference_data(posterior, sample_stats, X, y, sigma, offset)
         idata.attrs["sampler"] = sampler
         self._set_results(idata, diagnostics)
-        self.map_ = self._cached_map(X, y, sigma)
+        self.map_ = self._cached_map(X, y, sigma, offset)
         return diagnostics
 
     def _check_nuts(self, sampler):
@@ -230,13 +232,15 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         """The likelihood object the ``likelihood`` parameter names."""
         return get_likelihood(self.likelihood)
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, exposure=None, offset=None):
         """Sample the posterior given data ``X`` (n_samples, n_features) and ``y``.
 
-        ``X`` may instead be a :class:`~bayesreg.SufficientStatistics` (``y``
-        omitted) for a likelihood that has them (the Gaussian): the same
-        posterior in memory independent of n; ``idata_`` then has no
-        ``observed_data``, ``constant_data`` or pointwise log-likelihood.
+        ``exposure`` (or ``offset`` = log exposure), per row, for a likelihood
+        with an offset (Poisson); see :meth:`MAPRegressor.fit`.  ``X`` may
+        instead be a :class:`~bayesreg.SufficientStatistics` (``y`` omitted)
+        for a likelihood that has them (the Gaussian): the same posterior in
+        memory independent of n; ``idata_`` then has no ``observed_data``,
+        ``constant_data`` or pointwise log-likelihood.
         """
         owner = type(self).__name__
         params = self._check_params()
@@ -247,9 +251,11 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
             else:
                 X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
                 y, _ = params["likelihood"].check_target(y, owner)
+            n_samples = X.n_samples if isinstance(X, SufficientStatistics) else X.shape[0]
+            offset = check_offset(params["likelihood"], exposure, offset, n_samples, f"{owner}.fit")
             if params["likelihood"].has_sigma:
                 check_noise_learnable(X, y, sigma, self.fit_intercept, owner)
-            diagnostics = self._fit(X, y, sigma)
+            diagnostics = self._fit(X, y, sigma, offset)
         warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler_ == "exact")
         return self
 
@@ -265,17 +271,19 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         return MAPRegressor(self.prior, likelihood=self.likelihood, sigma=self.sigma,
                             fit_intercept=self.fit_intercept, standardize=self.standardize)
 
-    def predict(self, X, return_std=False):
-        """Posterior mean of ``intercept + X @ coef``; with ``return_std`` the predictive sd.
+    def predict(self, X, return_std=False, exposure=None, offset=None):
+        """Posterior mean of y, ``E[mean(eta)]``; with ``return_std`` the predictive sd.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         return_std : bool, default=False
             Also return the standard deviation of the posterior predictive
-            distribution of a new y: ``sqrt(Var[mu] + E[sigma**2])``, with
-            ``Var[mu]`` over the draws computed from their covariance (no
-            draws x rows array: memory and time do not grow with draws x rows).
+            distribution of a new y: ``sqrt(Var[mu] + E[noise variance])``
+            (``sigma**2`` for the Gaussian, ``mu`` for Poisson); never a draws
+            x rows array for all rows (see ``_expected_value``).
+        exposure, offset : array-like of shape (n_samples,), optional
+            As in :meth:`fit` (Poisson): the expected count over that exposure.
 
         Returns
         -------
@@ -284,17 +292,9 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        y_mean = self._likelihood.mean(X @ self.coef_ + self.intercept_)  # eta itself
-        if not return_std:
-            return y_mean
-        if "sigma" in self.idata_.posterior:
-            sigma = float(np.sqrt(np.mean(self._draws("sigma") ** 2)))
-        else:
-            sigma = self.sigma_
-        noise_var = self._likelihood.noise_variance(y_mean, sigma)  # linear in sigma**2: exact
-        intercept = self._draws("intercept") if "intercept" in self.idata_.posterior else 0.0
-        mu_var = linear_predictor_variance(self._draws("coef"), intercept, X)
-        return y_mean, np.sqrt(mu_var + noise_var)
+        offset = check_offset(self._likelihood, exposure, offset, X.shape[0],
+                              f"{type(self).__name__}.predict")
+        return predictive_moments(self, X, offset, return_std)
 
 
 class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):

@@ -91,8 +91,18 @@ COLLAPSED_TAU = True
 def check_gibbs(prior, owner, likelihood="gaussian"):
     """Raise a clear error if the Gibbs sampler does not cover ``prior`` (and ``likelihood``).
 
-    The prior says so itself (:meth:`bayesreg.model.priors.Prior.gibbs_refusal`).
+    The prior says so itself (:meth:`bayesreg.model.priors.Prior.gibbs_refusal`), after
+    the likelihood (a name or an object): one without a Gibbs scheme (``has_gibbs_sampler``
+    False, e.g. Poisson) is NUTS only, whatever the prior.
     """
+    family = get_likelihood(likelihood)
+    if not family.has_gibbs_sampler:
+        raise ValueError(
+            f"{owner}: sampler='gibbs' does not cover the {family.label} likelihood: it has no "
+            "conditionally Gaussian augmentation, so its posterior is sampled by NUTS only. "
+            "Use sampler='nutpie' (or 'auto') for it."
+        )
+    likelihood = family.name
     reason = prior.gibbs_refusal(likelihood)
     if reason is not None:
         if prior.nuts_refusal() is None:

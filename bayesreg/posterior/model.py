@@ -74,9 +74,10 @@ class ModelSpec:
     prior: Prior = field(compare=False, repr=False)
     #: The likelihood written from sufficient statistics (``likelihood.has_sufficient_statistics``).
     from_statistics: bool = False
+    has_offset: bool = False  # a known offset (log exposure) enters eta as pm.Data
 
     @classmethod
-    def create(cls, likelihood, prior, sigma, fit_intercept, feature_names):
+    def create(cls, likelihood, prior, sigma, fit_intercept, feature_names, has_offset=False):
         """The spec of ``prior`` with ``likelihood`` (a name or a :class:`Likelihood`)."""
         likelihood = get_likelihood(likelihood)
         return cls(
@@ -88,6 +89,7 @@ class ModelSpec:
             feature_names=tuple(str(f) for f in feature_names),
             prior=prior,
             from_statistics=likelihood.has_sufficient_statistics,
+            has_offset=bool(has_offset),
         )
 
     @property
@@ -96,8 +98,8 @@ class ModelSpec:
         return self.likelihood.penalty_name
 
 
-def model_data(spec, prior, sigma, X, y):
-    """The values of every ``pm.Data`` of the model, by name.
+def model_data(spec, prior, sigma, X, y, offset=None):
+    """The values of every ``pm.Data`` of the model, by name (``offset`` when ``spec.has_offset``).
 
     A learned sigma gets the prior ``HalfNormal(sd(y))``: weakly informative,
     since the noise sd cannot much exceed the sd of y itself. For a model
@@ -111,6 +113,8 @@ def model_data(spec, prior, sigma, X, y):
         data = {"X_centered": X - x_mean, "x_mean": x_mean, "y_observed": y}
     else:  # no intercept, no x_mean in the graph: nutpie's with_data rejects unknown data
         data = {"X_centered": X, "y_observed": y}
+    if spec.has_offset:
+        data["offset"] = offset
     data.update(prior.pymc_data())
     if spec.likelihood.has_sigma:
         if spec.sigma_fixed:
@@ -159,8 +163,8 @@ def _penalty_of_learned_scale(spec, shared, scale, sigma, n):
     """The scikit-learn penalty each draw of a learned scale corresponds to (as ``to_penalty``)."""
     prior, likelihood = spec.prior, spec.likelihood
     strength = penalty_strength(prior.penalty_weights_at(scale, shared), likelihood.dispersion(sigma))
-    penalty = likelihood.sklearn_penalty(prior, strength, n)  # as to_penalty, per draw
-    pm.Deterministic(spec.penalty_name, penalty[spec.penalty_name])
+    # as to_penalty, per draw
+    pm.Deterministic(spec.penalty_name, likelihood.penalty_parameter(strength, n, prior))
     if prior.has_l1_ratio:
         # the mixing ratio of the equivalent penalty moves with the scale too
         pm.Deterministic("penalty_l1_ratio", strength.l1_ratio)
@@ -180,6 +184,8 @@ def build_model(spec, data):
             intercept_c = pm.Flat(INTERNAL + "intercept_centered")
             eta = eta + intercept_c
             pm.Deterministic("intercept", intercept_c - pt.dot(shared["x_mean"], coef))
+        if spec.has_offset:
+            eta = eta + shared["offset"]
         n = X.shape[0]
         sigma = _sigma(spec, shared)
         spec.likelihood.pymc_observed("y", eta, shared["y_observed"], sigma, n)

@@ -71,8 +71,11 @@ def resolve_sampler(name, prior, likelihood, sigma_fixed):
     """
     if name != "auto":
         return name
-    name = get_likelihood(likelihood).name
+    likelihood = get_likelihood(likelihood)
+    name = likelihood.name
     offered = prior.samplers(name, sigma_fixed)
+    if not likelihood.has_gibbs_sampler:  # e.g. Poisson: NUTS only, whatever the prior
+        offered = tuple(sampler for sampler in offered if sampler != "gibbs")
     if not offered:
         raise ValueError(
             f"sampler='auto': no sampler covers {prior!r} with the {name!r} likelihood "

@@ -30,16 +30,14 @@ import dataclasses
 import arviz as az
 import numpy as np
 
-from ..posterior import PosteriorClassifier, PosteriorRegressor
+from ._posterior_for import posterior_estimator
 
 __all__ = ["with_loo"]
 
 
 def _posterior_at(prior, X, y, sigma, likelihood, settings):
     """The posterior of ``prior`` (sigma as given: None learns it)."""
-    if likelihood.has_sigma:
-        return PosteriorRegressor(prior, sigma=sigma, **settings).fit(X, y)
-    return PosteriorClassifier(prior, **settings).fit(X, y)
+    return posterior_estimator(prior, likelihood, sigma, "choose_scale", **settings).fit(X, y)
 
 
 def _elpd_per_scale(choice, X, y, sigma, likelihood, settings):

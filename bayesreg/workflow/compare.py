@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from ..map import MAPClassifier, MAPRegressor
+from ..map.solve import unpenalized_coef
 from ..posterior import PosteriorClassifier, PosteriorRegressor
 from ..posterior._ranking import (  # ROPE_STANDARDISED: still importable from here
     RANKING_COLUMNS,
@@ -167,15 +168,18 @@ def compare(map_model, posterior_model, *, hdi_prob=0.94, practical_zero=None):
     _check_pair(map_model, posterior_model)
     hdi_prob = _check_hdi_prob(hdi_prob)
     X, y = _training_data(posterior_model)
+    constants = posterior_model.idata_.constant_data
+    offset = constants["offset"].values if "offset" in constants else None  # log exposure
     feature_names = [str(f) for f in posterior_model.idata_.posterior["feature"].values]
     _check_same_features(map_model, posterior_model, feature_names)
-    _check_same_data(map_model, posterior_model, X, y)
+    _check_same_data(map_model, posterior_model, X, y, offset)
     _warn_if_models_differ(map_model, posterior_model)
 
     classifier = isinstance(map_model, MAPClassifier)
     p = X.shape[1]
     if practical_zero is None:
-        practical_zero = default_practical_zero(X, y, classifier=classifier)
+        # the outcome's sd on the scale of eta: sd(y), or the likelihood's latent one
+        practical_zero = practical_zero_band(X, y, posterior_model._likelihood.latent_sd)
     practical_zero = _check_practical_zero(practical_zero, p)
 
     coef = posterior_model.idata_.posterior["coef"]
@@ -194,7 +198,8 @@ def compare(map_model, posterior_model, *, hdi_prob=0.94, practical_zero=None):
             "hdi_high": hdi[:, 1],
             "p_positive": np.mean(draws > 0, axis=0),
             "p_practical_zero": p_zero,
-            "shrinkage": 1.0 - mean / _unpenalized_coef(X, y, map_model.fit_intercept, classifier),
+            "shrinkage": 1.0 - mean / _unpenalized_coef(X, y, map_model.fit_intercept, classifier,
+                                                        posterior_model._likelihood, offset),
             "flag": _flags(map_coef, p_zero),
         },
         index=pd.Index(feature_names, name="feature"),
@@ -305,7 +310,7 @@ def _check_same_features(map_model, posterior_model, feature_names):
         )
 
 
-def _check_same_data(map_model, posterior_model, X, y):
+def _check_same_data(map_model, posterior_model, X, y, offset=None):
     """Refit the MAP on the posterior's training data; it must reproduce itself."""
     classifier = isinstance(map_model, MAPClassifier)
     if classifier:
@@ -318,11 +323,11 @@ def _check_same_data(map_model, posterior_model, X, y):
         y = map_model.classes_[y.astype(int)]
     names = getattr(map_model, "feature_names_in_", None)
     X_fit = X if names is None else pd.DataFrame(X, columns=names)
-    refit = clone(map_model).fit(X_fit, y)
+    refit = clone(map_model).fit(X_fit, y, **({} if offset is None else {"offset": offset}))
     got = np.append(map_model.coef_, map_model.intercept_)
     want = np.append(refit.coef_, refit.intercept_)
     same = np.allclose(got, want, rtol=1e-6, atol=1e-9 * max(1.0, np.max(np.abs(want))))
-    if not classifier:
+    if not classifier and map_model.sigma_ is not None:  # None: the likelihood has no sigma
         same = same and np.isclose(map_model.sigma_, refit.sigma_, rtol=1e-9)
     if not same:
         raise ValueError(
@@ -362,12 +367,14 @@ def _warn_if_models_differ(map_model, posterior_model):
 
 
 # ---------------------------------------------------------------------- columns
-def _unpenalized_coef(X, y, fit_intercept, classifier):
-    """Least squares / logistic MLE, or NaN where it does not exist."""
+def _unpenalized_coef(X, y, fit_intercept, classifier, likelihood=None, offset=None):
+    """Least squares / logistic / the likelihood's MLE, or NaN where it does not exist."""
     n, p = X.shape
     Xc = X - X.mean(axis=0) if fit_intercept else X
     if n <= p + int(bool(fit_intercept)) or np.linalg.matrix_rank(Xc) < p:
         return np.full(p, np.nan)
+    if not classifier and likelihood is not None and not likelihood.identity_link:
+        return unpenalized_coef(X, y, likelihood, fit_intercept, offset)
     if not classifier:
         yc = y - y.mean() if fit_intercept else y
         return np.linalg.lstsq(Xc, yc, rcond=None)[0]

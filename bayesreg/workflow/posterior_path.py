@@ -10,7 +10,7 @@ import numpy as np
 from ..model._checks import check_bool
 from ..model.likelihoods import get_likelihood
 from ..map.path import _check_scales, _feature_names
-from ..posterior import PosteriorClassifier, PosteriorRegressor
+from ._posterior_for import posterior_estimator
 from ..model.priors import Prior
 
 __all__ = ["PosteriorPath", "posterior_path"]
@@ -106,11 +106,8 @@ def posterior_path(
         sampler = "auto"
     common = dict(fit_intercept=fit_intercept, standardize=standardize, sampler=sampler, draws=draws, tune=tune,
                   chains=chains, random_seed=random_seed, progressbar=False)
-    if likelihood.has_sigma:
-        model = PosteriorRegressor(prior, sigma=sigma, **common)
-    else:
-        likelihood.sigma_for(sigma, "posterior_path")  # refuses a sigma: it has no role
-        model = PosteriorClassifier(prior, **common)
+    # refuses a sigma where it has no role
+    model = posterior_estimator(prior, likelihood, sigma, "posterior_path", **common)
 
     stats = {k: [] for k in ("mean", "median", "sd", "hdi_low", "hdi_high")}
     for scale in scales:

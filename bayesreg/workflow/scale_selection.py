@@ -42,10 +42,10 @@ from sklearn.utils.validation import check_array, check_consistent_length
 from ..model._checks import check_bool
 from ..model.likelihoods import get_likelihood
 from ..map import estimate_sigma, map_path
-from ..model.mapping import from_penalty, to_penalty
+from ..model.mapping import from_penalty, penalty_strength, to_penalty
 from ._scale_loo import with_loo
 from .marginal_likelihood import log_marginal_likelihood, maximise_marginal_likelihood
-from ..posterior import PosteriorClassifier, PosteriorRegressor
+from ._posterior_for import posterior_estimator
 from ..model.priors import Prior
 from ..model.column_scaling import ColumnScaling
 from ..model.hyperpriors import HalfCauchy, Hyperprior
@@ -241,6 +241,9 @@ def _has_marginal(prior, likelihood):
 
 
 def _penalty_value(prior, n, sigma, likelihood):
+    if not likelihood.has_library_penalty(prior):  # e.g. a Poisson lasso: glmnet's lambda
+        strength = penalty_strength(prior.penalty_weights, likelihood.dispersion(sigma))
+        return float(likelihood.penalty_parameter(strength, n, prior))
     pen = to_penalty(prior, n_samples=n, sigma=sigma, likelihood=likelihood)
     return pen[likelihood.penalty_name]
 
@@ -256,9 +259,9 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
     folds = _folds(cv, likelihood, random_state)
     if likelihood.has_sigma and sigma is None:
         sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
-    pens = [to_penalty(_with_scale(prior, s), n_samples=n, sigma=sigma, likelihood=likelihood)
-            for s in scales]
     if likelihood.map_route == "least_squares":
+        pens = [to_penalty(_with_scale(prior, s), n_samples=n, sigma=sigma, likelihood=likelihood)
+                for s in scales]
         # scikit-learn's own CV of the equivalent penalty: an independent solver and scorer
         estimator, params = _sklearn_cv(prior, pens, folds, fit_intercept)
         estimator.fit(X, y)
@@ -269,7 +272,8 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
         losses = _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood)
         # the first minimum in increasing scale (= increasing C), as LogisticRegressionCV
         chosen = _with_scale(prior, scales[int(np.argmin(losses.mean(axis=0)))])
-        details = {"cv_log_loss": losses}
+        # the likelihood's cv_loss: log loss (Bernoulli), mean deviance (Poisson)
+        details = {"cv_log_loss": losses, "cv_loss": losses}
     chosen = _with_scale(prior, chosen.scale)
     return ScaleChoice(
         scale=float(chosen.scale), method="cv",
@@ -361,10 +365,7 @@ def _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperpri
     kwargs = dict(fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
                   chains=chains, random_seed=random_seed, progressbar=False,
                   standardize=standardize)
-    if likelihood.has_sigma:
-        model = PosteriorRegressor(hierarchical, sigma=sigma, **kwargs)
-    else:
-        model = PosteriorClassifier(hierarchical, **kwargs)
+    model = posterior_estimator(hierarchical, likelihood, sigma, "choose_scale", **kwargs)
     if names is not None:
         import pandas as pd
 
