@@ -9,5 +9,7 @@ this module only gathers the public names.  Every regressor takes one as
 from .model.likelihoods import (
     BernoulliLogit, Gaussian, Likelihood, get_likelihood, regression_likelihood_names,
 )
+from .model.robust_likelihoods import Laplace, StudentT
 
-__all__ = ["BernoulliLogit", "Gaussian", "Likelihood", "get_likelihood", "regression_likelihood_names"]
+__all__ = ["BernoulliLogit", "Gaussian", "Laplace", "Likelihood", "StudentT", "get_likelihood",
+           "regression_likelihood_names"]

@@ -56,6 +56,9 @@ class Likelihood:
     #: The Gibbs augmentation that makes the coefficients conditionally Gaussian:
     #: None (already Gaussian) or "polya_gamma".
     gibbs_augmentation: ClassVar[str | None] = None
+    #: The likelihood whose Gibbs schemes of the priors serve this one too (None: its own
+    #: name); e.g. "gaussian" for a scale mixture of normals, Gaussian given the mixing.
+    gibbs_prior_schemes: ClassVar[str | None] = None
     #: Whether cross-validation folds keep the class proportions.
     stratified_folds: ClassVar[bool] = False
     #: Whether y is a class label (the classifiers' likelihoods) rather than a number

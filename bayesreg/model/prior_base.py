@@ -177,7 +177,7 @@ class Prior:
 
         The sentence completes ``"sampler='gibbs' ..."`` in an error message.
         """
-        if likelihood in self._gibbs_likelihoods:
+        if _gibbs_scheme_of(likelihood) in self._gibbs_likelihoods:
             return None
         if not self._gibbs_likelihoods:
             return (
@@ -361,3 +361,14 @@ class Prior:
             return self.sample(rng, n_features), {}
         scale = float(self.scale.sample(rng))
         return self.with_scale(scale).sample(rng, n_features), {"scale": scale}
+
+
+def _gibbs_scheme_of(likelihood):
+    """The likelihood name whose Gibbs schemes apply (``Likelihood.gibbs_prior_schemes``)."""
+    from .likelihoods import get_likelihood
+
+    try:
+        found = get_likelihood(likelihood)
+    except ValueError:  # an unknown name: refused by the caller's own message
+        return likelihood
+    return found.gibbs_prior_schemes or found.name
