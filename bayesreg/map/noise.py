@@ -12,7 +12,7 @@ from sklearn.model_selection import KFold
 __all__ = ["estimate_sigma"]
 
 
-def estimate_sigma(X, y, *, fit_intercept=True):
+def estimate_sigma(X, y, *, fit_intercept=True, likelihood=None):
     r"""Estimate the noise standard deviation of a linear model, whatever the prior.
 
     The rule (it does not depend on the prior, so moving the prior scale moves
@@ -34,6 +34,9 @@ def estimate_sigma(X, y, *, fit_intercept=True):
     X : ndarray of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,)
     fit_intercept : bool, default=True
+    likelihood : Likelihood, optional
+        A likelihood whose ``map_sigma_rule`` is ``"least_absolute"`` (Student-t,
+        Laplace) takes the rule of :func:`_from_median_regression` instead.
 
     Returns
     -------
@@ -54,6 +57,8 @@ def estimate_sigma(X, y, *, fit_intercept=True):
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
+    if likelihood is not None and likelihood.map_sigma_rule == "least_absolute":
+        return _from_median_regression(X, y, fit_intercept, likelihood)
     n = X.shape[0]
     if n < 3:
         raise ValueError(
@@ -94,3 +99,38 @@ def estimate_sigma(X, y, *, fit_intercept=True):
         )
         sigma = floor
     return sigma
+
+
+def _from_median_regression(X, y, fit_intercept, likelihood):
+    r"""The robust likelihoods' rule: the scale from the residuals of the median regression.
+
+    The unpenalized least-absolute-deviation fit (a linear program) is robust to
+    gross outliers, as the least-squares fit is not; the likelihood turns its
+    absolute residuals into its scale
+    (``likelihood.scale_from_absolute_residuals``: the mean absolute residual
+    per residual degree of freedom for the Laplace, the median absolute
+    residual over :math:`t_\nu^{-1}(3/4)` for the Student-t).  Like the
+    Gaussian rule it does not depend on the prior.  Needs n > p + 1.
+    """
+    from ._robust import least_absolute_fit
+
+    n, p = X.shape
+    dof = n - p - int(bool(fit_intercept))
+    if dof < 1:
+        raise ValueError(
+            f"cannot estimate the noise scale sigma of the {likelihood.label} likelihood from "
+            f"n_samples = {n} with {p} features: its rule (the median regression's residuals) "
+            "needs n_samples > n_features + 1. Pass sigma=<noise scale> to fix it instead."
+        )
+    coef, b0 = least_absolute_fit(X, y, 0.0, 1.0, fit_intercept)
+    scale = likelihood.scale_from_absolute_residuals(np.abs(y - b0 - X @ coef), dof)
+    spread = float(np.mean(np.abs(y - np.median(y))))
+    floor = 1e-8 * spread if spread > 0 else 1.0
+    if not scale > floor:
+        warnings.warn(
+            f"the median regression fits y exactly, so the noise scale estimate is {scale:.3g}; "
+            f"using sigma = {floor:.3g} instead. Pass sigma=<noise scale> to set it yourself.",
+            UserWarning, stacklevel=3,
+        )
+        scale = floor
+    return scale

@@ -127,10 +127,10 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
                                     getattr(self, "feature_names_in_", None))
             X = scaling.transform(X)  # the data the prior sees; coef_ is brought back below
             if sigma is None and likelihood.has_sigma:
-                sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
+                sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept, likelihood=likelihood)
             # a non-convex prior, or a likelihood no library fits, has no library penalty
             penalty = (to_penalty(prior, n_samples=X.shape[0], sigma=sigma, likelihood=likelihood)
-                       if prior.is_convex and likelihood.sklearn_estimators else None)
+                       if prior.is_convex and likelihood.has_library_penalty(prior) else None)
 
             solution = solve_map(
                 X, y, [prior], likelihood, sigma=sigma,

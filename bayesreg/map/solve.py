@@ -186,3 +186,8 @@ def _logistic(X, y01, weights, likelihood, sigma, fit_intercept, tol, max_iter):
 
 #: The solver of each :attr:`~bayesreg.model.likelihoods.Likelihood.map_route`.
 _ROUTES = {"least_squares": _least_squares, "logistic": _logistic}
+
+# the robust likelihoods' routes, whose steps are weighted least-squares fits
+from ._robust import robust_routes  # noqa: E402 (needs _least_squares above)
+
+_ROUTES.update(robust_routes(_least_squares))

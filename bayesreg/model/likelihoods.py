@@ -66,6 +66,10 @@ class Likelihood:
     is_classification: ClassVar[bool] = False
     #: The scikit-learn name of the penalty strength a hierarchical model reports.
     penalty_name: ClassVar[str] = ""
+    #: How the MAP estimates ``sigma=None`` (:func:`bayesreg.map.noise.estimate_sigma`):
+    #: "least_squares" (the OLS / cross-validated-lasso residuals) or "least_absolute"
+    #: (the median regression's residuals, through ``scale_from_absolute_residuals``).
+    map_sigma_rule: ClassVar[str] = "least_squares"
     #: The sd of the linear predictor's noise on the scale of eta (for default scale
     #: grids); None means "the sd of y".
     latent_sd: ClassVar[float | None] = None
@@ -158,6 +162,10 @@ class Likelihood:
     def sklearn_penalty(self, prior, strength, n_samples):
         """``to_penalty``'s scikit-learn dict for ``prior`` from its :class:`PenaltyStrength`."""
         raise NotImplementedError
+
+    def has_library_penalty(self, prior):
+        """Whether a library estimator's penalty equals the MAP under the convex ``prior``."""
+        return bool(self.sklearn_estimators)
 
 
 @dataclass(frozen=True)

@@ -271,6 +271,7 @@ _PARAMS = {
     "ElasticNet": {"alpha", "l1_ratio"},
     "LogisticRegression": {"C", "l1_ratio"},
     "glmnet": {"lambda", "alpha", "family"},
+    "QuantileRegressor": {"alpha", "quantile"},  # quantile=0.5: the Laplace likelihood
 }
 
 
@@ -281,7 +282,7 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
 
     Parameters
     ----------
-    kind : {"Ridge", "Lasso", "ElasticNet", "LogisticRegression", "glmnet"}
+    kind : {"Ridge", "Lasso", "ElasticNet", "LogisticRegression", "QuantileRegressor", "glmnet"}
         The estimator (or package) whose penalty is given.
     n_samples : int
         Number of observations (Gaussian likelihood, glmnet).
@@ -353,9 +354,14 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
             y_sd = check_y_sd(y_sd, likelihood, convention, needed=True)
         total = n * lam / likelihood.dispersion(sigma)
         return _prior_from_weights(total * rho, total * (1.0 - rho) / y_sd)
+    if kind == "QuantileRegressor" and params.get("quantile", 0.5) != 0.5:
+        raise ValueError(
+            f"QuantileRegressor maps onto a prior only at quantile=0.5 (the median: the Laplace "
+            f"likelihood), got quantile={params['quantile']!r}."
+        )
     alpha = _positive(params, "alpha", kind)
     total = n * alpha / likelihood.dispersion(sigma)
-    if kind == "Lasso":
+    if kind in ("Lasso", "QuantileRegressor"):  # both an L1 penalty at alpha = dispersion / (n s)
         return Laplace(scale=_in_range(1.0 / total))
     rho = _ratio(params, "l1_ratio", kind)
     return _prior_from_weights(total * rho, total * (1.0 - rho), family="elasticnet")
@@ -371,4 +377,7 @@ def _implied_likelihood(kind, params):
                 f"glmnet family must be one of {sorted(families)}, got {family!r}."
             )
         return families.get(family)
-    return next(name for name, lik in LIKELIHOODS.items() if kind in lik.sklearn_estimators)
+    from .likelihoods import _registry
+
+    found = {**_registry(), **LIKELIHOODS}  # every family of bayesreg.model, this one's first
+    return next(name for name, lik in found.items() if kind in lik.sklearn_estimators)

@@ -76,6 +76,7 @@ class StudentT(Likelihood):
     #: mixing variables the likelihood is a weighted Gaussian.
     gibbs_prior_schemes: ClassVar[str] = "gaussian"
     penalty_name: ClassVar[str] = "alpha"
+    map_sigma_rule: ClassVar[str] = "least_absolute"
 
     def __post_init__(self):
         df = self.df
@@ -165,6 +166,7 @@ class Laplace(Likelihood):
     gibbs_augmentation: ClassVar[str | None] = "laplace_mixture"
     gibbs_prior_schemes: ClassVar[str] = "gaussian"
     penalty_name: ClassVar[str] = "alpha"
+    map_sigma_rule: ClassVar[str] = "least_absolute"
 
     def pointwise_loglik(self, y, eta, sigma):
         sigma = np.asarray(sigma, float)[..., None]
@@ -217,6 +219,10 @@ class Laplace(Likelihood):
         return float(np.sum(abs_resid) / dof)
 
     sklearn_estimators: ClassVar[tuple] = ("QuantileRegressor",)
+
+    def has_library_penalty(self, prior):
+        """Only a pure L1 prior (the Laplace) has ``QuantileRegressor``'s penalty."""
+        return float(prior.penalty_weights[1]) == 0.0
 
     def sklearn_penalty(self, prior, strength, n_samples):
         r"""``QuantileRegressor(quantile=0.5, alpha=...)`` for the Laplace prior.

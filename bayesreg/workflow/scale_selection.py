@@ -255,7 +255,7 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
     n = X.shape[0]
     folds = _folds(cv, likelihood, random_state)
     if likelihood.has_sigma and sigma is None:
-        sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
+        sigma = estimate_sigma(X, y, fit_intercept=fit_intercept, likelihood=likelihood)
     pens = [to_penalty(_with_scale(prior, s), n_samples=n, sigma=sigma, likelihood=likelihood)
             for s in scales]
     if likelihood.map_route == "least_squares":
