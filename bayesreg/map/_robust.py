@@ -26,7 +26,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, sparse
 from sklearn.exceptions import ConvergenceWarning
 
 __all__ = ["robust_routes", "least_absolute_fit"]
@@ -95,10 +95,11 @@ def least_absolute_fit(X, y, l1, b, fit_intercept):
     n, p = X.shape
     k = 2 if fit_intercept else 0
     cost = np.concatenate([np.zeros(k), np.full(2 * p, float(l1)), np.full(2 * n, 1.0 / b)])
-    blocks = ([np.ones((n, 1)), -np.ones((n, 1))] if fit_intercept else []) + [
-        X, -X, np.eye(n), -np.eye(n)]
-    result = optimize.linprog(cost, A_eq=np.hstack(blocks), b_eq=y, bounds=(0, None),
-                              method="highs")
+    ones = np.ones((n, 1))
+    eye = sparse.identity(n, format="csc")
+    blocks = ([ones, -ones] if fit_intercept else []) + [X, -X, eye, -eye]
+    result = optimize.linprog(cost, A_eq=sparse.hstack(blocks, format="csc"), b_eq=y,
+                              bounds=(0, None), method="highs")
     if result.status != 0:  # pragma: no cover - the LP is always feasible and bounded
         raise RuntimeError(f"the least-absolute-deviation LP failed: {result.message}")
     z = result.x

@@ -107,9 +107,10 @@ def _from_median_regression(X, y, fit_intercept, likelihood):
     The unpenalized least-absolute-deviation fit (a linear program) is robust to
     gross outliers, as the least-squares fit is not; the likelihood turns its
     absolute residuals into its scale
-    (``likelihood.scale_from_absolute_residuals``: the mean absolute residual
-    per residual degree of freedom for the Laplace, the median absolute
-    residual over :math:`t_\nu^{-1}(3/4)` for the Student-t).  Like the
+    (``likelihood.scale_from_absolute_residuals``: the median absolute
+    residual over :math:`\log 2` for the Laplace, over :math:`t_\nu^{-1}(3/4)`
+    for the Student-t; the median of the absolute noise is that multiple of
+    the scale).  Like the
     Gaussian rule it does not depend on the prior.  Needs n > p + 1.
     """
     from ._robust import least_absolute_fit

@@ -210,13 +210,13 @@ class Laplace(Likelihood):
         return eta + _per_draw(sigma, eta) * rng.laplace(0.0, 1.0, size=eta.shape)
 
     def scale_from_absolute_residuals(self, abs_resid, dof):
-        r"""The MAP's ``sigma=None`` rule: :math:`\hat b = \sum|r_i| / \mathrm{dof}`.
+        r"""The MAP's ``sigma=None`` rule: :math:`\hat b = \mathrm{median}|r_i| / \log 2`.
 
-        The maximum-likelihood :math:`b` is the mean absolute residual of the
-        median regression; dividing by the residual degrees of freedom instead
-        of n corrects its downward bias as the Gaussian rule does.
+        The median of :math:`|b\,L|`, L standard Laplace, is :math:`b\log 2`;
+        unlike the maximum-likelihood mean absolute residual, the median is not
+        moved by gross outliers.
         """
-        return float(np.sum(abs_resid) / dof)
+        return float(np.median(abs_resid) / math.log(2.0))
 
     sklearn_estimators: ClassVar[tuple] = ("QuantileRegressor",)
 
