@@ -65,6 +65,7 @@ from ._gibbs_state import (
     chain_state,
 )
 from ._mixtures import MIXTURES
+from ._robust_sweeps import ROBUST_SWEEPS
 from ._sweeps import SWEEPS, _GaussianSweep  # noqa: F401 (tests)
 
 __all__ = ["GIBBS_PRIORS", "check_gibbs", "sample_gibbs"]
@@ -128,7 +129,7 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     rng = np.random.default_rng(random_seed)
     n, p = X.shape
     # the chains' start: the sweep's (centred data, first sigma^2), then the prior's
-    sweep = SWEEPS[likelihood.gibbs_augmentation].build(X, y, sigma, fit_intercept, chains, rng)
+    sweep = _build_sweep(likelihood, X, y, sigma, fit_intercept, chains, rng)
     state = GibbsState(coef=np.zeros((chains, p)), local=np.ones((chains, p)), scale2=np.ones(chains),
                        xi=np.ones(chains), sigma2=sweep.sigma2)
     mixture = MIXTURES[prior.gibbs_mixture](prior, state, rng)
@@ -151,6 +152,14 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
         {name: (dims.get(name, ("chain", "draw")), value) for name, value in store.items()},
         coords=coords,
     )
+
+
+def _build_sweep(likelihood, X, y, sigma, fit_intercept, chains, rng):
+    """The sweep of the likelihood's augmentation; a robust likelihood's sweep takes the likelihood."""
+    augmentation = likelihood.gibbs_augmentation
+    if augmentation in ROBUST_SWEEPS:  # Student-t, Laplace: weighted Gaussian (._robust_sweeps)
+        return ROBUST_SWEEPS[augmentation](likelihood, X, y, sigma, fit_intercept, chains, rng)
+    return SWEEPS[augmentation].build(X, y, sigma, fit_intercept, chains, rng)
 
 
 def gibbs_sweep(sweep, mixture, rng, collapsed=False, tuning=False):
