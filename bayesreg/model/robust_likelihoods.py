@@ -145,6 +145,21 @@ class StudentT(Likelihood):
 
     sklearn_estimators: ClassVar[tuple] = ()
 
+    def has_library_penalty(self, prior):
+        """False: no library fits the Student-t loss (``MAPRegressor.penalty_`` is None)."""
+        return False
+
+    def sklearn_penalty(self, prior, strength, n_samples):
+        r"""The penalty of each EM step: the Gaussian's dict for the weighted least-squares M-step.
+
+        Each M-step is the Gaussian MAP on rows multiplied by :math:`\sqrt{u_i}`,
+        i.e. this scikit-learn estimator and alpha on those rows; no library
+        fits the Student-t MAP itself.
+        """
+        from .likelihoods import Gaussian
+
+        return Gaussian().sklearn_penalty(prior, strength, n_samples)
+
 
 @dataclass(frozen=True)
 class Laplace(Likelihood):
@@ -231,13 +246,14 @@ class Laplace(Likelihood):
         :math:`b/(2n)` it is :math:`\frac1n\sum\tfrac12|r_i| + \frac{b}{2ns}\lVert w\rVert_1`,
         scikit-learn's objective: ``alpha = b/(2 n s) = strength.total / n``
         (``strength.total = dispersion * l1 = (b/2)/s``).  Only a pure L1 prior
-        has this counterpart.
+        has this counterpart; with an L2 part the dict has ``"estimator": None``
+        and the alpha, l1_ratio of the same pinball-loss objective with an
+        elastic-net penalty :math:`\alpha(\rho\lVert w\rVert_1 + (1-\rho)\lVert w\rVert^2/2)`.
         """
-        if np.any(np.asarray(strength.l1_ratio) != 1.0):
-            raise ValueError(
-                f"no scikit-learn estimator fits the Laplace likelihood with an L2 penalty "
-                f"({prior!r}); QuantileRegressor takes an L1 penalty only: use the Laplace prior, "
-                "or leave the MAP to bayesreg.MAPRegressor."
-            )
-        return {"estimator": "QuantileRegressor", "quantile": 0.5,
-                "alpha": strength.total / n_samples}
+        if np.all(np.asarray(strength.l1_ratio) == 1.0):
+            return {"estimator": "QuantileRegressor", "quantile": 0.5,
+                    "alpha": strength.total / n_samples}
+        # an L2 part: no library estimator; the same objective's alpha and l1_ratio,
+        # (1/n) sum |r|/2 + alpha (l1_ratio |w|_1 + (1 - l1_ratio) |w|^2 / 2)
+        return {"estimator": None, "alpha": strength.total / n_samples,
+                "l1_ratio": strength.l1_ratio}

@@ -106,8 +106,8 @@ def posterior_path(
         sampler = "auto"
     common = dict(fit_intercept=fit_intercept, standardize=standardize, sampler=sampler, draws=draws, tune=tune,
                   chains=chains, random_seed=random_seed, progressbar=False)
-    if likelihood.has_sigma:
-        model = PosteriorRegressor(prior, sigma=sigma, **common)
+    if not likelihood.is_classification:  # the regressor of this likelihood (it was always Gaussian)
+        model = PosteriorRegressor(prior, likelihood=likelihood, sigma=sigma, **common)
     else:
         likelihood.sigma_for(sigma, "posterior_path")  # refuses a sigma: it has no role
         model = PosteriorClassifier(prior, **common)

@@ -266,7 +266,7 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
                               **params(estimator))
         details = {"estimator": estimator}
     else:
-        losses = _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood)
+        losses = _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood, sigma)
         # the first minimum in increasing scale (= increasing C), as LogisticRegressionCV
         chosen = _with_scale(prior, scales[int(np.argmin(losses.mean(axis=0)))])
         details = {"cv_log_loss": losses}
@@ -299,8 +299,12 @@ def _alpha_(estimator):
     return {"alpha": float(estimator.alpha_)}
 
 
-def _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood):
+def _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood, sigma=None):
     """Held-out mean loss (``likelihood.cv_loss``) of the MAP, shape (n_folds, n_scales).
+
+    A likelihood with a noise scale is fitted and scored at the one ``sigma`` of
+    the whole data (given, or estimated once), so the folds compare prior scales
+    only: the Student-t's deviance, the Laplace's mean absolute error.
 
     Each training fold's MAPs come from one warm-started :func:`map_path` (the
     one MAP solver), so equal seeds give equal answers and every fit converges
@@ -309,9 +313,9 @@ def _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood):
     losses = np.empty((folds.get_n_splits(), scales.size))
     for k, (train, test) in enumerate(folds.split(X, y)):
         path = map_path(X[train], y[train], prior, scales, likelihood=likelihood,
-                        fit_intercept=fit_intercept)
+                        fit_intercept=fit_intercept, sigma=sigma)
         eta = path.intercepts[:, None] + path.coefs @ X[test].T  # (n_scales, n_test)
-        losses[k] = [likelihood.cv_loss(y[test], row) for row in eta]
+        losses[k] = [likelihood.cv_loss(y[test], row, sigma) for row in eta]
     return losses
 
 
