@@ -8,7 +8,6 @@ scikit-learn's QuantileRegressor at the mapped alpha on the same folds
 import warnings
 
 import numpy as np
-import pytest
 from sklearn.linear_model import QuantileRegressor
 from sklearn.model_selection import KFold
 
@@ -26,7 +25,7 @@ def _data(seed=0, n=50):
 
 def test_choose_scale_laplace_cv_is_quantile_regressor_cv():
     X, y = _data()
-    n, b, scales = X.shape[0], 1.2, [0.05, 0.3, 3.0]
+    b, scales = 1.2, [0.05, 0.3, 3.0]
     choice = br.choose_scale(X, y, br.Laplace(1.0), likelihood="laplace", sigma=b,
                              scales=scales, cv=3, random_seed=4)
     folds = KFold(n_splits=3, shuffle=True, random_state=4)
@@ -53,7 +52,7 @@ def test_choose_scale_student_t_uses_the_deviance():
 def test_posterior_path_uses_the_likelihood():
     """posterior_path fitted the Gaussian whatever ``likelihood`` said; now the robust one."""
     X, y = _data(2)
-    kwargs = dict(sigma=1.0, sampler="gibbs", draws=300, chains=2, random_seed=3)
+    kwargs = {"sigma": 1.0, "sampler": "gibbs", "draws": 300, "chains": 2, "random_seed": 3}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # short chains warn about ESS
         path = br.posterior_path(X, y, br.Laplace(1.0), [1.0], likelihood="laplace", **kwargs)
@@ -77,6 +76,6 @@ def test_compare_and_save_load_round_trip(tmp_path):
     back = br.PosteriorRegressor.load(path)
     assert back.likelihood == StudentT(df=4.0)
     np.testing.assert_allclose(back.predict(X), post.predict(X))
-    mean, std = back.predict(X[:2], return_std=True)
+    _, std = back.predict(X[:2], return_std=True)
     # predictive sd^2 = var of the posterior mean of eta + E[sigma^2] df/(df - 2)
     assert np.all(std**2 > 1.0 * 4.0 / 2.0)

@@ -29,7 +29,7 @@ import numpy as np
 from scipy import optimize, sparse
 from sklearn.exceptions import ConvergenceWarning
 
-__all__ = ["robust_routes", "least_absolute_fit"]
+__all__ = ["least_absolute_fit", "robust_routes"]
 
 #: EM / IRLS steps at most (each is a whole penalized least-squares fit).
 MAX_STEPS = 5000

@@ -188,6 +188,6 @@ def _logistic(X, y01, weights, likelihood, sigma, fit_intercept, tol, max_iter):
 _ROUTES = {"least_squares": _least_squares, "logistic": _logistic}
 
 # the robust likelihoods' routes, whose steps are weighted least-squares fits
-from ._robust import robust_routes  # noqa: E402 (needs _least_squares above)
+from ._robust import robust_routes  # needs _least_squares above
 
 _ROUTES.update(robust_routes(_least_squares))
