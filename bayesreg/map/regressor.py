@@ -45,7 +45,9 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         likelihood without one).  A float fixes it and makes the mapping
         exact; ``None`` estimates it with :func:`bayesreg.estimate_sigma`
         (least squares when n > p + 1, the cross-validated lasso rule
-        otherwise), which does not depend on the prior.
+        otherwise), which does not depend on the prior; for the Student-t and
+        Laplace likelihoods, the robust rule of the median regression's
+        absolute residuals (docs/maths.md).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
     standardize : bool, default=False
