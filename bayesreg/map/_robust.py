@@ -24,12 +24,21 @@ intercept's MAP given ``w`` is the weighted mean residual).
 from __future__ import annotations
 
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 from scipy import optimize, sparse
 from sklearn.exceptions import ConvergenceWarning
 
 __all__ = ["least_absolute_fit", "robust_routes"]
+
+class _Solution(NamedTuple):
+    """As :class:`bayesreg.map.solve.MAPSolution` (this module may not import it: a cycle)."""
+
+    coefs: np.ndarray
+    intercepts: np.ndarray
+    n_iter: np.ndarray
+
 
 #: EM / IRLS steps at most (each is a whole penalized least-squares fit).
 MAX_STEPS = 5000
@@ -70,8 +79,6 @@ def _iterate(step, X, y, fit_intercept, tol, what):
 
 def _student_t_em(least_squares):
     def route(X, y, weights, likelihood, sigma, fit_intercept, tol, max_iter):
-        from .solve import MAPSolution
-
         out = [np.zeros((len(weights), X.shape[1])), np.zeros(len(weights)),
                np.zeros(len(weights), dtype=int)]
         for i, l1l2 in enumerate(weights):
@@ -82,7 +89,7 @@ def _student_t_em(least_squares):
 
             out[0][i], out[1][i], out[2][i] = _iterate(step, X, y, fit_intercept, tol,
                                                        "Student-t EM")
-        return MAPSolution(*out)
+        return _Solution(*out)
 
     return route
 
@@ -110,8 +117,6 @@ def least_absolute_fit(X, y, l1, b, fit_intercept):
 
 def _least_absolute(least_squares):
     def route(X, y, weights, likelihood, sigma, fit_intercept, tol, max_iter):
-        from .solve import MAPSolution
-
         out = [np.zeros((len(weights), X.shape[1])), np.zeros(len(weights)),
                np.zeros(len(weights), dtype=int)]
         floor = 1e-9 * (float(np.std(y)) or 1.0)
@@ -127,7 +132,7 @@ def _least_absolute(least_squares):
 
                 coef, b0, steps = _iterate_from(step, coef, b0, tol, "Laplace-likelihood IRLS")
             out[0][i], out[1][i], out[2][i] = coef, b0, steps
-        return MAPSolution(*out)
+        return _Solution(*out)
 
     return route
 

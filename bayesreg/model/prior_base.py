@@ -133,7 +133,7 @@ class Prior:
     #: this family (a scale mixture of normals); see :meth:`gibbs_refusal`.
     _gibbs_likelihoods = ()
 
-    def samplers(self, likelihood, sigma_fixed):
+    def samplers(self, likelihood, sigma_fixed, gibbs_scheme=None):
         """The posterior samplers that cover this prior, best first.
 
         ``sampler="auto"`` runs the first of them (whose packages are
@@ -152,6 +152,9 @@ class Prior:
             The likelihood's name.
         sigma_fixed : bool
             Whether the noise scale is fixed (Gaussian) rather than learned.
+        gibbs_scheme : str, optional
+            The likelihood whose Gibbs schemes serve this one
+            (``Likelihood.gibbs_prior_schemes``, e.g. "gaussian" for the Student-t).
 
         Returns
         -------
@@ -160,7 +163,7 @@ class Prior:
         offered = ()
         if self.has_conjugate_posterior(likelihood, sigma_fixed):
             offered += ("exact",)
-        if self.gibbs_refusal(likelihood) is None:
+        if self.gibbs_refusal(gibbs_scheme or likelihood) is None:
             offered += ("gibbs",)
         return offered + NUTS_SAMPLERS
 
@@ -177,7 +180,7 @@ class Prior:
 
         The sentence completes ``"sampler='gibbs' ..."`` in an error message.
         """
-        if _gibbs_scheme_of(likelihood) in self._gibbs_likelihoods:
+        if likelihood in self._gibbs_likelihoods:
             return None
         if not self._gibbs_likelihoods:
             return (
@@ -361,14 +364,3 @@ class Prior:
             return self.sample(rng, n_features), {}
         scale = float(self.scale.sample(rng))
         return self.with_scale(scale).sample(rng, n_features), {"scale": scale}
-
-
-def _gibbs_scheme_of(likelihood):
-    """The likelihood name whose Gibbs schemes apply (``Likelihood.gibbs_prior_schemes``)."""
-    from .likelihoods import get_likelihood
-
-    try:
-        found = get_likelihood(likelihood)
-    except ValueError:  # an unknown name: refused by the caller's own message
-        return likelihood
-    return found.gibbs_prior_schemes or found.name

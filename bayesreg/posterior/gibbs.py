@@ -86,7 +86,8 @@ def check_gibbs(prior, owner, likelihood="gaussian"):
 
     The prior says so itself (:meth:`bayesreg.model.priors.Prior.gibbs_refusal`).
     """
-    reason = prior.gibbs_refusal(likelihood)
+    found = get_likelihood(likelihood)  # a scale-mixture likelihood takes the Gaussian's schemes
+    reason = prior.gibbs_refusal(found.gibbs_prior_schemes or found.name)
     if reason is not None:
         raise ValueError(f"{owner}: sampler='gibbs' {reason} Use sampler='nutpie' for it.")
 

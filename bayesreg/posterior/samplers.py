@@ -71,7 +71,8 @@ def resolve_sampler(name, prior, likelihood, sigma_fixed):
     """
     if name != "auto":
         return name
-    offered = prior.samplers(get_likelihood(likelihood).name, sigma_fixed)
+    likelihood = get_likelihood(likelihood)
+    offered = prior.samplers(likelihood.name, sigma_fixed, likelihood.gibbs_prior_schemes)
     return next((sampler for sampler in offered if _installed(sampler)), offered[-1])
 
 
