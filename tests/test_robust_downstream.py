@@ -79,3 +79,12 @@ def test_compare_and_save_load_round_trip(tmp_path):
     _, std = back.predict(X[:2], return_std=True)
     # predictive sd^2 = var of the posterior mean of eta + E[sigma^2] df/(df - 2)
     assert np.all(std**2 > 1.0 * 4.0 / 2.0)
+
+
+def test_auto_sampler_is_gibbs_not_exact_for_robust_likelihoods():
+    """The Normal prior's closed form is for the Gaussian likelihood only."""
+    from bayesreg.posterior.samplers import resolve_sampler
+
+    for lik in ("student_t", "laplace", StudentT(df=2.5)):
+        assert resolve_sampler("auto", br.Normal(1.0), lik, True) == "gibbs"
+    assert resolve_sampler("auto", br.Normal(1.0), "gaussian", True) == "exact"
