@@ -119,7 +119,7 @@ def test_student_t_map_can_be_one_of_several_modes():
     assert np.max(np.abs(grad)) < 1e-3  # stationary
     values = [optimize.minimize(lambda z: _objective(lik, prior, X, y, z[0], z[1:], sigma),
                                 [start, 0.0]).fun for start in (-5.0, 0.0, 5.0)]
-    assert max(values) - min(values) < 1e-6 or len({round(v, 3) for v in values}) > 1
+    assert max(values) - min(values) > 1e-3  # scipy finds more than one local minimum
 
 
 def test_likelihood_densities_match_scipy():
