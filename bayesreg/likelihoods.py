@@ -10,6 +10,7 @@ from .model.likelihoods import (
     BernoulliLogit, Gaussian, Likelihood, get_likelihood, regression_likelihood_names,
 )
 from .model.poisson import Poisson
+from .model.robust_likelihoods import Laplace, StudentT
 
-__all__ = ["BernoulliLogit", "Gaussian", "Likelihood", "Poisson", "get_likelihood",
+__all__ = ["BernoulliLogit", "Gaussian", "Laplace", "Likelihood", "Poisson", "StudentT", "get_likelihood",
            "regression_likelihood_names"]

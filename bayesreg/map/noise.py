@@ -14,7 +14,7 @@ from ..model.sufficient_statistics import SufficientStatistics
 __all__ = ["estimate_sigma"]
 
 
-def estimate_sigma(X, y, *, fit_intercept=True):
+def estimate_sigma(X, y, *, fit_intercept=True, likelihood=None):
     r"""Estimate the noise standard deviation of a linear model, whatever the prior.
 
     The rule (it does not depend on the prior, so moving the prior scale moves
@@ -37,6 +37,9 @@ def estimate_sigma(X, y, *, fit_intercept=True):
         From statistics (``y`` None) only the least-squares rule applies (n > rank + 1).
     y : ndarray of shape (n_samples,) or None
     fit_intercept : bool, default=True
+    likelihood : Likelihood, optional
+        A likelihood whose ``map_sigma_rule`` is ``"least_absolute"`` (Student-t,
+        Laplace) takes the rule of :func:`_from_median_regression` instead.
 
     Returns
     -------
@@ -59,6 +62,8 @@ def estimate_sigma(X, y, *, fit_intercept=True):
         return _estimate_sigma_from_statistics(X, fit_intercept)
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
+    if likelihood is not None and likelihood.map_sigma_rule == "least_absolute":
+        return _from_median_regression(X, y, fit_intercept, likelihood)
     n = X.shape[0]
     if n < 3:
         raise ValueError(
@@ -123,3 +128,39 @@ def _floored(sigma, spread):
         )
         sigma = floor
     return sigma
+
+
+def _from_median_regression(X, y, fit_intercept, likelihood):
+    r"""The robust likelihoods' rule: the scale from the residuals of the median regression.
+
+    The unpenalized least-absolute-deviation fit (a linear program) is robust to
+    gross outliers, as the least-squares fit is not; the likelihood turns its
+    absolute residuals into its scale
+    (``likelihood.scale_from_absolute_residuals``: the median absolute
+    residual over :math:`\log 2` for the Laplace, over :math:`t_\nu^{-1}(3/4)`
+    for the Student-t; the median of the absolute noise is that multiple of
+    the scale).  Like the
+    Gaussian rule it does not depend on the prior.  Needs n > p + 1.
+    """
+    from ._robust import least_absolute_fit
+
+    n, p = X.shape
+    dof = n - p - int(bool(fit_intercept))
+    if dof < 1:
+        raise ValueError(
+            f"cannot estimate the noise scale sigma of the {likelihood.label} likelihood from "
+            f"n_samples = {n} with {p} features: its rule (the median regression's residuals) "
+            "needs n_samples > n_features + 1. Pass sigma=<noise scale> to fix it instead."
+        )
+    coef, b0 = least_absolute_fit(X, y, 0.0, 1.0, fit_intercept)
+    scale = likelihood.scale_from_absolute_residuals(np.abs(y - b0 - X @ coef), dof)
+    spread = float(np.mean(np.abs(y - np.median(y))))
+    floor = 1e-8 * spread if spread > 0 else 1.0
+    if not scale > floor:
+        warnings.warn(
+            f"the median regression fits y exactly, so the noise scale estimate is {scale:.3g}; "
+            f"using sigma = {floor:.3g} instead. Pass sigma=<noise scale> to set it yourself.",
+            UserWarning, stacklevel=3,
+        )
+        scale = floor
+    return scale

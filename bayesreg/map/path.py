@@ -137,7 +137,7 @@ def map_path(
     scaling = ColumnScaling(X, standardize, "map_path", feature_names)
     X = scaling.transform(X)  # the data the prior sees; coefs are brought back below
     if likelihood.has_sigma and sigma is None:
-        sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
+        sigma = estimate_sigma(X, y, fit_intercept=fit_intercept, likelihood=likelihood)
     # a non-convex prior has no library penalty (see Prior.is_convex): None, alpha NaN
     # (and a likelihood may have none for some priors: a Poisson lasso; its alpha is then
     # the likelihood's penalty_parameter, glmnet's lambda)

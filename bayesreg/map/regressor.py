@@ -47,7 +47,9 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         likelihood without one).  A float fixes it and makes the mapping
         exact; ``None`` estimates it with :func:`bayesreg.estimate_sigma`
         (least squares when n > p + 1, the cross-validated lasso rule
-        otherwise), which does not depend on the prior.
+        otherwise), which does not depend on the prior; for the Student-t and
+        Laplace likelihoods, the robust rule of the median regression's
+        absolute residuals (docs/maths.md).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
     standardize : bool, default=False
@@ -144,7 +146,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
                                     getattr(self, "feature_names_in_", None))
             X = scaling.transform(X)  # the data the prior sees; coef_ is brought back below
             if sigma is None and likelihood.has_sigma:
-                sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept)
+                sigma = estimate_sigma(X, y, fit_intercept=self.fit_intercept, likelihood=likelihood)
             # a non-convex prior, or a likelihood no library fits, has no library penalty
             penalty = (to_penalty(prior, n_samples=n_samples, sigma=sigma, likelihood=likelihood)
                        if likelihood.has_library_penalty(prior) else None)

@@ -286,3 +286,8 @@ def _poisson(X, y, weights, likelihood, sigma, fit_intercept, tol, max_iter, off
 
 #: The solver of each :attr:`~bayesreg.model.likelihoods.Likelihood.map_route`.
 _ROUTES = {"least_squares": _least_squares, "logistic": _logistic, "poisson": _poisson}
+
+# the robust likelihoods' routes, whose steps are weighted least-squares fits
+from ._robust import robust_routes  # noqa: E402 (needs _least_squares above)
+
+_ROUTES.update(robust_routes(_least_squares))

@@ -78,7 +78,7 @@ class GPrior(Prior):
         )
 
     # -------------------------------------------------------- samplers
-    def samplers(self, likelihood, sigma_fixed):
+    def samplers(self, likelihood, sigma_fixed, gibbs_scheme=None):
         """``("exact",)`` with the Gaussian likelihood (sigma fixed or learned); none otherwise."""
         return ("exact",) if likelihood == "gaussian" else ()
 

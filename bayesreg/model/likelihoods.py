@@ -65,6 +65,9 @@ class Likelihood:
     accepts_offset: ClassVar[bool] = False
     #: Whether mean(eta) is eta (then E[mean] needs no draws x rows work).
     identity_link: ClassVar[bool] = False
+    #: The likelihood whose Gibbs schemes of the priors serve this one too (None: its own
+    #: name); e.g. "gaussian" for a scale mixture of normals, Gaussian given the mixing.
+    gibbs_prior_schemes: ClassVar[str | None] = None
     #: Whether cross-validation folds keep the class proportions.
     stratified_folds: ClassVar[bool] = False
     #: Whether y is a class label (the classifiers' likelihoods) rather than a number
@@ -72,6 +75,10 @@ class Likelihood:
     is_classification: ClassVar[bool] = False
     #: The scikit-learn name of the penalty strength a hierarchical model reports.
     penalty_name: ClassVar[str] = ""
+    #: How the MAP estimates ``sigma=None`` (:func:`bayesreg.map.noise.estimate_sigma`):
+    #: "least_squares" (the OLS / cross-validated-lasso residuals) or "least_absolute"
+    #: (the median regression's residuals, through ``scale_from_absolute_residuals``).
+    map_sigma_rule: ClassVar[str] = "least_squares"
     #: The sd of the linear predictor's noise on the scale of eta (for default scale
     #: grids); None means "the sd of y".
     latent_sd: ClassVar[float | None] = None

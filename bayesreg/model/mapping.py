@@ -272,6 +272,7 @@ _PARAMS = {
     "LogisticRegression": {"C", "l1_ratio"},
     "PoissonRegressor": {"alpha"},
     "glmnet": {"lambda", "alpha", "family"},
+    "QuantileRegressor": {"alpha", "quantile"},  # quantile=0.5: the Laplace likelihood
 }
 
 
@@ -282,7 +283,7 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
 
     Parameters
     ----------
-    kind : {"Ridge", "Lasso", "ElasticNet", "LogisticRegression", "glmnet"}
+    kind : {"Ridge", "Lasso", "ElasticNet", "LogisticRegression", "QuantileRegressor", "glmnet"}
         The estimator (or package) whose penalty is given.
     n_samples : int
         Number of observations (Gaussian likelihood, glmnet).
@@ -354,9 +355,14 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
             y_sd = check_y_sd(y_sd, likelihood, convention, needed=True)
         total = n * lam / likelihood.dispersion(sigma)
         return _prior_from_weights(total * rho, total * (1.0 - rho) / y_sd)
+    if kind == "QuantileRegressor" and params.get("quantile", 0.5) != 0.5:
+        raise ValueError(
+            f"QuantileRegressor maps onto a prior only at quantile=0.5 (the median: the Laplace "
+            f"likelihood), got quantile={params['quantile']!r}."
+        )
     alpha = _positive(params, "alpha", kind)
     total = n * alpha / likelihood.dispersion(sigma)
-    if kind == "Lasso":
+    if kind in ("Lasso", "QuantileRegressor"):  # both an L1 penalty at alpha = dispersion / (n s)
         return Laplace(scale=_in_range(1.0 / total))
     if kind == "PoissonRegressor":  # an L2 penalty only: (1/n) NLL + (alpha/2)|w|^2
         return Normal(scale=_in_range(1.0 / math.sqrt(total)))

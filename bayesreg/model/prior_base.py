@@ -133,7 +133,7 @@ class Prior:
     #: this family (a scale mixture of normals); see :meth:`gibbs_refusal`.
     _gibbs_likelihoods = ()
 
-    def samplers(self, likelihood, sigma_fixed):
+    def samplers(self, likelihood, sigma_fixed, gibbs_scheme=None):
         """The posterior samplers that cover this prior, best first.
 
         ``sampler="auto"`` runs the first of them (whose packages are
@@ -152,6 +152,9 @@ class Prior:
             The likelihood's name.
         sigma_fixed : bool
             Whether the noise scale is fixed (Gaussian) rather than learned.
+        gibbs_scheme : str, optional
+            The likelihood whose Gibbs schemes serve this one
+            (``Likelihood.gibbs_prior_schemes``, e.g. "gaussian" for the Student-t).
 
         Returns
         -------
@@ -160,7 +163,7 @@ class Prior:
         offered = ()
         if self.has_conjugate_posterior(likelihood, sigma_fixed):
             offered += ("exact",)
-        if self.gibbs_refusal(likelihood) is None:
+        if self.gibbs_refusal(gibbs_scheme or likelihood) is None:
             offered += ("gibbs",)
         return offered + NUTS_SAMPLERS
 

@@ -82,7 +82,7 @@ class SpikeAndSlab(Prior):
         return dataclasses.replace(self, slab_scale=scale)
 
     # -------------------------------------------------------- samplers
-    def samplers(self, likelihood, sigma_fixed):
+    def samplers(self, likelihood, sigma_fixed, gibbs_scheme=None):
         """Gibbs only, and only with the Gaussian likelihood (see :meth:`gibbs_refusal`)."""
         return ("gibbs",) if likelihood in self._gibbs_likelihoods else ()
 

@@ -66,6 +66,7 @@ from ._gibbs_state import (
     chain_state,
 )
 from ._mixtures import MIXTURES
+from ._robust_sweeps import ROBUST_SWEEPS
 from ._sweeps import SWEEPS, _GaussianSweep  # noqa: F401 (tests)
 from .spike_and_slab_gibbs import sample_spike_and_slab
 
@@ -102,13 +103,18 @@ def check_gibbs(prior, owner, likelihood="gaussian"):
             "conditionally Gaussian augmentation, so its posterior is sampled by NUTS only. "
             "Use sampler='nutpie' (or 'auto') for it."
         )
-    likelihood = family.name
-    reason = prior.gibbs_refusal(likelihood)
+    # a scale-mixture likelihood takes the Gaussian's schemes, except a prior's own collapsed
+    # sweep (the spike-and-slab integrates the coefficients out of a Gaussian likelihood)
+    reason = prior.gibbs_refusal(family.gibbs_prior_schemes or family.name)
+    if reason is None and family.gibbs_prior_schemes and prior.gibbs_scheme == "inclusion_indicators":
+        reason = (f"does not cover {prior!r} with the {family.label} likelihood: its collapsed "
+                  "indicator update needs the Gaussian likelihood itself.")
     if reason is not None:
         if prior.nuts_refusal() is None:
             raise ValueError(f"{owner}: sampler='gibbs' {reason} Use sampler='nutpie' for it.")
+        offered = prior.samplers(family.name, True, family.gibbs_prior_schemes)
         raise ValueError(f"{owner}: sampler='gibbs' {reason} Samplers offered for it with the "
-                         f"{likelihood!r} likelihood: {prior.samplers(likelihood, True)}.")
+                         f"{family.name!r} likelihood: {offered}.")
 
 
 @contextmanager
@@ -153,7 +159,7 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     else:
         n, p = X.shape
     # the chains' start: the sweep's (centred data, first sigma^2), then the prior's
-    sweep = SWEEPS[likelihood.gibbs_augmentation].build(X, y, sigma, fit_intercept, chains, rng)
+    sweep = _build_sweep(likelihood, X, y, sigma, fit_intercept, chains, rng)
     state = GibbsState(coef=np.zeros((chains, p)), local=np.ones((chains, p)), scale2=np.ones(chains),
                        xi=np.ones(chains), sigma2=sweep.sigma2)
     mixture = MIXTURES[prior.gibbs_mixture](prior, state, rng)
@@ -177,6 +183,14 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
         {name: (dims.get(name, ("chain", "draw")), value) for name, value in store.items()},
         coords=coords,
     )
+
+
+def _build_sweep(likelihood, X, y, sigma, fit_intercept, chains, rng):
+    """The sweep of the likelihood's augmentation; a robust likelihood's sweep takes the likelihood."""
+    augmentation = likelihood.gibbs_augmentation
+    if augmentation in ROBUST_SWEEPS:  # Student-t, Laplace: weighted Gaussian (._robust_sweeps)
+        return ROBUST_SWEEPS[augmentation](likelihood, X, y, sigma, fit_intercept, chains, rng)
+    return SWEEPS[augmentation].build(X, y, sigma, fit_intercept, chains, rng)
 
 
 def gibbs_sweep(sweep, mixture, rng, collapsed=False, tuning=False):

@@ -73,7 +73,7 @@ def resolve_sampler(name, prior, likelihood, sigma_fixed):
         return name
     likelihood = get_likelihood(likelihood)
     name = likelihood.name
-    offered = prior.samplers(name, sigma_fixed)
+    offered = prior.samplers(name, sigma_fixed, likelihood.gibbs_prior_schemes)
     if not likelihood.has_gibbs_sampler:  # e.g. Poisson: NUTS only, whatever the prior
         offered = tuple(sampler for sampler in offered if sampler != "gibbs")
     if not offered:

@@ -258,7 +258,7 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
     n = X.shape[0]
     folds = _folds(cv, likelihood, random_state)
     if likelihood.has_sigma and sigma is None:
-        sigma = estimate_sigma(X, y, fit_intercept=fit_intercept)
+        sigma = estimate_sigma(X, y, fit_intercept=fit_intercept, likelihood=likelihood)
     if likelihood.map_route == "least_squares":
         pens = [to_penalty(_with_scale(prior, s), n_samples=n, sigma=sigma, likelihood=likelihood)
                 for s in scales]
@@ -269,7 +269,7 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
                               **params(estimator))
         details = {"estimator": estimator}
     else:
-        losses = _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood)
+        losses = _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood, sigma)
         # the first minimum in increasing scale (= increasing C), as LogisticRegressionCV
         chosen = _with_scale(prior, scales[int(np.argmin(losses.mean(axis=0)))])
         # the likelihood's cv_loss: log loss (Bernoulli), mean deviance (Poisson)
@@ -303,8 +303,12 @@ def _alpha_(estimator):
     return {"alpha": float(estimator.alpha_)}
 
 
-def _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood):
+def _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood, sigma=None):
     """Held-out mean loss (``likelihood.cv_loss``) of the MAP, shape (n_folds, n_scales).
+
+    A likelihood with a noise scale is fitted and scored at the one ``sigma`` of
+    the whole data (given, or estimated once), so the folds compare prior scales
+    only: the Student-t's deviance, the Laplace's mean absolute error.
 
     Each training fold's MAPs come from one warm-started :func:`map_path` (the
     one MAP solver), so equal seeds give equal answers and every fit converges
@@ -313,9 +317,9 @@ def _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood):
     losses = np.empty((folds.get_n_splits(), scales.size))
     for k, (train, test) in enumerate(folds.split(X, y)):
         path = map_path(X[train], y[train], prior, scales, likelihood=likelihood,
-                        fit_intercept=fit_intercept)
+                        fit_intercept=fit_intercept, sigma=sigma)
         eta = path.intercepts[:, None] + path.coefs @ X[test].T  # (n_scales, n_test)
-        losses[k] = [likelihood.cv_loss(y[test], row) for row in eta]
+        losses[k] = [likelihood.cv_loss(y[test], row, sigma) for row in eta]
     return losses
 
 
