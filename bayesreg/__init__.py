@@ -20,8 +20,8 @@ _warnings.filterwarnings(
 from . import config, datasets
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .model import (
-    BernoulliLogit, ElasticNet, Gaussian, HalfCauchy, HalfNormal, Horseshoe, Laplace, Normal, Prior,
-    from_penalty, to_penalty,
+    BernoulliLogit, ElasticNet, Gaussian, HalfCauchy, HalfNormal, Horseshoe, HorseshoePlus, Laplace, Normal,
+    Prior, RegularizedHorseshoe, from_penalty, to_penalty,
 )
 from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
 from .teaching import constrained, shrinkage
@@ -41,6 +41,7 @@ __all__ = [
     "HalfCauchy",
     "HalfNormal",
     "Horseshoe",
+    "HorseshoePlus",
     "Laplace",
     "MAPClassifier",
     "MAPPath",
@@ -51,6 +52,7 @@ __all__ = [
     "PosteriorPath",
     "PosteriorRegressor",
     "Prior",
+    "RegularizedHorseshoe",
     "SamplingWarning",
     "ScaleChoice",
     "choose_scale",

@@ -5,10 +5,12 @@ these family objects what it needs to know about a prior or a likelihood.
 """
 
 from .horseshoe import Horseshoe
+from .horseshoe_plus import HorseshoePlus
 from .hyperpriors import HalfCauchy, HalfNormal
 from .likelihoods import BernoulliLogit, Gaussian
 from .mapping import from_penalty, to_penalty
 from .priors import ElasticNet, Laplace, Normal, Prior
+from .regularized_horseshoe import RegularizedHorseshoe
 
 __all__ = [
     "BernoulliLogit",
@@ -17,9 +19,11 @@ __all__ = [
     "HalfCauchy",
     "HalfNormal",
     "Horseshoe",
+    "HorseshoePlus",
     "Laplace",
     "Normal",
     "Prior",
+    "RegularizedHorseshoe",
     "from_penalty",
     "to_penalty",
 ]
