@@ -21,7 +21,7 @@ import numpy as np
 import bayesreg as br
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import print_table  # noqa: E402
+from _timing import print_table
 
 CHAINS = 4
 SIGMA_DIABETES = 54.0

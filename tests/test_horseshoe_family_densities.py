@@ -29,11 +29,11 @@ GRID = np.arange(-24.0, 24.0, STEP)
 @pytest.mark.parametrize("x", [0.0, -2.5, 9.0])
 def test_log_of_a_product_of_half_cauchys_has_the_closed_form_density(count, x):
     """g_2 and g_3 against the convolution of sech/pi densities by quadrature."""
-    g1 = lambda t: 1.0 / (math.pi * math.cosh(t))  # noqa: E731 (log of one C+(0, 1))
+    g1 = lambda t: 1.0 / (math.pi * math.cosh(t))  # log of one C+(0, 1)
     if count == 2:
         ref = integrate.quad(lambda r: g1(x - r) * g1(r), -80, 80, limit=400, epsrel=1e-12)[0]
     else:
-        g2 = lambda r: math.exp(log_sech_convolution(2, r))  # noqa: E731 (checked with count=2)
+        g2 = lambda r: math.exp(log_sech_convolution(2, r))  # checked with count=2
         ref = integrate.quad(lambda r: g1(x - r) * g2(r), -60, 60, limit=200, epsrel=1e-10)[0]
     assert math.exp(log_sech_convolution(count, x)) == pytest.approx(ref, rel=1e-8)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 from scipy import integrate
 
 from ._global_local import GlobalLocalPrior, log_sech_convolution
