@@ -68,12 +68,12 @@ def test_horseshoe_plus_gibbs_agrees_with_nutpie(plus_gibbs, plus_nutpie):
     """Posterior means of coef within 4 combined MCSEs: sqrt(mcse_gibbs^2 + mcse_nutpie^2)."""
     assert plus_gibbs.sampler_ == "gibbs" and plus_nutpie.sampler_ == "nutpie"
     g, n = plus_gibbs.idata_.posterior["coef"], plus_nutpie.idata_.posterior["coef"]
-    mcse = np.hypot(az.mcse(g).values, az.mcse(n).values)
+    mcse = np.hypot(az.mcse(g.to_dataset(name="x"))["x"].values, az.mcse(n.to_dataset(name="x"))["x"].values)
     diff = np.abs(g.mean(("chain", "draw")).values - n.mean(("chain", "draw")).values)
     assert np.all(diff < 4 * mcse), (diff, mcse)
     # the global scale is heavy-tailed (its mean is a poor check): P(tau < 0.5) within 4 MCSEs
     g, n = (m.idata_.posterior["tau"] < 0.5 for m in (plus_gibbs, plus_nutpie))
-    mcse = np.hypot(az.mcse(g.astype(float)).values, az.mcse(n.astype(float)).values)
+    mcse = float(np.hypot(az.mcse(g.astype(float).to_dataset(name="x"))["x"], az.mcse(n.astype(float).to_dataset(name="x"))["x"]))
     assert abs(float(g.mean()) - float(n.mean())) < 4 * mcse
     assert plus_gibbs.diagnostics_["max_r_hat"] < 1.01
 
