@@ -20,8 +20,9 @@ _warnings.filterwarnings(
 from . import config, datasets, likelihoods
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .model import (
-    BernoulliLogit, Beta, ElasticNet, Gaussian, GPrior, HalfCauchy, HalfNormal, Horseshoe, Laplace,
-    Normal, Prior, SpikeAndSlab, SufficientStatistics, from_penalty, to_penalty,
+    BernoulliLogit, Beta, ElasticNet, Gaussian, GPrior, HalfCauchy, HalfNormal, Horseshoe,
+    HorseshoePlus, Laplace, Normal, Prior, RegularizedHorseshoe, SpikeAndSlab, SufficientStatistics,
+    from_penalty, to_penalty,
 )
 from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
 from .teaching import constrained, shrinkage
@@ -43,6 +44,7 @@ __all__ = [
     "HalfCauchy",
     "HalfNormal",
     "Horseshoe",
+    "HorseshoePlus",
     "Laplace",
     "MAPClassifier",
     "MAPPath",
@@ -53,6 +55,7 @@ __all__ = [
     "PosteriorPath",
     "PosteriorRegressor",
     "Prior",
+    "RegularizedHorseshoe",
     "SamplingWarning",
     "ScaleChoice",
     "SpikeAndSlab",

@@ -104,6 +104,8 @@ PRIORS = {
     "elasticnet": br.ElasticNet(scale=1.0, l1_ratio=0.5),
     "laplace-hc": br.Laplace(scale=br.HalfCauchy(1.0)),
     "horseshoe": br.Horseshoe(global_scale=1.0),
+    "horseshoeplus": br.HorseshoePlus(global_scale=1.0),
+    "regularized-horseshoe": br.RegularizedHorseshoe(global_scale=1.0),
 }
 LIKELIHOODS = {"gaussian-fixed": "gauss-fixed", "gaussian-learned": "gauss-learned", "bernoulli": "bernoulli",
                "poisson": "poisson"}

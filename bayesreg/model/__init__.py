@@ -7,10 +7,12 @@ these family objects what it needs to know about a prior or a likelihood.
 from .beta import Beta
 from .g_prior import GPrior
 from .horseshoe import Horseshoe
+from .horseshoe_plus import HorseshoePlus
 from .hyperpriors import HalfCauchy, HalfNormal
 from .likelihoods import BernoulliLogit, Gaussian
 from .mapping import from_penalty, to_penalty
 from .priors import ElasticNet, Laplace, Normal, Prior
+from .regularized_horseshoe import RegularizedHorseshoe
 from .spike_and_slab import SpikeAndSlab
 from .sufficient_statistics import SufficientStatistics
 
@@ -23,9 +25,11 @@ __all__ = [
     "HalfCauchy",
     "HalfNormal",
     "Horseshoe",
+    "HorseshoePlus",
     "Laplace",
     "Normal",
     "Prior",
+    "RegularizedHorseshoe",
     "SpikeAndSlab",
     "SufficientStatistics",
     "from_penalty",

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate
 
+from ._global_local import GlobalLocalPrior
 from .hyperpriors import HalfCauchy
-from .prior_base import Prior
 from .scales import check_positive_scale
 
 __all__ = ["Horseshoe"]
 
 
 @dataclass(frozen=True)
-class Horseshoe(Prior):
+class Horseshoe(GlobalLocalPrior):
     r"""Horseshoe prior (Carvalho, Polson & Scott 2010): for sampling only.
 
     .. math::
@@ -37,7 +37,7 @@ class Horseshoe(Prior):
     """
 
     global_scale: float = 1.0
-    has_map = False
+    family_name = "horseshoe"
     _gibbs_likelihoods = ("gaussian",)
     gibbs_mixture = "half_cauchy_local"
 
@@ -62,32 +62,7 @@ class Horseshoe(Prior):
             )
         return super().gibbs_refusal(likelihood)
 
-    def _no_map(self, what):
-        raise ValueError(
-            f"The horseshoe prior has no {what}: its density is infinite at 0, so the "
-            "penalized objective has no finite minimum (no MAP estimate). Sample its "
-            "posterior with bayesreg.PosteriorRegressor(Horseshoe(...)), or use a "
-            "Laplace or Normal prior for a point estimate."
-        )
-
-    @property
-    def penalty_weights(self):
-        self._no_map("lambda/alpha equivalent")
-
-    def penalty(self, w):
-        """``-sum(logpdf(w))``; infinite spike at 0, so there is no finite MAP."""
-        return float(-np.sum(self.logpdf(w)))
-
-    def prox(self, z, step=1.0):
-        self._no_map("proximal map")
-
     # -------------------------------------------------------- the prior in a PyMC model
-    #: Its funnel (tiny local scales under a heavy-tailed global one) needs the smallest steps.
-    nuts_target_accept_fixed = 0.99
-
-    def penalty_weights_at(self, scale, data=None):
-        self._no_map("lambda/alpha equivalent")
-
     def pymc_data(self):
         return {"global_scale": self.global_scale}
 
@@ -111,8 +86,8 @@ class Horseshoe(Prior):
         lam = HalfCauchy(1.0).sample(rng, n_features)
         return rng.standard_normal(n_features) * lam * tau, {"tau": tau}
 
-    def logpdf(self, w):
-        r"""Marginal log density of one coefficient, :math:`\lambda_j, \tau` integrated out.
+    def _log_marginal(self, w):
+        r"""Marginal log density of one coefficient (``0 < w < inf``), :math:`\lambda_j, \tau` integrated out.
 
         The product :math:`z = \lambda_j \tau` of two half-Cauchy variables has
         density :math:`f(z) = \frac{4}{\pi^2 \tau_0}\,\frac{\log(z/\tau_0)}{(z/\tau_0)^2 - 1}`,
@@ -122,18 +97,6 @@ class Horseshoe(Prior):
         ``logpdf(0)`` is ``+inf``, ``logpdf(±inf)`` is ``-inf`` and NaN gives NaN,
         as in ``scipy.stats``.
         """
-        w = np.asarray(w, dtype=float)
-        flat = np.abs(w).ravel()
-        out = np.array([self._log_marginal(v) for v in flat])
-        return out.reshape(w.shape)
-
-    def _log_marginal(self, w):
-        if math.isnan(w):
-            return math.nan  # as scipy.stats: NaN in, NaN out
-        if math.isinf(w):
-            return -math.inf  # the density tends to 0 (like 1/w^2) in both tails
-        if w == 0.0:
-            return math.inf
         tau0 = self.global_scale
 
         def integrand(v):  # v = log(z / tau0); the density of v is f(z) * z

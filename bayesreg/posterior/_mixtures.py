@@ -6,7 +6,9 @@ and names its mixture (:attr:`bayesreg.model.priors.Prior.gibbs_mixture`):
 * ``"common_variance"``: ``v_j = t^2`` (the Normal prior);
 * ``"exponential_variance"``: ``v_j ~ Exp(rate 1/(2 s^2))``, Laplace(s) marginally
   (Park & Casella 2008);
-* ``"half_cauchy_local"``: ``v_j = lambda_j^2 tau^2``, ``lambda_j ~ C+(0, 1)`` (the horseshoe).
+* ``"half_cauchy_local"``: ``v_j = lambda_j^2 tau^2``, ``lambda_j ~ C+(0, 1)`` (the horseshoe);
+* ``"half_cauchy_plus_local"``: ``v_j = lambda_j^2 tau^2``, ``lambda_j ~ C+(0, eta_j)``,
+  ``eta_j ~ C+(0, 1)`` (the horseshoe+), by Makalic & Schmidt's auxiliary variables.
 
 A learned scale (``t^2``, ``s^2``, ``tau^2``) is drawn under the hyperprior the
 prior names (:attr:`~bayesreg.model.priors.Prior.gibbs_scale_prior`). The
@@ -20,6 +22,7 @@ import numpy as np
 
 from ._conditionals import (
     draw_horseshoe_local_precision,
+    draw_inverse_gamma,
     draw_laplace_variance,
     draw_variance,
 )
@@ -30,6 +33,8 @@ __all__ = ["MIXTURES"]
 class _PriorScale:
     """The squared prior scale ``state.scale2`` per chain: fixed, or learned under a hyperprior."""
 
+    #: Whether :mod:`._gibbs_kernel` has this mixture compiled (else the numpy sweep runs it).
+    has_compiled_sweep = True
     #: Whether the global scale may be drawn with the coefficients integrated out (p > n).
     collapsible_scale = False
 
@@ -122,9 +127,45 @@ class _HalfCauchyLocal(_PriorScale):
         return {"tau": np.sqrt(scale2), "lambda": np.sqrt(local)}
 
 
+class _HalfCauchyPlusLocal(_HalfCauchyLocal):
+    r"""The horseshoe+: ``w_j ~ N(0, lambda_j^2 tau^2)``, ``lambda_j ~ C+(0, eta_j)``, ``eta_j ~ C+(0, 1)``.
+
+    Makalic & Schmidt's (2016) auxiliary variables make every conditional an
+    inverse gamma: ``lambda_j^2 | nu_j ~ IG(1/2, 1/nu_j)``, ``nu_j | eta_j^2 ~
+    IG(1/2, 1/eta_j^2)`` (so ``lambda_j | eta_j ~ C+(0, eta_j)``) and
+    ``eta_j^2 | psi_j ~ IG(1/2, 1/psi_j)``, ``psi_j ~ IG(1/2, 1)`` (so
+    ``eta_j ~ C+(0, 1)``). Given the rest,
+
+    .. math::
+
+        \lambda_j^2 \sim IG\!\left(1, \tfrac{1}{\nu_j} + \tfrac{w_j^2}{2\tau^2}\right),\;
+        \nu_j \sim IG\!\left(1, \tfrac{1}{\lambda_j^2} + \tfrac{1}{\eta_j^2}\right),\;
+        \eta_j^2 \sim IG\!\left(1, \tfrac{1}{\nu_j} + \tfrac{1}{\psi_j}\right),\;
+        \psi_j \sim IG\!\left(1, 1 + \tfrac{1}{\eta_j^2}\right).
+
+    ``state.local`` holds ``lambda_j^2``, so the global scale's updates (the
+    collapsed ``tau`` step when p > n included) are the horseshoe's.
+    """
+
+    has_compiled_sweep = False
+
+    def __init__(self, prior, state, rng):
+        super().__init__(prior, state, rng)
+        self.nu, self.eta2, self.psi = (np.ones_like(state.local) for _ in range(3))
+
+    def update_local(self, coef, rng):
+        m = coef**2 / (2.0 * self.state.scale2[:, None])
+        local = draw_inverse_gamma(1.0, 1.0 / self.nu + m, rng)
+        self.state.local[:] = local
+        self.nu = draw_inverse_gamma(1.0, 1.0 / local + 1.0 / self.eta2, rng)
+        self.eta2 = draw_inverse_gamma(1.0, 1.0 / self.nu + 1.0 / self.psi, rng)
+        self.psi = draw_inverse_gamma(1.0, 1.0 + 1.0 / self.eta2, rng)
+
+
 #: The mixtures by the name a prior gives (``Prior.gibbs_mixture``).
 MIXTURES = {
     "common_variance": _CommonVariance,
     "exponential_variance": _ExponentialVariance,
     "half_cauchy_local": _HalfCauchyLocal,
+    "half_cauchy_plus_local": _HalfCauchyPlusLocal,
 }

@@ -155,10 +155,10 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         ``"auto"`` runs the first sampler the prior offers for this model
         (:meth:`bayesreg.model.priors.Prior.samplers`): ``"exact"`` where the
         posterior is conjugate, else ``"gibbs"`` where a validated Gibbs scheme
-        exists (Normal, Laplace; the horseshoe with the Gaussian likelihood),
+        exists (Normal, Laplace; the horseshoe and horseshoe+ with the Gaussian likelihood),
         else ``"nutpie"``; ``sampler_`` says which ran. Name one to force it.
         The NUTS samplers work for every prior. ``"gibbs"`` samples the same
-        model by its exact full conditionals (Normal, Laplace and Horseshoe
+        model by its exact full conditionals (Normal, Laplace, Horseshoe and HorseshoePlus
         priors; see :mod:`bayesreg.posterior.gibbs`): no compilation, and
         often an order of magnitude more effective draws per second; ``tune``
         is then its burn-in. ``"exact"`` draws independently from the

@@ -166,8 +166,8 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     # One BLAS thread: the sweeps are many small products, and OpenBLAS's spinning
     # worker threads made them ~30x slower on a loaded two-core machine.
     with _progress(chains * (tune + draws), progressbar) as advance, one_blas_thread():
-        if sweep.has_compiled_sweep and sweep.use_rue and _compiled_sweep_applies(prior, sigma, n, p,
-                                                                                   fit_intercept):
+        if (sweep.has_compiled_sweep and sweep.use_rue and mixture.has_compiled_sweep
+                and _compiled_sweep_applies(prior, sigma, n, p, fit_intercept)):
             store = _sample_compiled(sweep, mixture, state, draws, tune, rng, advance)
         else:
             store = _sample_vectorised(sweep, mixture, draws, tune, rng, advance)
