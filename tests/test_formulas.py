@@ -141,20 +141,13 @@ def test_transform_names_a_missing_column(data):
         model.formula_.transform(data.drop(columns=["x2"]))
 
 
-def test_a_likelihood_the_estimator_cannot_fit_is_refused_not_replaced(data):
-    import gc
-    from dataclasses import dataclass
-
-    from bayesreg.model.likelihoods import Gaussian
-
-    @dataclass(frozen=True)
-    class HeavyTailed(Gaussian):  # unnamed: never enters the registry
-        name = ""
-        label = "heavy-tailed test family"
-
-    try:
-        with pytest.raises(ValueError, match="fits the Gaussian likelihood only, not heavy-tailed"):
-            br.from_formula("y ~ x1", data, prior=br.Normal(scale=1.0), likelihood=HeavyTailed())
-    finally:
-        del HeavyTailed
-        gc.collect()  # drop it from Likelihood.__subclasses__() for the tests that walk them
+def test_the_regressors_likelihood_reaches_the_estimator_from_the_formula(data):
+    # the regressors take likelihood= since issue 17: a robust fit through a formula is the
+    # fit on the design built by hand with that likelihood (this test once checked a refusal)
+    student = br.likelihoods.StudentT(df=4.0)
+    model = br.from_formula("y ~ x1 + x2", data, prior=br.Normal(scale=1.0), likelihood=student,
+                            sigma=1.0)
+    by_hand = br.MAPRegressor(br.Normal(scale=1.0), likelihood=student, sigma=1.0).fit(
+        data[["x1", "x2"]].to_numpy(), data["y"].to_numpy())
+    assert model.likelihood_ == student
+    np.testing.assert_allclose(model.coef_, by_hand.coef_, rtol=0, atol=1e-10)
