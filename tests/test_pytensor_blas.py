@@ -10,6 +10,7 @@ from bayesreg.posterior._pytensor_blas import ROUTINES, scipy_openblas_ldflags
 
 CHILD = r"""
 import sys, warnings
+import numpy as np
 warnings.simplefilter("error")  # PyTensor's "could not link to a BLAS installation" included
 import bayesreg.posterior.model  # configures blas__ldflags on import
 import pytensor, pytensor.tensor as pt
