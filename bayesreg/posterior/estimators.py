@@ -239,8 +239,8 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         with an offset (Poisson); see :meth:`MAPRegressor.fit`.  ``X`` may
         instead be a :class:`~bayesreg.SufficientStatistics` (``y`` omitted)
         for a likelihood that has them (the Gaussian): the same posterior in
-        memory independent of n; ``idata_`` then has no ``observed_data``,
-        ``constant_data`` or pointwise log-likelihood.
+        memory independent of n; ``idata_`` then has no ``observed_data`` or
+        pointwise log-likelihood, and its ``constant_data`` holds the statistics.
         """
         owner = type(self).__name__
         params = self._check_params()
