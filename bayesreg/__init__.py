@@ -20,8 +20,8 @@ _warnings.filterwarnings(
 from . import config, datasets, likelihoods
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .model import (
-    BernoulliLogit, Beta, ElasticNet, Gaussian, GPrior, HalfCauchy, HalfNormal, Horseshoe,
-    HorseshoePlus, Laplace, Normal, Prior, RegularizedHorseshoe, SpikeAndSlab, SufficientStatistics,
+    BernoulliLogit, Beta, ElasticNet, Gamma, Gaussian, GPrior, HalfCauchy, HalfNormal, Horseshoe,
+    HorseshoePlus, InverseGamma, Laplace, Normal, Prior, RegularizedHorseshoe, SpikeAndSlab, SufficientStatistics,
     from_penalty, to_penalty,
 )
 from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
@@ -40,11 +40,13 @@ __all__ = [
     "ElasticNet",
     "FormulaDesign",
     "GPrior",
+    "Gamma",
     "Gaussian",
     "HalfCauchy",
     "HalfNormal",
     "Horseshoe",
     "HorseshoePlus",
+    "InverseGamma",
     "Laplace",
     "MAPClassifier",
     "MAPPath",

@@ -6,6 +6,7 @@ these family objects what it needs to know about a prior or a likelihood.
 
 from .beta import Beta
 from .g_prior import GPrior
+from .gamma import Gamma, InverseGamma
 from .horseshoe import Horseshoe
 from .horseshoe_plus import HorseshoePlus
 from .hyperpriors import HalfCauchy, HalfNormal
@@ -21,10 +22,12 @@ __all__ = [
     "Beta",
     "ElasticNet",
     "GPrior",
+    "Gamma",
     "Gaussian",
     "HalfCauchy",
     "HalfNormal",
     "Horseshoe",
+    "InverseGamma",
     "HorseshoePlus",
     "Laplace",
     "Normal",
