@@ -39,7 +39,8 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 __all__ = [
     "LIKELIHOODS", "BernoulliLogit", "Gaussian", "Likelihood", "get_likelihood",
-    "likelihood_from_dict", "likelihood_to_dict", "regression_likelihood_names",
+    "likelihood_families", "likelihood_from_dict", "likelihood_to_dict",
+    "regression_likelihood_names",
 ]
 
 
@@ -415,6 +416,16 @@ def get_likelihood(likelihood):
             f"likelihood must be one of {sorted(registry)} or a Likelihood object, "
             f"got {likelihood!r}."
         ) from None
+
+
+def likelihood_families():
+    """Every likelihood by name, each a :class:`Likelihood` object (the widgets' choices).
+
+    Read afresh, in the order the subclasses were found: a family defined in any
+    module of :mod:`bayesreg.model` is offered without being listed anywhere.
+    Each answers the views' questions itself (``label``, ``check_target``).
+    """
+    return _registry()
 
 
 def regression_likelihood_names():

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_array, check_consistent_length, colum
 
 from ..model._checks import check_bool, check_unit_interval
 from ..model.column_scaling import ColumnScaling
+from ..model.likelihoods import get_likelihood
 from ..model.priors import Prior
 
 __all__ = [
@@ -133,11 +134,12 @@ def column_scaling(X, standardize, feature_names):
     return standardize, ColumnScaling(X, standardize, "ScaleExplorer", feature_names)
 
 
-def check_posterior(posterior, X, y, sigma, standardize=False):
+def check_posterior(posterior, X, y, sigma, standardize=False, likelihood=None):
     """The fixed-scale prior of a fitted PosteriorRegressor fit on (X, y) with ``sigma``.
 
     ``sigma`` is the explorer's fixed noise sd, or None when it is learned;
-    ``standardize`` the explorer's (the posterior must have the same).
+    ``standardize`` and ``likelihood`` the explorer's (the posterior must have the same;
+    None: the Gaussian).
     Raises a ValueError naming what differs (and how to fit it instead).
     """
     prior = getattr(posterior, "prior", None)
@@ -151,11 +153,19 @@ def check_posterior(posterior, X, y, sigma, standardize=False):
             f"posterior was fitted on {posterior.n_features_in_} features; the explorer "
             f"has {X.shape[1]}."
         )
-    if not posterior.fit_intercept or posterior.sigma != sigma:
+    fitted_sigma = getattr(posterior, "sigma", None)  # a classifier has none
+    if not posterior.fit_intercept or fitted_sigma != sigma:
         raise ValueError(
             f"posterior was fitted with fit_intercept={posterior.fit_intercept}, "
-            f"sigma={posterior.sigma!r}; the explorer's model has fit_intercept=True, "
+            f"sigma={fitted_sigma!r}; the explorer's model has fit_intercept=True, "
             f"sigma={sigma!r}. Fit it with those settings."
+        )
+    fitted = getattr(posterior, "_likelihood", None)
+    expected = get_likelihood("gaussian" if likelihood is None else likelihood)
+    if fitted is not None and fitted != expected:
+        raise ValueError(
+            f"posterior was fitted with the {fitted.label} likelihood; the explorer's is "
+            f"{expected.label}. Fit it with likelihood={expected.name!r}."
         )
     if bool(getattr(posterior, "standardize", False)) != standardize:
         raise ValueError(

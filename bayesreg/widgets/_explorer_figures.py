@@ -78,16 +78,20 @@ def plot_posterior(table, title, ax):
 
 def readout_html(state):
     sk = state["penalties"]["sklearn"]
-    sigma_note = "fixed" if state["sigma_fixed"] else "estimated"
     rows = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in state["formulas"])
-    if sk is None:  # a prior that is not an L1/L2 penalty: the one line says so
+    if sk is None:  # not an L1/L2 penalty, or no library fits this likelihood with it
         equals = "its own penalty"
     else:
-        extra = f", l1_ratio = {sk['l1_ratio']:.4g}" if "l1_ratio" in sk else ""
-        equals = f"<b>{sk['estimator']}(alpha={sk['alpha']:.4g}{extra})</b>"
+        params = ", ".join(f"{k}={v:.4g}" for k, v in sk.items() if k != "estimator")
+        equals = f"<b>{sk['estimator']}({params})</b>"
+    if state["sigma"] is None:  # a likelihood without a noise scale (Poisson, Bernoulli)
+        noise = ""
+    else:
+        noise = f", sigma = {state['sigma']:.4g} ({'fixed' if state['sigma_fixed'] else 'estimated'})"
+    likelihood = html.escape(state.get("likelihood_label", "Gaussian"))
     return (
-        f"<div><b>{html.escape(repr(state['prior']))}</b> with n = {state['n_samples']}, "
-        f"sigma = {state['sigma']:.4g} ({sigma_note}) is {equals}"
+        f"<div><b>{html.escape(repr(state['prior']))}</b> with the {likelihood} likelihood, "
+        f"n = {state['n_samples']}{noise} is {equals}"
         f"<ul style='margin:2px 0'>{rows}</ul></div>"
     )
 

@@ -2,7 +2,7 @@
 
 :class:`LiveExplorerMethods` is mixed into
 :class:`~bayesreg.widgets.scale_explorer.ScaleExplorer`; it asks each prior
-whether its posterior can follow the slider (:func:`._live_posterior.live_sampler`)
+whether its posterior can follow the slider (:func:`._likelihood_choice.live_sampler`)
 and draws it with :class:`._live_posterior.LivePosteriors`.  Nothing here starts
 a thread: the notebook view calls :meth:`~LiveExplorerMethods.live_posterior`
 and :meth:`~LiveExplorerMethods.band_step` from its worker.
@@ -14,24 +14,21 @@ import numpy as np
 
 from ..workflow.posterior_path import PosteriorPath
 from ._explorer_data import scale_key
-from ._live_posterior import live_sampler
+from ._likelihood_choice import live_sampler
 from ._prior_choice import family_prior
 
 __all__ = ["LiveExplorerMethods"]
 
-#: The likelihood of the explorer's model (it asks a prior which samplers cover it).
-LIKELIHOOD = "gaussian"
-
-
 class LiveExplorerMethods:
     """ScaleExplorer's methods for the live posterior (needs ``_live``, ``_path``,
-    ``_has_exact``, ``_posterior_state``, ``_lock``, ``_bands``, ``_scaling``)."""
+    ``_has_exact``, ``_posterior_state``, ``_lock``, ``_bands``, ``_scaling``, ``likelihood``)."""
 
     def _live_sampler(self, family):
         """"gibbs" where the family's posterior is drawn live (not closed form), else None."""
         if self._has_exact(family):
             return None  # the closed form itself, no draws
-        return live_sampler(family_prior(family, 1.0), LIKELIHOOD, self.sigma_fixed, self.sampler)
+        return live_sampler(family_prior(family, 1.0), self.likelihood, self.sigma_fixed,
+                            self.sampler)
 
     @property
     def live_sampler(self):

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .._warnings import recording_warnings
-from ..posterior import PosteriorRegressor
 from ._explorer_data import check_posterior, scale_key
+from ._likelihood_choice import posterior_estimator
 from ._prior_choice import family_of
 
 __all__ = ["SampledExplorerMethods"]
@@ -45,7 +45,8 @@ class SampledExplorerMethods:
     def sample_prior(self, prior):
         """Sample the posterior under the fixed-scale ``prior`` and cache its draws.
 
-        Runs :class:`bayesreg.PosteriorRegressor` (its compiled model is cached
+        Runs :class:`bayesreg.PosteriorRegressor` (or :class:`bayesreg.PosteriorClassifier`
+        for class labels; its compiled model is cached
         per process and per family, so later scales only swap a shared value).
         Sampling problems (divergences, R-hat) are returned, not raised.
 
@@ -54,8 +55,8 @@ class SampledExplorerMethods:
         list of str
             Warning messages from the sampler (empty when all is well).
         """
-        model = PosteriorRegressor(
-            prior, sigma=self.sigma if self.sigma_fixed else None,
+        model = posterior_estimator(
+            prior, self.likelihood, self.sigma if self.sigma_fixed else None,
             sampler=self.sampler, draws=self.draws, tune=self.tune, chains=self.chains,
             random_seed=self.random_seed, progressbar=False, standardize=self.standardize,
         )
@@ -69,7 +70,8 @@ class SampledExplorerMethods:
     def add_posterior(self, posterior):
         """Cache the draws of a fitted PosteriorRegressor (same data) as a sampled scale."""
         prior = check_posterior(posterior, self.X, self.y,
-                                self.sigma if self.sigma_fixed else None, self.standardize)
+                                self.sigma if self.sigma_fixed else None, self.standardize,
+                                self.likelihood)
         self._store(family_of(prior), scale_key(prior.scale), posterior)
 
     def _store(self, family, scale, model):

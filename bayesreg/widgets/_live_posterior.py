@@ -37,11 +37,9 @@ from .._warnings import recording_warnings
 from ..posterior.diagnostics import compute_diagnostics, warn_on_problems
 from ..posterior.gibbs import sample_gibbs
 from ..posterior.reweight import weighted_summary
+from ._likelihood_choice import LIVE_SAMPLERS, live_sampler  # noqa: F401 (re-exported)
 
 __all__ = ["BAND_STAGES", "LIVE_SAMPLERS", "LivePosteriors", "draw_summary", "live_sampler"]
-
-#: The samplers that need no compilation, so a posterior can follow the slider.
-LIVE_SAMPLERS = ("exact", "gibbs")
 
 #: Live fits kept per explorer (the oldest are dropped; a revisit draws again).
 MAX_FITS = 256
@@ -49,19 +47,6 @@ MAX_FITS = 256
 #: ``(chains, draws, burn-in)`` of each stage of the band along the path grid: first
 #: coarse (the whole grid in ~0.3 s), then refined (~1-2 s), each replacing the last.
 BAND_STAGES = ((2, 100, 50), (2, 1000, 200))
-
-
-def live_sampler(prior, likelihood, sigma_fixed, requested):
-    """``"exact"``, ``"gibbs"`` or None: how the posterior of ``prior`` can follow the slider.
-
-    ``requested`` is the explorer's ``sampler``: ``"auto"`` takes the prior's first
-    choice if it compiles nothing; ``"exact"`` or ``"gibbs"`` that sampler where the
-    prior offers it; a NUTS sampler means the user asked for it (the Sample button).
-    """
-    offered = [s for s in prior.samplers(likelihood, sigma_fixed) if s in LIVE_SAMPLERS]
-    if requested == "auto":
-        return offered[0] if offered else None
-    return requested if requested in offered else None
 
 
 class LivePosteriors:
@@ -74,6 +59,10 @@ class LivePosteriors:
     X_prior : ndarray
         The columns the prior sees (divided by their sd when ``standardize``).
     y : ndarray
+        As the likelihood's ``check_target`` gives it (class labels as 0/1).
+    likelihood : Likelihood
+        The explorer's; the Gibbs sampler takes its augmentation (Polya-Gamma for
+        the logistic model, scale mixtures for the Student-t and Laplace noise).
     sigma : float or None
         Fixed noise sd, or None (learned).
     scaling : ColumnScaling
@@ -85,8 +74,9 @@ class LivePosteriors:
     """
 
     def __init__(self, X, X_prior, y, sigma, scaling, *, standardize, chains, draws, tune,
-                 random_seed, hdi_prob):
+                 random_seed, hdi_prob, likelihood="gaussian"):
         self.X, self.X_prior, self.y, self.sigma = X, X_prior, y, sigma
+        self.likelihood = likelihood
         self.scaling, self.standardize = scaling, standardize
         self.chains, self.draws, self.tune = int(chains), int(draws), int(tune)
         self.random_seed, self.hdi_prob = random_seed, hdi_prob
@@ -117,7 +107,7 @@ class LivePosteriors:
         # sample_gibbs itself: a PosteriorRegressor would also fit its own MAP (the explorer
         # has it) and build an InferenceData; the diagnostics and warnings are the same
         posterior = sample_gibbs(
-            "gaussian", prior, self.sigma, self.X_prior, self.y, fit_intercept=True,
+            self.likelihood, prior, self.sigma, self.X_prior, self.y, fit_intercept=True,
             draws=self.draws, tune=self.tune, chains=self.chains, random_seed=self.random_seed,
             progressbar=False, feature_names=[str(c) for c in self.X.columns],
         )
@@ -167,7 +157,7 @@ class LivePosteriors:
         """Draw the band point of ``prior``'s scale at ``stage`` (Gibbs, no MAP, no InferenceData)."""
         chains, draws, tune = BAND_STAGES[stage]
         posterior = sample_gibbs(
-            "gaussian", prior, self.sigma, self.X_prior, self.y, fit_intercept=True,
+            self.likelihood, prior, self.sigma, self.X_prior, self.y, fit_intercept=True,
             draws=draws, tune=tune, chains=chains, random_seed=self.random_seed,
             progressbar=False, feature_names=[str(c) for c in self.X.columns],
         )

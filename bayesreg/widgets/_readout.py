@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..model.likelihoods import get_likelihood
 from ..model.mapping import to_penalty
 
 __all__ = ["penalty_readout"]
@@ -13,15 +14,29 @@ def _g4(value):
 
 def _numbers_only(sklearn, glmnet, logistic):
     """The readout of a family that states no formulas: the numbers of each convention."""
-    params = ", ".join(f"{k} = {_g4(v)}" for k, v in sklearn.items() if k != "estimator")
-    return [
-        f"{sklearn['estimator']} {params}",
-        f"glmnet lambda = {_g4(glmnet['lambda'])}, alpha = {_g4(glmnet['alpha'])}",
-        f"LogisticRegression C = {_g4(logistic['C'])}, l1_ratio = {_g4(logistic['l1_ratio'])}",
-    ]
+    lines = []
+    if sklearn is not None:
+        params = ", ".join(f"{k} = {_g4(v)}" for k, v in sklearn.items() if k != "estimator")
+        lines.append(f"{sklearn['estimator']} {params}")
+    if glmnet is not None:
+        lines.append(f"glmnet (family = {glmnet['family']}) lambda = {_g4(glmnet['lambda'])}, "
+                     f"alpha = {_g4(glmnet['alpha'])}")
+    if sklearn is None or sklearn["estimator"] != logistic["estimator"]:  # not said already
+        lines.append(f"LogisticRegression C = {_g4(logistic['C'])}, "
+                     f"l1_ratio = {_g4(logistic['l1_ratio'])}")
+    return lines
 
 
-def penalty_readout(prior, *, n_samples, sigma, y_sd):
+def _glmnet(prior, likelihood, n_samples, sigma, y_sd):
+    """glmnet's lambda and alpha for ``prior`` with ``likelihood``, or None where glmnet has no family."""
+    if not likelihood.glmnet_family:
+        return None
+    return to_penalty(prior, n_samples=n_samples, sigma=sigma, likelihood=likelihood,
+                      convention="glmnet",
+                      y_sd=y_sd if likelihood.glmnet_standardizes_y else None)
+
+
+def penalty_readout(prior, *, n_samples, sigma, y_sd, likelihood="gaussian"):
     r"""The penalty equal to ``prior`` in every convention, with the formulas.
 
     Every number is :func:`bayesreg.to_penalty`'s (itself
@@ -34,11 +49,16 @@ def penalty_readout(prior, *, n_samples, sigma, y_sd):
     prior : Prior
         A fixed-scale prior with a MAP (Normal, Laplace, ElasticNet...).
     n_samples : int
-    sigma : float
-        Noise standard deviation of the Gaussian model.
+    sigma : float or None
+        Noise scale of the likelihood (None for one without: Poisson, Bernoulli).
     y_sd : float
         ``numpy.std(y)`` (divisor n): glmnet standardises y, so its lambda
         for a prior with an L2 part depends on it.
+    likelihood : str or Likelihood, default="gaussian"
+        The model's likelihood: the scikit-learn and glmnet penalties are its
+        own (None where no library fits the pair, e.g. a Student-t or a
+        Poisson lasso), and the prior's formulas, written for least squares with
+        glmnet's standardised y, are shown for the Gaussian likelihood only.
 
     Returns
     -------
@@ -57,11 +77,16 @@ def penalty_readout(prior, *, n_samples, sigma, y_sd):
         line = (f"no scikit-learn or glmnet penalty equals {prior!r}: its penalty is not "
                 "L1/L2 (the MAP is found by majorize-minimize)")
         return {"sklearn": None, "glmnet": None, "logistic": None, "formulas": [line]}
-    sk = to_penalty(prior, n_samples=n_samples, sigma=sigma)
-    glm = to_penalty(prior, n_samples=n_samples, sigma=sigma, convention="glmnet", y_sd=y_sd)
+    likelihood = get_likelihood(likelihood)
+    sk = (to_penalty(prior, n_samples=n_samples, sigma=sigma, likelihood=likelihood)
+          if likelihood.has_library_penalty(prior) else None)
+    glm = _glmnet(prior, likelihood, n_samples, sigma, y_sd)
     logistic = to_penalty(prior, likelihood="bernoulli")
-    lines = prior.penalty_formulas(n_samples=n_samples, sigma=sigma, y_sd=y_sd, sklearn=sk,
-                                   glmnet=glm, logistic=logistic)
+    lines = None
+    # the prior's formulas are those of least squares with glmnet's standardised y
+    if sk is not None and glm is not None and likelihood.glmnet_standardizes_y:
+        lines = prior.penalty_formulas(n_samples=n_samples, sigma=sigma, y_sd=y_sd, sklearn=sk,
+                                       glmnet=glm, logistic=logistic)
     if lines is None:
         lines = _numbers_only(sk, glm, logistic)
     return {"sklearn": sk, "glmnet": glm, "logistic": logistic, "formulas": list(lines)}

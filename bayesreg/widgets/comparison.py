@@ -8,13 +8,11 @@ import time
 import ipywidgets as widgets
 
 from ..workflow.compare import compare
-from ..map import MAPRegressor
 from ..model._checks import check_bool
 from ..plots.forest import plot_forest
-from ..posterior import PosteriorRegressor
 from ._base import FigureView, describe_error, image_widget, message_html
 from ._explorer_data import check_data, scale_key
-from ._live_posterior import LIVE_SAMPLERS
+from ._likelihood_choice import LIVE_SAMPLERS, check_likelihood, map_estimator, posterior_estimator
 from ._live_worker import LatestWinsWorker
 from ._prior_choice import has_l1_ratio, make_prior, prior_kind, prior_options
 from .._warnings import recording_warnings
@@ -52,6 +50,14 @@ class CoefficientComparison(widgets.VBox):
         Or a Normal/Laplace/ElasticNet instance (its family is used).  Anything
         else, the horseshoe included (it has no MAP), is a ValueError.
     sigma : float or None, default=None
+        The likelihood's noise scale (None: estimated/learned; always None for
+        a likelihood without one, Poisson or Bernoulli-logit).
+    likelihood : str or Likelihood, default="gaussian"
+        As :class:`bayesreg.MAPRegressor` takes it ("gaussian", "student_t",
+        "laplace", "poisson" or an object), or "bernoulli" for two classes
+        (:class:`bayesreg.MAPClassifier` and :class:`bayesreg.PosteriorClassifier`).
+        Both fits follow the slider live where the prior and the likelihood
+        have a Gibbs scheme (``posterior_source`` "gibbs"); Poisson is NUTS only.
     scale : float, default=1.0
     l1_ratio : float, default=0.5
     posterior : PosteriorRegressor, optional
@@ -70,8 +76,9 @@ class CoefficientComparison(widgets.VBox):
 
     def __init__(self, X, y, prior="laplace", sigma=None, *, scale=1.0, l1_ratio=0.5,
                  posterior=None, hdi_prob=0.94, sampler="auto", draws=1000, tune=500, chains=2,
-                 random_seed=0, standardize=False):
+                 random_seed=0, standardize=False, likelihood="gaussian"):
         prior = prior_kind(prior)  # a clear ValueError before any widget is built
+        self.likelihood = check_likelihood(likelihood)
         super().__init__()
         self.add_class("bayesreg-comparison")
         self.state = {}
@@ -89,8 +96,12 @@ class CoefficientComparison(widgets.VBox):
         self._worker = LatestWinsWorker(name="bayesreg-comparison")
         try:
             check_bool(standardize, "standardize", "CoefficientComparison")
+            self.sigma = self.likelihood.sigma_for(sigma, "CoefficientComparison")
             X_checked, y_checked, names = check_data(X, y)
-            self.X, self.y = _as_frame(X_checked, names), y_checked
+            self.likelihood.check_target(y_checked, "CoefficientComparison")  # its clear refusal
+            # the labels as given to a classifier (it keeps classes_); numbers as floats
+            self.y = y if self.likelihood.is_classification else y_checked
+            self.X = _as_frame(X_checked, names)
             if posterior is not None:
                 self._seed_posterior[posterior.prior] = posterior
         except Exception as exc:
@@ -191,17 +202,18 @@ class CoefficientComparison(widgets.VBox):
     def _fit(self, prior):
         options = self._sampling  # sampler="auto": exact for a Normal prior with fixed sigma
         with recording_warnings() as caught:
-            map_model = MAPRegressor(prior, sigma=self.sigma,
-                                     standardize=options["standardize"]).fit(self.X, self.y)
+            map_model = map_estimator(prior, self.likelihood, self.sigma,
+                                      options["standardize"]).fit(self.X, self.y)
             posterior = self._seed_posterior.get(prior)
             if posterior is None:
-                posterior = PosteriorRegressor(prior, sigma=self.sigma, progressbar=False,
-                                               **options).fit(self.X, self.y)
+                posterior = posterior_estimator(prior, self.likelihood, self.sigma,
+                                                progressbar=False, **options).fit(self.X, self.y)
             comparison = compare(map_model, posterior, hdi_prob=self.hdi_prob)
         table = comparison.table
         sampler = posterior.sampler_
         state = {
             "prior": prior, "scale": prior.scale, "map_coef": map_model.coef_,
+            "likelihood": self.likelihood.name,
             "posterior_source": sampler if sampler in LIVE_SAMPLERS else "sampled",
             "penalty": map_model.penalty_, "table": table, "comparison": comparison,
             "flagged": {f: table.loc[f, "flag"] for f in table.index if table.loc[f, "flag"]},
@@ -218,6 +230,8 @@ def _as_frame(X, names):
 
 
 def _penalty_text(penalty):
+    if penalty is None:  # no library fits this prior with this likelihood
+        return "its own penalty (no library equivalent)"
     params = ", ".join(f"{k}={v:.4g}" for k, v in penalty.items() if k != "estimator")
     return f"{penalty['estimator']}({params})"
 

@@ -15,17 +15,23 @@ from ._explorer_figures import (
     POSTERIOR_TITLES, band_status_html, current_scale_artists, move_current_scale, plot_path,
     plot_posterior, readout_html,
 )
+from ._explorer_likelihood import LikelihoodViewMethods
+from ._explorer_live_view import LiveViewMethods
+from ._likelihood_choice import likelihood_options
 from ._live_worker import LatestWinsWorker
-from ._prior_choice import has_l1_ratio, make_prior, prior_options
+from ._prior_choice import family_prior, has_l1_ratio, prior_options
 
 __all__ = ["PriorScaleExplorer"]
 
 
-class PriorScaleExplorer(widgets.VBox):
+class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
     """A notebook view of a regression at any prior scale (ipywidgets 8).
 
     Controls (in :attr:`controls`): ``"scale"``, a log slider for the prior
-    scale; ``"prior"``, the prior family; ``"l1_ratio"``, the elastic net's
+    scale; ``"prior"``, the prior family; ``"likelihood"``, the likelihood
+    (every one whose target check accepts y: Gaussian, Student-t, Laplace, and
+    Poisson for counts, Bernoulli-logit for two classes; moving it refits the
+    MAP, the path and the posterior); ``"l1_ratio"``, the elastic net's
     mixing; ``"sample"``, a button that samples the posterior at the current
     scale with nutpie in a background thread (the notebook stays usable; the
     compiled model is reused for every scale), shown only for priors without
@@ -38,8 +44,10 @@ class PriorScaleExplorer(widgets.VBox):
     ``state["posterior_source"]`` names:
 
     * ``"exact"``: Normal prior with a fixed ``sigma``, the closed form, at once;
-    * ``"gibbs"``: a prior with a Gibbs scheme (the prior says so:
-      :meth:`bayesreg.model.priors.Prior.samplers`): drawn at each new scale in
+    * ``"gibbs"``: a prior and likelihood with a Gibbs scheme (they say so:
+      :meth:`bayesreg.model.priors.Prior.samplers`, the likelihood's Gibbs
+      augmentation; today the Normal and Laplace priors with the Gaussian,
+      Student-t, Laplace and Bernoulli-logit likelihoods): drawn at each new scale in
       a background thread (2 chains x 1000 draws, tens of milliseconds; a move
       while a fit runs replaces the waiting request, and a fit for a scale the
       slider has left is never shown), with its diagnostics in the note; the
@@ -66,6 +74,15 @@ class PriorScaleExplorer(widgets.VBox):
         the initial scale (and an ElasticNet its ``l1_ratio``).
     sigma : float or None, default=None
         Fixed noise sd; None estimates it for the MAP (and learns it when sampling).
+        Ignored by a likelihood without a noise scale (Poisson, Bernoulli-logit).
+    likelihood : str or Likelihood, default="gaussian"
+        As :class:`bayesreg.MAPRegressor` takes it: "gaussian", "student_t",
+        "laplace", "poisson", a Likelihood object (``br.StudentT(df=4)``), or
+        "bernoulli" for two classes (then the MAP is :class:`bayesreg.MAPClassifier`'s).
+        ``state["likelihood"]`` reports the one shown.
+    exposure : None
+        Not taken yet: a Poisson exposure/offset is refused with a message (the
+        path and the posterior band are fitted without one).
     scale : float or None
         Initial prior scale; None starts in the middle of the slider (log scale).
     l1_ratio : float, default=0.5
@@ -83,7 +100,8 @@ class PriorScaleExplorer(widgets.VBox):
     controls : dict of ipywidgets
     state : dict
         The state at the current scale (see :meth:`ScaleExplorer.state`):
-        ``scale``, ``prior``, ``alpha`` (the scikit-learn estimator's alpha),
+        ``scale``, ``prior``, ``likelihood`` (its name), ``alpha`` (the
+        scikit-learn estimator's alpha),
         ``glmnet_lambda``, ``logistic_C``, ``penalties``, ``formulas``,
         ``map_coef``, ``map_intercept``, ``posterior`` (DataFrame or None),
         ``posterior_source``, ``khat``, ``reliable``, ``pending`` (a live fit is
@@ -91,6 +109,7 @@ class PriorScaleExplorer(widgets.VBox):
         ``{"error": ...}`` when
         the input was unusable.
     explorer : ScaleExplorer
+        Of the likelihood shown (one per likelihood, each with its caches).
     path_axes : matplotlib.axes.Axes
         The axes of the path figure as last drawn (to inspect what is drawn).
 
@@ -106,7 +125,7 @@ class PriorScaleExplorer(widgets.VBox):
     """
 
     def __init__(self, X, y, prior="laplace", sigma=None, *, scale=None, l1_ratio=0.5,
-                 posterior=None, **explorer_kwargs):
+                 posterior=None, likelihood="gaussian", exposure=None, **explorer_kwargs):
         super().__init__()
         self.add_class("bayesreg-explorer")
         self.controls = {}
@@ -121,9 +140,13 @@ class PriorScaleExplorer(widgets.VBox):
         self._sample_seconds = {}
         if isinstance(prior, Prior) and type(prior).has_l1_ratio:
             l1_ratio = prior.l1_ratio  # an elastic-net instance brings its mixing
+        # what another likelihood's explorer is built from (same data, slider and settings)
+        self._data = (X, y, sigma, explorer_kwargs)
         try:
             self.explorer = ScaleExplorer(X, y, prior, sigma=sigma, l1_ratio=l1_ratio,
-                                          posterior=posterior, **explorer_kwargs)
+                                          posterior=posterior, likelihood=likelihood,
+                                          exposure=exposure, **explorer_kwargs)
+            self._explorers = {self.explorer.likelihood.name: self.explorer}
         except Exception as exc:  # bad input: say so inside the widget
             self.explorer = None
             self.state = {"error": describe_error(exc)}
@@ -152,6 +175,10 @@ class PriorScaleExplorer(widgets.VBox):
         kind = widgets.Dropdown(options=prior_options(), value=self.explorer.kind,
                                 description="prior", style={"description_width": "80px"})
         kind.add_class("bayesreg-prior")
+        likelihood = widgets.Dropdown(
+            options=likelihood_options(self._data[1]), value=self.explorer.likelihood.name,
+            description="likelihood", style={"description_width": "80px"})
+        likelihood.add_class("bayesreg-likelihood")
         l1_ratio = widgets.FloatSlider(
             value=self.explorer.l1_ratio, min=0.0, max=1.0, step=0.05, description="l1_ratio",
             continuous_update=False, style={"description_width": "60px"},
@@ -160,7 +187,8 @@ class PriorScaleExplorer(widgets.VBox):
         sample = widgets.Button(description="Sample", icon="play",
                                 tooltip="Sample the posterior at this scale (background)")
         sample.add_class("bayesreg-sample")
-        self.controls = {"scale": slider, "prior": kind, "l1_ratio": l1_ratio, "sample": sample}
+        self.controls = {"scale": slider, "prior": kind, "likelihood": likelihood,
+                         "l1_ratio": l1_ratio, "sample": sample}
 
         self.readout = widgets.HTML()
         self.readout.add_class("bayesreg-penalty-readout")
@@ -181,10 +209,11 @@ class PriorScaleExplorer(widgets.VBox):
         slider.observe(self._on_scale, names="value")
         kind.observe(self._on_family, names="value")
         l1_ratio.observe(self._on_family, names="value")
+        likelihood.observe(self._on_likelihood, names="value")
         sample.on_click(self._on_sample)
 
         self.children = [
-            widgets.HBox([kind, l1_ratio]),
+            widgets.HBox([kind, likelihood, l1_ratio]),
             slider,
             self.readout,
             widgets.HBox([self.path_image, self.posterior_image]),
@@ -237,7 +266,8 @@ class PriorScaleExplorer(widgets.VBox):
         """Sample the posterior at the current scale in a background thread."""
         if self._job.running:
             return
-        scale, family = self.controls["scale"].value, self.explorer.family
+        scale, explorer = self.controls["scale"].value, self.explorer
+        family = explorer.family
         expected = self._sample_seconds.get(family, 20.0)  # first run compiles: ~15 s
         self.controls["sample"].disabled = True
         self.progress.layout.visibility = "visible"
@@ -263,17 +293,12 @@ class PriorScaleExplorer(widgets.VBox):
             self.message.value = (message_html(" ".join(messages), "warning")
                                   if messages else "")
             with self._render_lock:  # no family switch between the check and the redraw
-                if self.explorer.family == family:
+                if self.explorer is explorer and explorer.family == family:
                     self._update_all()  # the path gains the new posterior band
 
         started = time.perf_counter()
-        self._job.start(lambda: self._sample_in_family(scale, family), tick, done)
-
-    def _sample_in_family(self, scale, family):
-        # the family current at the click, even if the user has moved on since
-        kind, l1_ratio = family
-        l1_ratio = 0.5 if l1_ratio is None else l1_ratio
-        return self.explorer.sample_prior(make_prior(kind, scale, l1_ratio))
+        # the likelihood and family current at the click, even if the user has moved on since
+        self._job.start(lambda: explorer.sample_prior(family_prior(family, scale)), tick, done)
 
     def wait(self, timeout=None, band=False):
         """Block until the Sample job and the live posterior fit have finished.
@@ -350,50 +375,3 @@ class PriorScaleExplorer(widgets.VBox):
                     self._start_band(family)
             except Exception as exc:
                 self.message.value = message_html(describe_error(exc))
-
-    # ---------------------------------------------------------------- live posterior
-    def _request_live(self, family, scale):
-        """Draw the posterior at ``scale`` in the worker; the latest request wins."""
-
-        def done(part, error):
-            with self._render_lock:  # the check and the redraw see one family and scale
-                current = self.state.get("scale") == scale and self.explorer.family == family
-                if error is not None:
-                    if current:
-                        self.message.value = message_html(
-                            f"The live posterior failed: {describe_error(error)}")
-                elif current:
-                    self._update_posterior()  # this scale's posterior, now cached
-                # else: the slider moved on; the fit stays cached, its scale is not shown
-
-        self._live.submit(lambda: self.explorer.live_posterior(scale, family), done)
-
-    def _start_band(self, family):
-        """Draw the live band of ``family`` along the path grid when the worker is idle."""
-        if self._band_family == family:
-            return
-        self._band_family = family
-        drawn = [self.explorer.posterior_band()]
-
-        def step():
-            if self.explorer.family != family:
-                self._band_family = None
-                return False
-            more = self.explorer.band_step(family)
-            with self._render_lock:
-                if self.explorer.family == family:
-                    band = self.explorer.posterior_band()
-                    if band is not drawn[0]:  # a stage covered the whole grid: redraw the path
-                        drawn[0] = band
-                        self._update_all()
-                        self.status.value = band_status_html(self.explorer.band_diagnostics(family))
-            if not more:
-                self._band_family = None if self.explorer.family != family else family
-            return more
-
-        self._live.set_background(step)
-
-    def _on_background_error(self, exc):
-        self._band_family = None
-        self.message.value = message_html(f"The posterior band failed: {describe_error(exc)}")
-

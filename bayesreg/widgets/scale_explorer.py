@@ -33,17 +33,18 @@ import threading
 
 import numpy as np
 
-from ..map import MAPRegressor, estimate_sigma, map_path
+from ..map import estimate_sigma, map_path
 from ..workflow.posterior_path import PosteriorPath
 from ._explorer_data import (
     check_data, check_l1_ratio, column_scaling, default_scale_range, scale_key,
 )
-from ._explorer_live import LIKELIHOOD as _LIKELIHOOD, LiveExplorerMethods
+from ._explorer_live import LiveExplorerMethods
 from ._explorer_sampling import SampledExplorerMethods
 from ._explorer_posterior import (
     exact_part, exact_summary, no_posterior_part, pending_part, sampled_part, sampled_summaries,
     table_on_original_scale,
 )
+from ._likelihood_choice import check_likelihood, map_estimator
 from ._live_posterior import LivePosteriors, frame
 from ._prior_choice import family_key, family_prior, make_prior, prior_kind
 from ._readout import penalty_readout
@@ -52,7 +53,7 @@ __all__ = ["ScaleExplorer", "make_prior", "penalty_readout", "prior_kind"]
 
 
 class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
-    """The state of a Gaussian regression at any prior scale, with caches.
+    """The state of a regression at any prior scale, with caches.
 
     Parameters
     ----------
@@ -63,6 +64,17 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
     sigma : float or None, default=None
         Fixed noise sd.  None: the MAP and the penalty use
         :func:`bayesreg.estimate_sigma`, and sampled posteriors learn sigma.
+        A likelihood without a noise scale (Poisson, Bernoulli) takes None.
+    likelihood : str or Likelihood, default="gaussian"
+        As :class:`bayesreg.MAPRegressor` takes it ("gaussian", "student_t",
+        "laplace", "poisson", or an object such as ``br.StudentT(df=4)``); a
+        likelihood of class labels ("bernoulli": y with two classes) fits
+        :class:`bayesreg.MAPClassifier` and :class:`bayesreg.PosteriorClassifier`.
+        The posterior is live where the prior and the likelihood have a Gibbs
+        scheme (the likelihood's Gibbs augmentation, the prior's scale mixture).
+    exposure : None
+        Not taken yet (the MAP path is fitted without an offset): anything but
+        None is a ValueError saying how to fit it instead.
     l1_ratio : float, default=0.5
         The elastic net's mixing (used when the family is "elasticnet").
     scale_range : (float, float) or None
@@ -96,17 +108,25 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         self, X, y, prior="laplace", *, sigma=None, l1_ratio=0.5, scale_range=None, n_path=60,
         hdi_prob=0.94, sampler="auto", draws=500, tune=500, chains=2, random_seed=0,
         posterior=None, standardize=False, live_chains=2, live_draws=1000, live_tune=200,
+        likelihood="gaussian", exposure=None,
     ):
-        self.X, self.y, self.feature_names = check_data(X, y)
+        self.likelihood = check_likelihood(likelihood, exposure)
+        self.X, y, self.feature_names = check_data(X, y)
+        # the target as the likelihood's model takes it (class labels as 0/1), checked by it
+        self.y, self.classes = self.likelihood.check_target(y, "ScaleExplorer")
         self.n_samples = self.X.shape[0]
         self.standardize, self._scaling = column_scaling(self.X, standardize, self.feature_names)
         self._X_prior = self._scaling.transform(self.X)  # what the prior sees; shown on X's scale
+        sigma = self.likelihood.sigma_for(sigma, "ScaleExplorer")
         if sigma is not None:
             if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or not sigma > 0:
                 raise ValueError(f"sigma must be None or a positive number, got {sigma!r}.")
             self.sigma, self.sigma_fixed = float(sigma), True
-        else:
-            self.sigma, self.sigma_fixed = float(estimate_sigma(self._X_prior, self.y)), False
+        elif self.likelihood.has_sigma:
+            self.sigma = float(estimate_sigma(self._X_prior, self.y, likelihood=self.likelihood))
+            self.sigma_fixed = False
+        else:  # no noise scale at all: nothing fixed, nothing learned
+            self.sigma, self.sigma_fixed = None, False
         # (kind, l1_ratio) as ONE value, replaced whole by set_family: a method that reads
         # it once sees one family even while another thread switches it
         self._current = (prior_kind(prior), check_l1_ratio(l1_ratio))
@@ -114,7 +134,9 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         self.sampler, self.draws, self.tune, self.chains = sampler, draws, tune, chains
         self.random_seed = random_seed
         self.scale_range = (
-            default_scale_range(self._X_prior, self.y, self.sigma) if scale_range is None
+            default_scale_range(self._X_prior, self.y,
+                                math.sqrt(self.likelihood.dispersion(self.sigma)))
+            if scale_range is None
             else tuple(float(s) for s in scale_range)
         )
         self.n_path = int(n_path)
@@ -128,7 +150,7 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
             frame(self.X, self.feature_names), self._X_prior, self.y,
             self.sigma if self.sigma_fixed else None, self._scaling, standardize=self.standardize,
             chains=live_chains, draws=live_draws, tune=live_tune, random_seed=random_seed,
-            hdi_prob=hdi_prob)
+            hdi_prob=hdi_prob, likelihood=self.likelihood)
         if posterior is not None:
             self.add_posterior(posterior)
 
@@ -167,7 +189,8 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
 
     def _has_exact(self, family):
         # the prior says whether its posterior has a closed form (the Normal with fixed sigma)
-        return family_prior(family, 1.0).has_conjugate_posterior(_LIKELIHOOD, self.sigma_fixed)
+        return family_prior(family, 1.0).has_conjugate_posterior(self.likelihood.name,
+                                                                 self.sigma_fixed)
 
     # ---------------------------------------------------------------- MAP
     def path(self):
@@ -181,7 +204,7 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
             lo, hi = self.scale_range
             scales = np.geomspace(lo, hi, self.n_path)
             cached = map_path(self.X, self.y, family_prior(family, 1.0), scales, sigma=self.sigma,
-                              standardize=self.standardize)
+                              likelihood=self.likelihood, standardize=self.standardize)
             cached = _with_names(cached, self.feature_names)
             with self._lock:
                 self._paths[family] = cached
@@ -200,26 +223,30 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
             return dict(cached)
         prior = family_prior(family, scale)
         readout = penalty_readout(
-            prior, n_samples=self.n_samples, sigma=self.sigma, y_sd=float(np.std(self.y))
+            prior, n_samples=self.n_samples, sigma=self.sigma, y_sd=float(np.std(self.y)),
+            likelihood=self.likelihood,
         )
-        fit = MAPRegressor(prior, sigma=self.sigma, standardize=self.standardize).fit(self.X, self.y)
+        fit = map_estimator(prior, self.likelihood, self.sigma, self.standardize).fit(self.X, self.y)
+        penalty = (readout["sklearn"] or {})
         state = {
             "scale": scale,
             "prior": prior,
             "prior_kind": family[0],
+            "likelihood": self.likelihood.name,
+            "likelihood_label": self.likelihood.label,
             "l1_ratio": family[1],
             "sigma": self.sigma,
             "sigma_fixed": self.sigma_fixed,
             "n_samples": self.n_samples,
             # None where no library penalty equals the prior (not an L1/L2 penalty)
-            "estimator": (readout["sklearn"] or {}).get("estimator"),
-            "alpha": (readout["sklearn"] or {}).get("alpha"),
+            "estimator": penalty.get("estimator"),
+            "alpha": penalty.get("alpha"),
             "glmnet_lambda": (readout["glmnet"] or {}).get("lambda"),
             "logistic_C": (readout["logistic"] or {}).get("C"),
             "penalties": {k: readout[k] for k in ("sklearn", "glmnet", "logistic")},
             "formulas": readout["formulas"],
-            "map_coef": fit.coef_,
-            "map_intercept": fit.intercept_,
+            "map_coef": np.ravel(fit.coef_),
+            "map_intercept": float(np.ravel(fit.intercept_)[0]),
         }
         with self._lock:
             self._states[key] = state
