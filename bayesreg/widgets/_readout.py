@@ -19,8 +19,7 @@ def _numbers_only(sklearn, glmnet, logistic):
         params = ", ".join(f"{k} = {_g4(v)}" for k, v in sklearn.items() if k != "estimator")
         lines.append(f"{sklearn['estimator']} {params}")
     if glmnet is not None:
-        lines.append(f"glmnet (family = {glmnet['family']}) lambda = {_g4(glmnet['lambda'])}, "
-                     f"alpha = {_g4(glmnet['alpha'])}")
+        lines.append(f"glmnet lambda = {_g4(glmnet['lambda'])}, alpha = {_g4(glmnet['alpha'])}")
     if sklearn is None or sklearn["estimator"] != logistic["estimator"]:  # not said already
         lines.append(f"LogisticRegression C = {_g4(logistic['C'])}, "
                      f"l1_ratio = {_g4(logistic['l1_ratio'])}")
