@@ -78,7 +78,7 @@ def client():
     """A LocalCluster of 2 worker processes, started once for the module."""
     register_pickle_by_value(sys.modules[__name__])  # workers need not import the tests package
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         with distributed.Client(cluster) as client:
             yield client
 
