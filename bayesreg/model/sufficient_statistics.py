@@ -206,6 +206,7 @@ class SufficientStatistics:
 
         Examples
         --------
+        >>> import bayesreg as br
         >>> import dask.array as da  # doctest: +SKIP
         >>> X = da.random.default_rng(0).standard_normal((10**8, 20), chunks=(10**6, 20))  # doctest: +SKIP
         >>> y = X[:, 0] + da.random.default_rng(1).standard_normal(10**8, chunks=10**6)  # doctest: +SKIP
