@@ -16,9 +16,10 @@ NB_ENV := env -u MPLBACKEND
 
 install: $(STAMP)
 
-# Every extra in one go: test (pytest, nbclient, the numpyro sampler), docs
-# (sphinx, myst-nb...) and notebooks (jupyterlab, nbconvert). uv resolves and
-# installs them in seconds where pip takes minutes.
+# Every extra in one go: test (pytest, nbclient, the numpyro sampler, dask and
+# distributed for tests/test_dask.py), docs (sphinx, myst-nb...) and notebooks
+# (jupyterlab, nbconvert). uv resolves and installs them in seconds where pip
+# takes minutes.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv

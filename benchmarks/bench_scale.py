@@ -5,7 +5,16 @@ generated one at a time, folded into a ``br.SufficientStatistics`` and
 dropped, and the estimator is fitted on the statistics (p x p numbers), so
 their peak memory stays flat in n (their "data" column is one chunk).
 
-Run: ``.venv/bin/python benchmarks/bench_scale.py [--max-n 1000000]``.
+Run: ``.venv/bin/python benchmarks/bench_scale.py [--max-n 1000000] [--dask-n 100000000]``.
+
+``--dask-n N`` adds the Dask line: N x 20 rows generated chunk-wise
+(``CHUNK_DASK`` rows a block) by the workers of a ``distributed.LocalCluster``
+(2 worker processes, 1 thread each), their statistics in one tree reduction
+(``SufficientStatistics.from_dask``), then the exact posterior (Normal prior)
+and the Gibbs posterior (Laplace prior) on those statistics; time of each step
+and the client process's peak RSS (the workers are other processes: the point
+is that the rows never come to the client). ``--dask-only`` skips the table
+of in-memory fits.
 
 Each measurement runs in a fresh subprocess, so its peak resident set size
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own. The table shows
@@ -33,6 +42,7 @@ NS = (10_000, 100_000, 1_000_000)
 KINDS = ("map laplace", "exact normal", "gibbs laplace", "chunks -> stats -> map laplace",
          "chunks -> stats -> gibbs laplace")
 CHUNK = 100_000
+CHUNK_DASK = 1_000_000  # rows a Dask block: 160 MB of X
 TARGET_MB = 300
 
 
@@ -106,7 +116,52 @@ def _one_from_chunks(kind, n, rows):
                       "peak_mb": _rss_mb(), "data_mb": min(n, CHUNK) * (P + 1) * 8 / 2**20}))
 
 
+def dask_line(n):
+    """The Dask line, in this process (the client): statistics, exact and Gibbs posteriors."""
+    import dask.array as da
+    from distributed import Client, LocalCluster
+
+    import bayesreg as br
+
+    with warnings.catch_warnings():  # warm: imports and first-call caches, on tiny statistics
+        warnings.simplefilter("ignore")
+        rng = np.random.default_rng(0)
+        X0 = rng.standard_normal((200, P))
+        tiny = br.SufficientStatistics.from_arrays(X0, X0[:, 0] + rng.standard_normal(200))
+        for sampler, prior in (("exact", br.Normal(1.0)), ("gibbs", br.Laplace(0.5))):
+            br.PosteriorRegressor(prior, sigma=SIGMA, sampler=sampler, progressbar=False).fit(tiny)
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                      dashboard_address=":0") as cluster, Client(cluster):
+        rng = da.random.default_rng(0)
+        X = rng.standard_normal((n, P), chunks=(CHUNK_DASK, P))
+        y = X[:, :5] @ np.array([2.0, -1.5, 1.0, 0.5, -0.5]) + SIGMA * rng.standard_normal(
+            n, chunks=CHUNK_DASK)
+        before = _current_rss_mb()
+        start = time.perf_counter()
+        stats = br.SufficientStatistics.from_dask(X, y)
+        times = {"statistics (one Dask pass)": time.perf_counter() - start}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for label, sampler, prior in (("exact posterior, Normal", "exact", br.Normal(1.0)),
+                                          ("Gibbs posterior, Laplace", "gibbs", br.Laplace(0.5))):
+                start = time.perf_counter()
+                br.PosteriorRegressor(prior, sigma=SIGMA, sampler=sampler, random_seed=0,
+                                      progressbar=False).fit(stats)
+                times[label] = time.perf_counter() - start
+    rows = [{"step": label, "n": n, "time (s)": f"{seconds:.1f}",
+             "client RSS before (MB)": f"{before:.0f}", "client peak RSS (MB)": f"{_rss_mb():.0f}",
+             "data (MB, on the workers)": f"{n * (P + 1) * 8 / 2**20:.0f}"}
+            for label, seconds in times.items()]
+    print_table(rows, f"bench_scale, Dask line: n = {n} x p = {P} generated chunk-wise on a "
+                      "LocalCluster (2 worker processes); posteriors 4 x 1000 draws on the statistics")
+
+
 def main():
+    if "--dask-n" in sys.argv:
+        dask_n = int(float(sys.argv[sys.argv.index("--dask-n") + 1]))
+        subprocess.run([sys.executable, __file__, "--dask-one", str(dask_n)], check=True)
+        if "--dask-only" in sys.argv:
+            return
     max_n = int(sys.argv[sys.argv.index("--max-n") + 1]) if "--max-n" in sys.argv else max(NS)
     rows = []
     for n in (n for n in NS if n <= max_n):
@@ -134,7 +189,9 @@ def main():
 
 
 if __name__ == "__main__":
-    if "--one" in sys.argv:
+    if "--dask-one" in sys.argv:
+        dask_line(int(sys.argv[sys.argv.index("--dask-one") + 1]))
+    elif "--one" in sys.argv:
         i = sys.argv.index("--one")
         one(sys.argv[i + 1], int(sys.argv[i + 2]))
     else:

@@ -7,7 +7,9 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..model._checks import adopt_statistics, check_map_prior, restore_on_failure
+from ..model._checks import (
+    adopt_statistics, check_map_prior, restore_on_failure, statistics_of_dask_input,
+)
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import BernoulliLogit
@@ -106,6 +108,7 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         params = check_params(self.get_params(deep=False), type(self).__name__)
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
+            statistics_of_dask_input(self, X, y, _BERNOULLI_LOGIT)  # Dask: refused
             if isinstance(X, SufficientStatistics):  # the likelihood's clear refusal
                 adopt_statistics(self, X, y, _BERNOULLI_LOGIT, type(self).__name__)
             X, y = validate_data(self, X, y, dtype=np.float64)

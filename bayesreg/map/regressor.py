@@ -6,7 +6,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..model._checks import adopt_statistics, check_map_prior, restore_on_failure
+from ..model._checks import (
+    adopt_statistics, check_map_prior, restore_on_failure, statistics_of_dask_input,
+)
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.mapping import to_penalty
@@ -117,6 +119,11 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             (with ``y`` omitted) fit the Gaussian likelihood's MAP from p x p
             numbers; it equals the fit on the rows.  ``sigma=None`` is then
             estimated by the least-squares rule, which needs n > p + 1.
+            A ``dask.array`` or ``dask.dataframe`` (with ``y`` a Dask array or
+            Series) goes the same way: its statistics are one Dask reduction
+            on the running ``distributed.Client`` (else Dask's local
+            scheduler, see :meth:`~bayesreg.SufficientStatistics.from_dask`);
+            the rows never come to this process.  Gaussian likelihood only.
         y : array-like of shape (n_samples,); omitted with SufficientStatistics
         exposure : array-like of shape (n_samples,), optional
             For a likelihood with an offset (Poisson): the time, area or
@@ -135,6 +142,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         likelihood = params["likelihood"]
         sigma = likelihood.sigma_for(params["sigma"], owner)
         with restore_on_failure(self):
+            X, y = statistics_of_dask_input(self, X, y, likelihood)  # Dask: one distributed pass
             if isinstance(X, SufficientStatistics):  # the Gaussian's route, p x p whatever n
                 X = adopt_statistics(self, X, y, likelihood, owner)
             else:

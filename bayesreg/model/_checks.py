@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ._dask_statistics import is_dask_collection
 from .priors import Prior
 from .scales import check_scale_range
 from .sufficient_statistics import SufficientStatistics
@@ -195,3 +196,37 @@ def adopt_statistics(estimator, stats, y, likelihood, owner):
     elif hasattr(estimator, "feature_names_in_"):
         del estimator.feature_names_in_
     return stats
+
+
+def statistics_of_dask_input(estimator, X, y, likelihood):
+    """``(SufficientStatistics, None)`` for Dask ``X``/``y``, else ``(X, y)`` unchanged.
+
+    A Dask collection is never turned into a numpy array here (that would gather
+    every row into this process): the Gaussian likelihood's fits need only its
+    statistics, one distributed pass (:meth:`SufficientStatistics.from_dask`,
+    with a bar if ``estimator.progressbar``); a likelihood without fixed-size
+    statistics, or a request that needs the rows, is refused before the pass.
+    """
+    if not (is_dask_collection(X) or is_dask_collection(y)):
+        return X, y
+    owner = type(estimator).__name__
+    if not likelihood.has_sufficient_statistics:
+        raise ValueError(
+            f"{owner}.fit: X is a Dask collection, but the {likelihood.label} likelihood has no "
+            "fixed-size sufficient statistics, and bayesreg fits Dask data only through those "
+            "(the Gaussian likelihood: MAPRegressor and PosteriorRegressor); the distributed "
+            "passes of the other likelihoods are not built yet. Fit on rows that fit in "
+            "memory instead: X.compute(), y.compute(), or a random sample of them "
+            "(dask.dataframe: X.sample(frac=...))."
+        )
+    if not is_dask_collection(X):
+        raise TypeError(f"{owner}.fit: y is a Dask collection but X is a {type(X).__name__}; "
+                        "pass both as Dask collections (the same row blocks) or both in memory.")
+    if getattr(estimator, "log_likelihood", False):
+        raise ValueError(
+            f"{owner}: log_likelihood=True stores the log-likelihood of every row, but a fit on "
+            "Dask data keeps only their sufficient statistics (p x p numbers). Pass "
+            "log_likelihood=False, or fit on rows in memory (X.compute(), y.compute())."
+        )
+    progressbar = bool(getattr(estimator, "progressbar", False))
+    return SufficientStatistics.from_dask(X, y, progressbar=progressbar), None

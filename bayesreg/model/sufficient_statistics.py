@@ -91,7 +91,8 @@ class SufficientStatistics:
     r"""n, column means, centred X'X, X'y and y'y: all the Gaussian linear model needs of the data.
 
     Build it with :meth:`from_arrays`, :meth:`from_chunks` (an iterable of
-    ``(X_chunk, y_chunk)`` pairs, e.g. read from files one at a time) or
+    ``(X_chunk, y_chunk)`` pairs, e.g. read from files one at a time),
+    :meth:`from_dask` (a Dask array or DataFrame, on a cluster) or
     :meth:`merge`, and pass it to ``MAPRegressor(...).fit(stats)`` or
     ``PosteriorRegressor(...).fit(stats)`` in place of ``X, y``: the fit
     equals the one on the rows themselves, in memory independent of n.
@@ -174,6 +175,46 @@ class SufficientStatistics:
             raise ValueError(f"SufficientStatistics.from_chunks: got {what}; pass at least one "
                              "(X_chunk, y_chunk) pair with rows.")
         return stats._with_names(names)
+
+    @classmethod
+    def from_dask(cls, X, y, *, progressbar=False):
+        """The statistics of a Dask ``X`` and ``y``, computed where the data live.
+
+        One Dask tree reduction: each row block (array chunk or DataFrame
+        partition) becomes its statistics on the worker that holds it, and the
+        blocks are merged up a tree by :meth:`merge`; only p x p numbers reach
+        this process, X is never gathered. It runs on the running
+        ``distributed.Client`` if there is one (``Client(...)`` before the
+        call), else on Dask's default local scheduler.
+
+        Parameters
+        ----------
+        X : dask.array.Array of shape (n_samples, n_features) or dask.dataframe.DataFrame
+            Numeric. A DataFrame's column names become ``feature_names``.
+            Chunks may split the rows only or the columns too (those are
+            joined per row block first).
+        y : dask.array.Array of shape (n_samples,) or dask.dataframe.Series
+            Split into the same row blocks as X (a column of the same
+            DataFrame; an array with other chunk sizes is rechunked like X).
+        progressbar : bool, default=False
+            Show a bar of the row blocks done (``PosteriorRegressor`` passes
+            its own ``progressbar``).
+
+        Returns
+        -------
+        SufficientStatistics
+
+        Examples
+        --------
+        >>> import bayesreg as br
+        >>> import dask.array as da  # doctest: +SKIP
+        >>> X = da.random.default_rng(0).standard_normal((10**8, 20), chunks=(10**6, 20))  # doctest: +SKIP
+        >>> y = X[:, 0] + da.random.default_rng(1).standard_normal(10**8, chunks=10**6)  # doctest: +SKIP
+        >>> stats = br.SufficientStatistics.from_dask(X, y)  # doctest: +SKIP
+        """
+        from ._dask_statistics import statistics_from_dask
+
+        return statistics_from_dask(cls, X, y, progressbar=progressbar)
 
     @classmethod
     def _of_block(cls, X, y):

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..map import MAPClassifier, MAPRegressor
 from ..model._checks import adopt_statistics, check_noise_learnable, restore_on_failure
+from ..model._checks import statistics_of_dask_input
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
@@ -241,11 +242,14 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         for a likelihood that has them (the Gaussian): the same posterior in
         memory independent of n; ``idata_`` then has no ``observed_data`` or
         pointwise log-likelihood, and its ``constant_data`` holds the statistics.
+        A Dask ``X``, ``y`` become those statistics in one pass where the data
+        live (:meth:`~bayesreg.SufficientStatistics.from_dask`; bar if ``progressbar``).
         """
         owner = type(self).__name__
         params = self._check_params()
         sigma = params["likelihood"].sigma_for(params["sigma"], owner)
         with restore_on_failure(self):
+            X, y = statistics_of_dask_input(self, X, y, params["likelihood"])
             if isinstance(X, SufficientStatistics):
                 X = adopt_statistics(self, X, y, params["likelihood"], owner)
             else:
@@ -346,6 +350,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         """Sample the posterior given data ``X`` and binary labels ``y``."""
         self._check_params()
         with restore_on_failure(self):
+            statistics_of_dask_input(self, X, y, self._likelihood)  # Dask: refused
             if isinstance(X, SufficientStatistics):  # the likelihood's clear refusal
                 adopt_statistics(self, X, y, self._likelihood, type(self).__name__)
             X, y = validate_data(self, X, y, dtype=np.float64)
