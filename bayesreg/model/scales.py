@@ -30,6 +30,13 @@ def check_scale_range(value, name, owner):
 
 def check_positive_scale(value, name, owner):
     """Return ``value`` as a float, or raise if it is not a positive number in :data:`SCALE_RANGE`."""
+    if isinstance(value, (list, tuple)) or getattr(value, "ndim", 0) >= 1:
+        raise TypeError(
+            f"{owner}: {name} must be one positive number, got the array {value!r}. One scale per "
+            "feature is offered by the Normal, Laplace and ElasticNet priors (their scale); the "
+            "horseshoe family's local scales already differ per feature, and fixed per-feature "
+            "multipliers of them are not implemented."
+        )
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
             f"{owner}: {name} must be a positive number, got {value!r} "
