@@ -102,7 +102,9 @@ def map_path(
         The prior family; its scale is replaced by each of ``scales`` (an
         ElasticNet keeps its ``l1_ratio``).
     scales : array-like of shape (n_scales,)
-        Positive prior scales.
+        Positive prior scales.  For a per-feature prior, its reference scale:
+        each row multiplies the whole scale vector by one factor, keeping the
+        relative scales (``prior.with_scale``; :mod:`bayesreg.model._per_feature`).
     sigma : float or None, default=None
         Noise standard deviation (Gaussian); ``None`` estimates it.
     fit_intercept : bool, default=True
@@ -171,6 +173,7 @@ def map_path(
 
 
 def _penalty_parameter(prior, n, sigma, likelihood):
+    prior = prior.at_reference_scale()  # a per-feature prior: the penalty at its reference scale
     strength = penalty_strength(prior.penalty_weights, likelihood.dispersion(sigma))
     return float(likelihood.penalty_parameter(strength, n, prior))
 

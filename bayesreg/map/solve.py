@@ -113,13 +113,19 @@ def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1
 
 
 def _solve(route, X, y, priors, likelihood, sigma, fit_intercept, tol, max_iter):
+    for prior in priors:
+        prior.check_n_features(_n_features(X), "the MAP")
     convex = [i for i, prior in enumerate(priors) if prior.is_convex]
     coefs = np.zeros((len(priors), _n_features(X)))
     intercepts, n_iter = np.zeros(len(priors)), np.zeros(len(priors), dtype=int)
-    if convex:
-        weights = [tuple(float(v) for v in priors[i].penalty_weights) for i in convex]
-        solution = route(X, y, weights, likelihood, sigma, fit_intercept, tol, max_iter)
-        coefs[convex], intercepts[convex], n_iter[convex] = solution
+    for factors, group in _by_relative_scales(priors, convex):
+        # per-feature scales s_j = c_j s_ref: the common-scale prior on the columns c_j x_j,
+        # then w_j = c_j v_j (bayesreg.model._per_feature); c = None for a scalar scale
+        weights = [tuple(float(v) for v in priors[i].at_reference_scale().penalty_weights) for i in group]
+        data = X if factors is None else _scale_columns(X, factors)
+        solution = route(data, y, weights, likelihood, sigma, fit_intercept, tol, max_iter)
+        coefs[group] = solution.coefs if factors is None else solution.coefs * factors
+        intercepts[group], n_iter[group] = solution.intercepts, solution.n_iter
     for i, prior in enumerate(priors):
         if prior.penalty_uses_data:
             coefs[i], intercepts[i], n_iter[i] = _generalized_ridge(
@@ -180,6 +186,16 @@ def _majorize_minimize(route, X, y, prior, likelihood, sigma, fit_intercept, tol
         stacklevel=4,
     )
     return coef, scaled.intercepts[0], steps
+
+
+def _by_relative_scales(priors, indices):
+    """``indices`` grouped by the priors' relative scales (one warm-started path per group)."""
+    groups = {}
+    for i in indices:
+        factors = priors[i].relative_scales
+        key = None if factors is None else factors.tobytes()
+        groups.setdefault(key, (factors, []))[1].append(i)
+    return list(groups.values())
 
 
 def _n_features(X):

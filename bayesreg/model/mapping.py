@@ -70,6 +70,7 @@ import numbers
 from typing import NamedTuple
 
 from ._checks import check_positive_number
+from ._penalty_factor import per_feature_penalty, prior_from_penalty_factor
 from ._glmnet import check_y_sd, glmnet_penalty, glmnet_weights
 from .likelihoods import _registry, get_likelihood
 from .priors import ElasticNet, Laplace, Normal, Prior
@@ -188,6 +189,8 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
         ``{"estimator": "LogisticRegression", "C": ..., "l1_ratio": ...}``.
         For glmnet ``{"estimator": "glmnet", "family": ..., "lambda": ..., "alpha": ...}``.
         A penalty too large for double precision is ``inf`` (all coefficients zero).
+        A per-feature prior adds ``column_scale`` (scikit-learn) or ``penalty_factor``
+        (glmnet, summing to p): :mod:`bayesreg.model._penalty_factor`.
 
     Examples
     --------
@@ -201,7 +204,12 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
     likelihood = get_likelihood(likelihood)
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}.")
-    a, b = _check_prior(prior)
+    _check_prior(prior)
+    if prior.has_per_feature_scale:  # the reference scale's penalty, and the factors
+        out = to_penalty(prior.at_reference_scale(), n_samples=n_samples, sigma=sigma,
+                         likelihood=likelihood, convention=convention, y_sd=y_sd)
+        return per_feature_penalty(out, prior, convention=convention, y_sd=y_sd, likelihood=likelihood)
+    a, b = prior.penalty_weights
     sigma = _check_sigma(sigma, likelihood)
     glmnet = convention == "glmnet"
     n = _check_n_samples(n_samples, required=likelihood.has_sigma or glmnet)
@@ -276,7 +284,8 @@ _PARAMS = {
 }
 
 
-def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None, **params):
+def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None, penalty_factor=None,
+                 **params):
     """The prior whose MAP estimate is a library's penalized fit.
 
     The inverse of :func:`to_penalty`; see the module docstring for the maths.
@@ -296,6 +305,9 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
         ``numpy.std(y)`` (divisor n) of the y given to glmnet: required for a
         Gaussian glmnet penalty with ``alpha < 1`` (glmnet standardises y),
         not allowed elsewhere.
+    penalty_factor : array of shape (n_features,), optional
+        glmnet's ``penalty.factor`` (``kind="glmnet"``, alpha 0 or 1), rescaled to sum
+        to p as glmnet does: one scale per feature (:mod:`bayesreg.model._penalty_factor`).
     **params
         The penalty: ``alpha`` (Ridge, Lasso), ``alpha`` and ``l1_ratio``
         (ElasticNet), ``C`` and ``l1_ratio`` (LogisticRegression, default
@@ -316,6 +328,10 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
     """
     if kind not in _PARAMS:
         raise ValueError(f"kind must be one of {sorted(_PARAMS)}, got {kind!r}.")
+    if penalty_factor is not None:  # the scalar prior of lambda, then one scale per feature
+        prior = from_penalty(kind, n_samples=n_samples, sigma=sigma, likelihood=likelihood, y_sd=y_sd,
+                             **params)
+        return prior_from_penalty_factor(prior, penalty_factor, kind)
     unknown = set(params) - _PARAMS[kind]
     if unknown:
         raise TypeError(

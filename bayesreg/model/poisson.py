@@ -132,7 +132,7 @@ class Poisson(Likelihood):
 
     def has_library_penalty(self, prior):
         """scikit-learn's ``PoissonRegressor`` has an L2 penalty only: the Normal prior."""
-        return prior.is_convex and float(prior.penalty_weights[0]) == 0.0
+        return prior.is_convex and float(prior.at_reference_scale().penalty_weights[0]) == 0.0
 
     def sklearn_penalty(self, prior, strength, n_samples):
         """``PoissonRegressor``: alpha = total / n (an L2 penalty only)."""

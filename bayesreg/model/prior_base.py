@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._per_feature import PerFeatureScales
 from .hyperpriors import HalfCauchy, HalfNormal, Hyperprior
 from .scales import check_positive_scale
 
@@ -54,11 +55,12 @@ class PenaltyWeights(NamedTuple):
     l2: float
 
 
-class Prior:
+class Prior(PerFeatureScales):
     """Base class of priors on regression coefficients.
 
     Subclasses define ``penalty_weights`` and ``_log_normalizer``; the density,
-    the penalty and the proximal map follow from them here, once.
+    the penalty and the proximal map follow from them here, once (per coordinate
+    for a per-feature scale: :mod:`bayesreg.model._per_feature`).
     """
 
     __slots__ = ()
@@ -112,8 +114,12 @@ class Prior:
         return cls(scale=scale)
 
     def with_scale(self, scale):
-        """The same prior at another scale (the prior scale a slider or a grid moves)."""
-        return dataclasses.replace(self, scale=scale)
+        """The same prior at another scale (the prior scale a slider or a grid moves).
+
+        On a per-feature prior a number sets the reference scale and keeps the
+        relative scales (every scale times one factor); see :mod:`._per_feature`.
+        """
+        return self._with_scale(scale)
 
     @property
     def is_hierarchical(self):
@@ -237,13 +243,11 @@ class Prior:
         A zero weight contributes nothing even at ``|w| = inf`` (no ``0 * inf = nan``),
         and an overflow far in the tails is a density of 0, not a warning.
         """
-        l1, l2 = self.penalty_weights
-        out = np.zeros_like(w)
-        with np.errstate(over="ignore"):
-            if l1 > 0:
-                out = out + l1 * np.abs(w)
-            if l2 > 0:
-                out = out + 0.5 * l2 * w**2
+        l1, l2 = (np.asarray(v, dtype=float) for v in self.penalty_weights)  # arrays: per feature
+        out = np.zeros(np.broadcast_shapes(w.shape, l1.shape, l2.shape))
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = out + np.where(l1 > 0, l1 * np.abs(w), 0.0)
+            out = out + np.where(l2 > 0, 0.5 * l2 * w**2, 0.0)
         return out
 
     def penalty(self, w):
@@ -330,7 +334,7 @@ class Prior:
         """
         if self.is_hierarchical:
             return {"hyperprior_scale": float(self.scale.scale)}
-        return {"prior_scale": float(self.scale)}
+        return {"prior_scale": self.scale_values if self.has_per_feature_scale else float(self.scale)}
 
     def create_variable(self, name, data, dims):
         """The coefficient variable in the current ``pm.Model`` (and the learned scale, if any).

@@ -16,6 +16,7 @@ import numpy as np
 from scipy import special
 
 from .hyperpriors import Hyperprior
+from ._per_feature import check_scale_or_vector
 from .prior_base import PenaltyWeights, Prior, _check_scale
 
 __all__ = ["ElasticNet", "Laplace", "Normal", "elastic_net_logp"]
@@ -37,20 +38,23 @@ class Normal(Prior):
 
     Parameters
     ----------
-    scale : float or Hyperprior, default=1.0
-        The prior standard deviation :math:`t`.  A hyperprior (``HalfCauchy``,
+    scale : float, array of shape (n_features,) or Hyperprior, default=1.0
+        The prior standard deviation :math:`t`.  An array gives one per
+        feature, :math:`w_j \sim N(0, t_j^2)` (stored as a tuple; see
+        :mod:`bayesreg.model._per_feature`).  A hyperprior (``HalfCauchy``,
         ``HalfNormal``) lets the posterior learn it.
     """
 
-    scale: float | Hyperprior = 1.0
+    scale: float | tuple | Hyperprior = 1.0
     _gibbs_likelihoods = ("gaussian", "bernoulli")
+    reference_power = 2  # the penalty weight is 1/t^2: 1/t_ref^2 is the mean of 1/t_j^2
     kind = "normal"
     label = "Normal (ridge)"
     gibbs_mixture = "common_variance"
     sklearn_regressor = "Ridge"
 
     def __post_init__(self):
-        object.__setattr__(self, "scale", _check_scale(self.scale, "Normal"))
+        object.__setattr__(self, "scale", check_scale_or_vector(self.scale, "Normal", _check_scale))
 
     def has_conjugate_posterior(self, likelihood, sigma_fixed):
         return likelihood == "gaussian" and bool(sigma_fixed) and not self.is_hierarchical
@@ -67,10 +71,10 @@ class Normal(Prior):
     @property
     def penalty_weights(self):
         self._require_fixed_scale("the penalty")
-        return PenaltyWeights(0.0, 1.0 / self.scale**2)
+        return PenaltyWeights(0.0, 1.0 / self.scale_values**2)
 
     def _log_normalizer(self):
-        return 0.5 * math.log(2 * math.pi * self.scale**2)
+        return 0.5 * np.log(2 * math.pi * self.scale_values**2)
 
     def penalty_weights_at(self, scale, data=None):
         return PenaltyWeights(0.0, 1.0 / scale**2)
@@ -82,7 +86,7 @@ class Normal(Prior):
 
     def sample(self, rng, size=None):
         self._require_fixed_scale("sampling")
-        return rng.normal(0.0, self.scale, size)
+        return rng.normal(0.0, self.scale_values, size)
 
 
 
@@ -99,11 +103,12 @@ class Laplace(Prior):
     ----------
     scale : float or Hyperprior, default=1.0
         The Laplace scale :math:`s` (the standard deviation is
-        :math:`\sqrt{2}\,s`).  A hyperprior lets the posterior learn it, and
-        with it the lasso's lambda.
+        :math:`\sqrt{2}\,s`).  An array gives one per feature (glmnet's
+        ``penalty.factor``: :mod:`bayesreg.model._per_feature`).  A hyperprior
+        lets the posterior learn it, and with it the lasso's lambda.
     """
 
-    scale: float | Hyperprior = 1.0
+    scale: float | tuple | Hyperprior = 1.0
     _gibbs_likelihoods = ("gaussian", "bernoulli")
     kind = "laplace"
     label = "Laplace (lasso)"
@@ -111,7 +116,7 @@ class Laplace(Prior):
     sklearn_regressor = "Lasso"
 
     def __post_init__(self):
-        object.__setattr__(self, "scale", _check_scale(self.scale, "Laplace"))
+        object.__setattr__(self, "scale", check_scale_or_vector(self.scale, "Laplace", _check_scale))
 
     def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
         return [
@@ -124,10 +129,10 @@ class Laplace(Prior):
     @property
     def penalty_weights(self):
         self._require_fixed_scale("the penalty")
-        return PenaltyWeights(1.0 / self.scale, 0.0)
+        return PenaltyWeights(1.0 / self.scale_values, 0.0)
 
     def _log_normalizer(self):
-        return math.log(2 * self.scale)
+        return np.log(2 * self.scale_values)
 
     def penalty_weights_at(self, scale, data=None):
         return PenaltyWeights(1.0 / scale, 0.0)
@@ -139,7 +144,7 @@ class Laplace(Prior):
 
     def sample(self, rng, size=None):
         self._require_fixed_scale("sampling")
-        return rng.laplace(0.0, self.scale, size)
+        return rng.laplace(0.0, self.scale_values, size)
 
 
 @dataclass(frozen=True)
@@ -161,14 +166,14 @@ class ElasticNet(Prior):
 
     Parameters
     ----------
-    scale : float or Hyperprior, default=1.0
+    scale : float, array of shape (n_features,) or Hyperprior, default=1.0
         The scale :math:`s`: the Laplace scale of the L1 part and the standard
-        deviation of the L2 part.
+        deviation of the L2 part; an array gives one per feature.
     l1_ratio : float in [0, 1], default=0.5
         The mixing weight :math:`r` of the L1 part.
     """
 
-    scale: float | Hyperprior = 1.0
+    scale: float | tuple | Hyperprior = 1.0
     l1_ratio: float = 0.5
     kind = "elasticnet"
     label = "ElasticNet"
@@ -192,7 +197,7 @@ class ElasticNet(Prior):
         return cls(scale=scale, l1_ratio=l1_ratio)
 
     def __post_init__(self):
-        object.__setattr__(self, "scale", _check_scale(self.scale, "ElasticNet"))
+        object.__setattr__(self, "scale", check_scale_or_vector(self.scale, "ElasticNet", _check_scale))
         r = self.l1_ratio
         if isinstance(r, bool) or not isinstance(r, numbers.Real):
             raise TypeError(f"ElasticNet: l1_ratio must be a number in [0, 1], got {r!r}.")
@@ -207,15 +212,15 @@ class ElasticNet(Prior):
     @property
     def penalty_weights(self):
         self._require_fixed_scale("the penalty")
-        r, s = self.l1_ratio, self.scale
+        r, s = self.l1_ratio, self.scale_values
         return PenaltyWeights(r / s, (1.0 - r) / s**2)
 
     def _log_normalizer(self):
         l1, l2 = self.penalty_weights
-        if l2 == 0.0:
-            return math.log(2.0 / l1)
+        if self.l1_ratio == 1.0:  # no L2 part (l2 is 0 for every feature)
+            return np.log(2.0 / l1)
         b = 0.5 * l2
-        return 0.5 * math.log(math.pi / b) + math.log(special.erfcx(l1 / (2.0 * math.sqrt(b))))
+        return 0.5 * np.log(math.pi / b) + np.log(special.erfcx(l1 / (2.0 * np.sqrt(b))))
 
     def penalty_weights_at(self, scale, data=None):
         r = self.l1_ratio if data is None else data["l1_ratio"]
@@ -241,7 +246,7 @@ class ElasticNet(Prior):
         from scipy import stats
 
         self._require_fixed_scale("sampling")
-        scale, l1_ratio = self.scale, self.l1_ratio
+        scale, l1_ratio = self.scale_values, self.l1_ratio
         if l1_ratio == 1.0:
             return rng.laplace(0.0, scale, size)
         sd = scale / math.sqrt(1.0 - l1_ratio)

@@ -239,7 +239,7 @@ class Laplace(Likelihood):
 
     def has_library_penalty(self, prior):
         """Only a pure L1 prior (the Laplace) has ``QuantileRegressor``'s penalty."""
-        return prior.is_convex and float(prior.penalty_weights[1]) == 0.0
+        return prior.is_convex and float(prior.at_reference_scale().penalty_weights[1]) == 0.0
 
     def sklearn_penalty(self, prior, strength, n_samples):
         r"""``QuantileRegressor(quantile=0.5, alpha=...)`` for the Laplace prior.

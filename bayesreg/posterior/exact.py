@@ -23,12 +23,13 @@ def conjugate_posterior(X, y, scale, sigma, fit_intercept=True):
     r"""Mean and covariance of the conjugate posterior.
 
     With centred data :math:`X_c, y_c`, a flat prior on the intercept and
-    :math:`w \sim N(0, t^2 I)`, the posterior factorises into
+    :math:`w \sim N(0, T)`, :math:`T = \mathrm{diag}(t_j^2)` (``scale`` a number
+    :math:`t`, or one :math:`t_j` per feature), the posterior factorises into
 
     .. math::
 
         w \mid y \sim N(m, \Sigma), \quad
-        \Sigma = \left(\frac{X_c^\top X_c}{\sigma^2} + \frac{I}{t^2}\right)^{-1}, \quad
+        \Sigma = \left(\frac{X_c^\top X_c}{\sigma^2} + T^{-1}\right)^{-1}, \quad
         m = \Sigma \frac{X_c^\top y_c}{\sigma^2},
 
     and the centred intercept :math:`b_c \sim N(\bar y, \sigma^2/n)`, independent
@@ -97,4 +98,5 @@ def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random
             )
 
         return sample_g_prior(X, y, prior.g, sigma, **kwargs)
-    return sample_exact(X, y, prior.scale, sigma, **kwargs)
+    # scale_values: a number, or one prior sd per feature (a diagonal prior covariance)
+    return sample_exact(X, y, prior.scale_values, sigma, **kwargs)

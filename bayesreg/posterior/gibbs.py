@@ -152,6 +152,13 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
                 chains=chains, random_seed=random_seed, feature_names=feature_names, advance=advance,
             )
     rng = np.random.default_rng(random_seed)
+    factors = prior.relative_scales
+    if factors is not None:
+        # per-feature scales s_j = c_j s_ref: w_j = c_j v_j with v_j under the common-scale
+        # prior on the columns c_j x_j is the same posterior (a linear change of variables,
+        # bayesreg.model._per_feature): the prior precision of w_j is that of v_j over c_j^2
+        prior = prior.at_reference_scale()
+        X = X.scale_columns(factors) if isinstance(X, SufficientStatistics) else X * factors
     if isinstance(X, SufficientStatistics):
         if not likelihood.has_sufficient_statistics:
             likelihood.sufficient_statistics(None, None)  # its clear refusal
@@ -172,6 +179,8 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
         else:
             store = _sample_vectorised(sweep, mixture, draws, tune, rng, advance)
 
+    if factors is not None:
+        store["coef"] = store["coef"] * factors
     if prior.is_hierarchical:  # the penalty of each draw of the scale, as the PyMC model reports it
         dispersion = likelihood.dispersion(store.get("sigma", sigma))
         strength = penalty_strength(prior.penalty_weights_at(store["scale"]), dispersion)

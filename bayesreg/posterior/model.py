@@ -75,11 +75,15 @@ class ModelSpec:
     #: The likelihood written from sufficient statistics (``likelihood.has_sufficient_statistics``).
     from_statistics: bool = False
     has_offset: bool = False  # a known offset (log exposure) enters eta as pm.Data
+    #: One fixed scale per feature: ``prior_scale`` is a vector ``pm.Data`` (one graph for
+    #: every vector of the same length), not a scalar one.
+    per_feature_scale: bool = False
 
     @classmethod
     def create(cls, likelihood, prior, sigma, fit_intercept, feature_names, has_offset=False):
         """The spec of ``prior`` with ``likelihood`` (a name or a :class:`Likelihood`)."""
         likelihood = get_likelihood(likelihood)
+        prior.check_n_features(len(feature_names), "the posterior")
         return cls(
             likelihood=likelihood,
             prior_family=type(prior),
@@ -90,6 +94,7 @@ class ModelSpec:
             prior=prior,
             from_statistics=likelihood.has_sufficient_statistics,
             has_offset=bool(has_offset),
+            per_feature_scale=prior.has_per_feature_scale,
         )
 
     @property

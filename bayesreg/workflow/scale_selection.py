@@ -29,6 +29,7 @@ r"""Choosing the prior scale three ways, all reported on the same scale axis.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -62,7 +63,9 @@ class ScaleChoice:
     Attributes
     ----------
     scale : float
-        The chosen prior scale (same axis as ``Prior.scale`` and ``map_path``).
+        The chosen prior scale (same axis as ``Prior.scale`` and ``map_path``); for a
+        per-feature prior its reference scale (``prior.reference_scale``), the
+        relative scales kept (:mod:`bayesreg.model._per_feature`).
     method : {"cv", "empirical_bayes", "hierarchical"}
     alpha : float
         The equivalent scikit-learn penalty at ``scale``: ``alpha`` of
@@ -161,7 +164,8 @@ def choose_scale(
     check_bool(report_loo, "report_loo", "choose_scale")
     likelihood = get_likelihood(likelihood)
     if method == "all":
-        methods = [m for m in METHODS if m != "empirical_bayes" or _has_marginal(prior, likelihood)]
+        methods = [m for m in METHODS if (m != "empirical_bayes" or _has_marginal(prior, likelihood))
+                   and (m != "hierarchical" or not prior.has_per_feature_scale)]
         return {
             m: choose_scale(
                 X, y, prior, m, sigma=sigma, likelihood=likelihood, scales=scales, cv=cv,
@@ -190,6 +194,12 @@ def choose_scale(
     sigma = likelihood.sigma_for(sigma, "choose_scale")
     X, y, names = _check_data(X, y, likelihood)
     if method == "hierarchical":
+        if prior.has_per_feature_scale:
+            raise ValueError(
+                f"choose_scale: method='hierarchical' learns one scale under a hyperprior; {prior!r} "
+                "has one fixed scale per feature. Use method='cv' or 'empirical_bayes' (they move "
+                "its reference scale), or a prior with one scale."
+            )
         return _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior,
                              sampler, draws, tune, chains, random_seed, standardize)
     if prior.is_hierarchical:
@@ -198,10 +208,20 @@ def choose_scale(
             f"got {prior!r}; the hyperprior is used only by method='hierarchical'."
         )
     X = ColumnScaling(X, standardize, "choose_scale", names).transform(X)
+    per_feature = prior
+    if prior.has_per_feature_scale:
+        # the grid moves the reference scale s_ref of s_j = c_j s_ref: the same choice as for
+        # the one-scale prior on the columns c_j x_j (bayesreg.model._per_feature)
+        prior.check_n_features(X.shape[1], "choose_scale")
+        X, prior = X * prior.relative_scales, prior.at_reference_scale()
     scales = _scale_grid(X, y, likelihood) if scales is None else _positive_array(scales)
     if method == "empirical_bayes":
-        return _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales)
-    return _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_seed)
+        choice = _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales)
+    else:
+        choice = _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_seed)
+    if per_feature.has_per_feature_scale:  # scale and alpha: those of the reference scale
+        choice = dataclasses.replace(choice, prior=per_feature.with_scale(choice.scale))
+    return choice
 
 
 # ---------------------------------------------------------------------- helpers

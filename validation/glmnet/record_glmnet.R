@@ -61,6 +61,9 @@ fit_case <- function(id, family, data, alpha, lambda, standardize = FALSE,
 }
 
 pf <- c(0, 1, 1, 2, 1, 1, 0.5, 1, 1, 3)
+# strictly positive factors: a prior with one finite scale per feature (issue 18); they sum to
+# 11.75, not p = 10, so the fits also show glmnet's rescaling of the factors to sum to p
+pf_pos <- c(0.25, 1, 1, 2, 1, 1, 0.5, 1, 1, 3)
 cases <- list(
   # Gaussian, standardize = FALSE: the mapping tests
   list("gaussian_lasso_l1", "gaussian", "standardised", 1, 1),
@@ -87,7 +90,13 @@ cases <- list(
   list("gaussian_enet05_l1_pf", "gaussian", "standardised", 0.5, 1, FALSE, pf),
   list("gaussian_lasso_l1_pf", "gaussian", "standardised", 1, 1, FALSE, pf),
   list("gaussian_enet05_l1_pf_standardize", "gaussian", "raw", 0.5, 1, TRUE, pf),
-  list("binomial_enet05_l002_pf", "binomial", "standardised", 0.5, 0.02, FALSE, pf)
+  list("binomial_enet05_l002_pf", "binomial", "standardised", 0.5, 0.02, FALSE, pf),
+  # positive penalty.factor: per-feature prior scales (Laplace: alpha = 1, Normal: alpha = 0)
+  list("gaussian_lasso_l1_pfpos", "gaussian", "standardised", 1, 1, FALSE, pf_pos),
+  list("gaussian_lasso_l5_pfpos", "gaussian", "standardised", 1, 5, FALSE, pf_pos),
+  list("gaussian_ridge_l5_pfpos", "gaussian", "standardised", 0, 5, FALSE, pf_pos),
+  list("binomial_lasso_l001_pfpos", "binomial", "standardised", 1, 0.01, FALSE, pf_pos),
+  list("binomial_ridge_l001_pfpos", "binomial", "standardised", 0, 0.01, FALSE, pf_pos)
 )
 lines <- vapply(cases, function(case) do.call(fit_case, case), "")
 
