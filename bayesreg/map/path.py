@@ -171,6 +171,7 @@ def map_path(
 
 
 def _penalty_parameter(prior, n, sigma, likelihood):
+    prior = prior.given_sigma(sigma)  # a prior scaled by sigma: today's at sigma * scale
     strength = penalty_strength(prior.penalty_weights, likelihood.dispersion(sigma))
     return float(likelihood.penalty_parameter(strength, n, prior))
 

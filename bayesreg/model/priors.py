@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special
 
 from .hyperpriors import Hyperprior
-from .prior_base import PenaltyWeights, Prior, _check_scale
+from .prior_base import PenaltyWeights, Prior, _check_scale, sigma_scalable
 
 __all__ = ["ElasticNet", "Laplace", "Normal", "elastic_net_logp"]
 
@@ -26,6 +26,7 @@ def _g4(value):
     return f"{value:.4g}"
 
 
+@sigma_scalable
 @dataclass(frozen=True)
 class Normal(Prior):
     r"""Gaussian prior :math:`w_j \sim N(0, t^2)`: the prior of ridge regression.
@@ -40,9 +41,15 @@ class Normal(Prior):
     scale : float or Hyperprior, default=1.0
         The prior standard deviation :math:`t`.  A hyperprior (``HalfCauchy``,
         ``HalfNormal``) lets the posterior learn it.
+    scale_by_sigma : bool, default=False (keyword only)
+        True: the prior is on the coefficients in units of the noise scale,
+        :math:`w_j \mid \sigma \sim` N(0, \sigma^2 t^2), as in Park & Casella's Bayesian lasso
+        and Makalic & Schmidt's bayesreg (see :meth:`given_sigma`; docs/maths.md derives
+        the mapping, whose L2 part is then free of sigma).
     """
 
     scale: float | Hyperprior = 1.0
+    scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     _gibbs_likelihoods = ("gaussian", "bernoulli")
     kind = "normal"
     label = "Normal (ridge)"
@@ -86,6 +93,7 @@ class Normal(Prior):
 
 
 
+@sigma_scalable
 @dataclass(frozen=True)
 class Laplace(Prior):
     r"""Laplace prior :math:`p(w) = \exp(-|w|/s) / (2s)`: the prior of the lasso.
@@ -101,9 +109,15 @@ class Laplace(Prior):
         The Laplace scale :math:`s` (the standard deviation is
         :math:`\sqrt{2}\,s`).  A hyperprior lets the posterior learn it, and
         with it the lasso's lambda.
+    scale_by_sigma : bool, default=False (keyword only)
+        True: the prior is on the coefficients in units of the noise scale,
+        :math:`w_j \mid \sigma \sim` \mathrm{Laplace}(\sigma s), as in Park & Casella's Bayesian lasso
+        and Makalic & Schmidt's bayesreg (see :meth:`given_sigma`; docs/maths.md derives
+        the mapping, whose L2 part is then free of sigma).
     """
 
     scale: float | Hyperprior = 1.0
+    scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     _gibbs_likelihoods = ("gaussian", "bernoulli")
     kind = "laplace"
     label = "Laplace (lasso)"
@@ -142,6 +156,7 @@ class Laplace(Prior):
         return rng.laplace(0.0, self.scale, size)
 
 
+@sigma_scalable
 @dataclass(frozen=True)
 class ElasticNet(Prior):
     r"""Elastic-net prior, between the Laplace (``l1_ratio=1``) and Normal (``0``).
@@ -166,10 +181,16 @@ class ElasticNet(Prior):
         deviation of the L2 part.
     l1_ratio : float in [0, 1], default=0.5
         The mixing weight :math:`r` of the L1 part.
+    scale_by_sigma : bool, default=False (keyword only)
+        True: the prior is on the coefficients in units of the noise scale,
+        :math:`w_j \mid \sigma \sim` \mathrm{ElasticNet}(\sigma s, r), as in Park & Casella's Bayesian lasso
+        and Makalic & Schmidt's bayesreg (see :meth:`given_sigma`; docs/maths.md derives
+        the mapping, whose L2 part is then free of sigma).
     """
 
     scale: float | Hyperprior = 1.0
     l1_ratio: float = 0.5
+    scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     kind = "elasticnet"
     label = "ElasticNet"
     has_l1_ratio = True
