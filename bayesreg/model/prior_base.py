@@ -222,7 +222,9 @@ class Prior:
         offered = ()
         if self.has_conjugate_posterior(likelihood, sigma_fixed):
             offered += ("exact",)
-        if self.gibbs_refusal(gibbs_scheme or likelihood) is None:
+        # a prior scaled by sigma has a Gibbs sweep for the Gaussian likelihood itself only
+        # (not for the scale-mixture likelihoods that borrow its schemes, gibbs_scheme given)
+        if self.gibbs_refusal(gibbs_scheme or likelihood) is None and not (self.scale_by_sigma and gibbs_scheme):
             offered += ("gibbs",)
         return offered + NUTS_SAMPLERS
 
@@ -439,7 +441,9 @@ class Prior:
     def sample_prior(self, rng, n_features):
         """Coefficients drawn from the prior, with what the model learns beside them.
 
-        Simulation-based calibration draws its true parameters here.
+        Simulation-based calibration draws its true parameters here. For a prior
+        scaled by sigma (:attr:`scale_by_sigma`) these are the coefficients in
+        units of the noise, ``w / sigma``: multiply by the sigma drawn beside them.
 
         Returns
         -------

@@ -60,6 +60,9 @@ class Normal(Prior):
         object.__setattr__(self, "scale", _check_scale(self.scale, "Normal"))
 
     def has_conjugate_posterior(self, likelihood, sigma_fixed):
+        # scale_by_sigma with a learned sigma would be Normal-inverse-gamma conjugate only
+        # under an inverse-gamma (or Jeffreys) prior on sigma^2; the model's HalfNormal(sd(y))
+        # is not, so only the fixed sigma is exact (then it is Normal(sigma * t)).
         return likelihood == "gaussian" and bool(sigma_fixed) and not self.is_hierarchical
 
     def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):

@@ -97,4 +97,5 @@ def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random
             )
 
         return sample_g_prior(X, y, prior.g, sigma, **kwargs)
-    return sample_exact(X, y, prior.scale, sigma, **kwargs)
+    # Normal(t, scale_by_sigma=True) at the fixed sigma is Normal(sigma * t): the same draws
+    return sample_exact(X, y, prior.given_sigma(sigma).scale, sigma, **kwargs)
