@@ -198,8 +198,8 @@ def test_gibbs_and_nutpie_agree_within_monte_carlo_error(data):
     import arviz as az
 
     X, y = data
-    X, y = X[:25], y[:25]
-    prior = br.Laplace(0.1, scale_by_sigma=True)  # strong shrinkage: far from today's Laplace(0.1)
+    X, y = X[:25], 5.0 * y[:25]  # sigma ~ 4: the scaled Laplace(0.1) is near today's Laplace(0.4)
+    prior = br.Laplace(0.1, scale_by_sigma=True)
     gibbs, nuts = _fit(prior, "gibbs", X, y, 3000), _fit(prior, "nutpie", X, y, 1500)
     assert set(nuts.idata_.posterior.data_vars) >= {"coef", "intercept", "sigma"}
     for name in ("coef", "sigma", "intercept"):
@@ -213,7 +213,7 @@ def test_gibbs_and_nutpie_agree_within_monte_carlo_error(data):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sampler, simulations, bins", [("gibbs", 60, 6), ("nutpie", 30, 5)])
+@pytest.mark.parametrize("sampler, simulations, bins", [("gibbs", 60, 5), ("nutpie", 30, 5)])
 def test_scaled_laplace_is_calibrated(sampler, simulations, bins):
     """SBC of Laplace(1, scale_by_sigma=True), learned sigma: coef drawn as sigma x Laplace(1)."""
     from validation import sbc
