@@ -256,3 +256,18 @@ def test_scaled_laplace_posterior_is_unimodal_where_todays_is_bimodal():
     stats_ = dict(n=10, xx=1.0, xy=2.0, yy=4.5)
     assert _local_maxima(_joint_log_posterior(br.Laplace(0.2), w, sigma, **stats_)) == 2
     assert _local_maxima(_joint_log_posterior(br.Laplace(0.2, scale_by_sigma=True), w, sigma, **stats_)) == 1
+
+
+# ---------------------------------------------------------------- widgets: a clear refusal, no silent drop
+def test_widgets_refuse_a_scaled_prior_instead_of_dropping_the_flag(data):
+    from bayesreg.widgets._explorer_data import check_posterior
+    from bayesreg.widgets._prior_choice import prior_kind
+
+    assert prior_kind(br.Laplace(1.0)) == "laplace"
+    with pytest.raises(ValueError, match="scale_by_sigma=False"):
+        prior_kind(br.Laplace(1.0, scale_by_sigma=True))
+    X, y = data
+    post = br.PosteriorRegressor(br.Normal(0.3, scale_by_sigma=True), sigma=0.8, sampler="exact",
+                                 draws=2000, chains=2, random_seed=0).fit(X, y)
+    with pytest.raises(ValueError, match="scaled by sigma"):
+        check_posterior(post, X, y, 0.8)
