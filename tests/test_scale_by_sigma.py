@@ -271,3 +271,10 @@ def test_widgets_refuse_a_scaled_prior_instead_of_dropping_the_flag(data):
                                  draws=2000, chains=2, random_seed=0).fit(X, y)
     with pytest.raises(ValueError, match="scaled by sigma"):
         check_posterior(post, X, y, 0.8)
+
+
+def test_plot_labels_show_the_flag_only_when_set():
+    from bayesreg.plots._families import short_repr
+
+    assert short_repr(br.Laplace(scale=0.70710678)) == "Laplace(scale=0.707)"
+    assert short_repr(br.Laplace(scale=0.70710678, scale_by_sigma=True)) == "Laplace(scale=0.707, scale_by_sigma=True)"
