@@ -278,3 +278,20 @@ def test_plot_labels_show_the_flag_only_when_set():
 
     assert short_repr(br.Laplace(scale=0.70710678)) == "Laplace(scale=0.707)"
     assert short_repr(br.Laplace(scale=0.70710678, scale_by_sigma=True)) == "Laplace(scale=0.707, scale_by_sigma=True)"
+
+
+def test_choose_scale_refuses_empirical_bayes_of_today_form_for_a_scaled_prior(data):
+    X, y = data
+    with pytest.raises(NotImplementedError, match="scaled by sigma"):
+        br.choose_scale(X, y, br.Normal(1.0, scale_by_sigma=True), method="empirical_bayes")
+
+
+def test_gibbs_reports_the_lasso_alpha_of_each_draw_as_sigma_over_n_scale(data):
+    X, y = data
+    model = br.PosteriorRegressor(br.Laplace(br.HalfCauchy(1.0), scale_by_sigma=True), sampler="gibbs",
+                                  draws=50, tune=50, chains=2, random_seed=0, progressbar=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 50 draws: diagnostics warn
+        model.fit(X, y)
+    post = model.idata_.posterior
+    np.testing.assert_allclose(post["alpha"], post["sigma"] / (N * post["scale"]), rtol=1e-12)
