@@ -50,23 +50,9 @@ The noise scale enters only the Gaussian mapping, and linearly in
 :math:`\sigma^2`: with a fixed ``sigma`` the mapping is exact; with an
 estimated one it holds at the estimate.
 
-**Priors scaled by sigma** (``scale_by_sigma=True``: :math:`w_j \mid \sigma \sim`
-the family at scale :math:`\sigma s`).  At a fixed :math:`\sigma` this is today's
-prior at scale :math:`\sigma s` (:meth:`~bayesreg.model.prior_base.Prior.given_sigma`),
-whose weights are :math:`(a/\sigma, b/\sigma^2)` when :math:`(a, b)` are those at
-:math:`s`.  The penalty strength is then
-
-.. math::
-
-    \sigma^2\Bigl(\frac a\sigma + \frac b{\sigma^2}\Bigr) = \sigma a + b, \qquad
-    \rho = \frac{\sigma a}{\sigma a + b}:
-
-the L2 part is free of :math:`\sigma` (Normal(t): ``Ridge`` :math:`\alpha = 1/t^2`,
-``to_penalty`` needs no ``sigma``), the L1 part is linear in it instead of
-quadratic (Laplace(s): ``Lasso`` :math:`\alpha = \sigma/(ns)`).  What is free of
-:math:`\sigma` for the L1 part is :math:`\alpha/\sigma = 1/(ns)`: the lasso of
-:math:`y/\sigma` (or of :math:`w/\sigma`, the coefficients in units of the noise),
-Park & Casella's :math:`\lambda = 1/s`.
+**Priors scaled by sigma** (``scale_by_sigma=True``): today's prior at scale
+:math:`\sigma s`, so :math:`\alpha = (\sigma a + b)/n`, :math:`\rho = \sigma a/(\sigma a + b)`
+(:mod:`bayesreg.model.sigma_scaling`, docs/maths.md).
 
 Every scale and ``sigma`` lies in :data:`bayesreg.model.priors.SCALE_RANGE`, so the
 weights are finite; a mapped penalty can still overflow to ``inf`` (e.g.
@@ -83,7 +69,6 @@ elastic net with :math:`s = 2/(a + \sqrt{a^2 + 4b})` and :math:`r = a s`
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import numbers
 from typing import NamedTuple
@@ -93,6 +78,7 @@ from ._glmnet import check_y_sd, glmnet_penalty, glmnet_weights
 from .likelihoods import _registry, get_likelihood
 from .priors import ElasticNet, Laplace, Normal, Prior
 from .scales import check_scale_range
+from .sigma_scaling import mapping_at_sigma, sigma_scaled_from_penalty
 
 __all__ = ["PenaltyStrength", "from_penalty", "penalty_strength", "to_penalty"]
 
@@ -218,7 +204,7 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
     {'estimator': 'glmnet', 'family': 'gaussian', 'lambda': 0.1, 'alpha': 0.0}
     """
     likelihood = get_likelihood(likelihood)
-    prior, sigma = _at_sigma(prior, sigma, likelihood)
+    prior, sigma = mapping_at_sigma(prior, sigma, likelihood)
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}.")
     a, b = _check_prior(prior)
@@ -236,43 +222,6 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
     # the mixing weight as a / (a + b): exactly 1 (0) when b (a) is 0, so the
     # round trip through from_penalty gives back a Laplace (Normal) prior
     return likelihood.sklearn_penalty(prior, penalty_strength((a, b), dispersion), n)
-
-
-def _at_sigma(prior, sigma, likelihood):
-    """A prior scaled by sigma as today's prior at ``sigma`` (module docstring), and the sigma to map with.
-
-    Its L2-only form (the Normal) maps to the same penalty at every sigma, so
-    ``sigma=None`` is then allowed (1 is used; the answer does not depend on it).
-    """
-    if not isinstance(prior, Prior) or not prior.scale_by_sigma:
-        return prior, sigma
-    if sigma is None and likelihood.has_sigma and _check_prior(prior).l1 == 0.0:
-        sigma = 1.0
-    if sigma is None and likelihood.has_sigma:
-        raise ValueError(
-            f"sigma is required to map {prior!r}: its L1 part maps to alpha = sigma * (...) / n "
-            "(only the L2 part of a prior scaled by sigma is free of sigma). Pass the noise "
-            "standard deviation (e.g. a fitted MAPRegressor's sigma_)."
-        )
-    return prior.given_sigma(sigma), sigma
-
-
-def _sigma_scaled_from_penalty(kind, sigma, likelihood, params):
-    """from_penalty(..., scale_by_sigma=True): today's prior at sigma, its scale divided by sigma."""
-    if not get_likelihood(likelihood if likelihood is not None else
-                          _implied_likelihood(kind, params) or "gaussian").has_sigma:
-        raise ValueError(
-            f"scale_by_sigma=True needs a likelihood with a noise scale sigma; {kind} has none. "
-            "Use scale_by_sigma=False."
-        )
-    noise = 1.0 if sigma is None else sigma  # L2-only: the same prior at every sigma
-    prior = from_penalty(kind, sigma=noise, likelihood=likelihood, **params)
-    if sigma is None and prior.penalty_weights.l1 > 0:
-        raise ValueError(
-            f"sigma is required: {kind} with an L1 part maps onto a prior scaled by sigma at "
-            "scale = sigma / (n alpha ...), which depends on sigma. Pass the noise standard deviation."
-        )
-    return dataclasses.replace(prior, scale=prior.scale / noise, scale_by_sigma=True)
 
 
 def _positive(params, key, kind):
@@ -381,8 +330,8 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
     if scale_by_sigma is not False:
         if scale_by_sigma is not True:
             raise TypeError(f"scale_by_sigma must be True or False, got {scale_by_sigma!r}.")
-        return _sigma_scaled_from_penalty(
-            kind, sigma, likelihood, dict(params, n_samples=n_samples, y_sd=y_sd))
+        return sigma_scaled_from_penalty(from_penalty, kind, sigma, likelihood and get_likelihood(likelihood),
+                                         dict(params, n_samples=n_samples, y_sd=y_sd))
     unknown = set(params) - _PARAMS[kind]
     if unknown:
         raise TypeError(

@@ -28,11 +28,8 @@ import numpy as np
 from .hyperpriors import HalfCauchy, HalfNormal, Hyperprior
 from .scales import check_positive_scale
 
-__all__ = ["NOISE_SCALE", "NUTS_SAMPLERS", "PenaltyWeights", "Prior", "sigma_scalable"]
 
-#: The name under which a PyMC model passes the noise scale to a prior scaled by sigma
-#: (``data[NOISE_SCALE]`` in :meth:`Prior.create_variable`).
-NOISE_SCALE = "noise_scale"
+__all__ = ["NUTS_SAMPLERS", "PenaltyWeights", "Prior"]
 
 def _check_scale(value, owner, name="scale"):
     """A coefficient prior's scale: a positive number or a hyperprior."""
@@ -49,32 +46,6 @@ def _check_scale(value, owner, name="scale"):
 #: The NUTS samplers (on the PyMC model) cover every prior and likelihood; in
 #: order of preference (nutpie compiles once and samples fastest).
 NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro")
-
-
-def sigma_scalable(cls):
-    """Class decorator of a prior with a ``scale_by_sigma`` field (see :attr:`Prior.scale_by_sigma`).
-
-    Checks the flag on construction and shows it in ``repr`` only when True, so
-    every repr of today's form is unchanged and ``eval(repr(prior))`` round-trips.
-    """
-    plain_repr, plain_post_init = cls.__repr__, cls.__post_init__
-
-    def __post_init__(self):
-        plain_post_init(self)
-        flag = self.scale_by_sigma
-        if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(
-                f"{cls.__name__}: scale_by_sigma must be True (w | sigma ~ prior(sigma * scale), "
-                f"Park & Casella's form) or False (today's form), got {flag!r}."
-            )
-        object.__setattr__(self, "scale_by_sigma", bool(flag))
-
-    def __repr__(self):
-        text = plain_repr(self)
-        return text[:-1] + ", scale_by_sigma=True)" if self.scale_by_sigma else text
-
-    cls.__post_init__, cls.__repr__ = __post_init__, __repr__
-    return cls
 
 
 class PenaltyWeights(NamedTuple):
@@ -95,35 +66,11 @@ class Prior:
 
     #: Whether the MAP estimate under this prior is finite (False for the horseshoe).
     has_map = True
-    #: True: the prior is of the coefficients in units of the noise scale,
-    #: ``w_j | sigma ~ prior(sigma * scale)`` (Park & Casella 2008, Makalic & Schmidt);
-    #: False (today's form): ``w_j ~ prior(scale)`` whatever sigma. The families that
-    #: offer the choice carry it as a field (:func:`sigma_scalable`); docs/maths.md derives
-    #: what it does to the lambda mapping.
-    scale_by_sigma = False
-
+    scale_by_sigma = False  # True: w_j | sigma ~ prior(sigma * scale) (model/sigma_scaling.py)
     def given_sigma(self, sigma):
-        """The prior of the coefficients at the noise scale ``sigma``: itself unless scaled by sigma.
+        """The prior at the noise scale ``sigma``: itself (see ``sigma_scaling.prior_at_sigma``)."""
+        return self
 
-        For a prior with ``scale_by_sigma=True`` this is the same family at
-        ``scale = sigma * scale`` in today's form, whose penalty, mapping and
-        conjugate posterior are those at a fixed ``sigma``.
-
-        Raises
-        ------
-        ValueError
-            If ``sigma`` is None (a likelihood without a noise scale) for a prior scaled by sigma.
-        """
-        if not self.scale_by_sigma:
-            return self
-        if sigma is None:
-            raise ValueError(
-                f"{self!r} scales the coefficients by the noise scale sigma, which this model has "
-                "none of (a likelihood without sigma, e.g. Bernoulli or Poisson, or no sigma "
-                f"given to the mapping). Use scale_by_sigma=False with it, or pass sigma."
-            )
-        self._require_fixed_scale("the prior at a given sigma")
-        return dataclasses.replace(self, scale=self.scale * sigma, scale_by_sigma=False)
     #: The short name of the family in the widgets' controls and in ``prior="laplace"``
     #: (case, "-", "_" and spaces ignored); "" for a family the widgets do not offer.
     kind = ""
@@ -222,8 +169,6 @@ class Prior:
         offered = ()
         if self.has_conjugate_posterior(likelihood, sigma_fixed):
             offered += ("exact",)
-        # a prior scaled by sigma has a Gibbs sweep for the Gaussian likelihood itself only
-        # (not for the scale-mixture likelihoods that borrow its schemes, gibbs_scheme given)
         if self.gibbs_refusal(gibbs_scheme or likelihood) is None and not (self.scale_by_sigma and gibbs_scheme):
             offered += ("gibbs",)
         return offered + NUTS_SAMPLERS
@@ -423,8 +368,7 @@ class Prior:
         # for (n in the hundreds) the likelihood pins the coefficients down and the
         # centred form mixes far better (diabetes lasso: 0 divergences, ESS ~1000,
         # against 50-130 divergences non-centred at target_accept=0.8).
-        # scaled by sigma: w | sigma ~ prior(sigma * scale), sigma the model's noise variable
-        coef_scale = scale * data[NOISE_SCALE] if self.scale_by_sigma else scale
+        coef_scale = scale * data["noise_scale"] if self.scale_by_sigma else scale  # sigma_scaling.NOISE_SCALE
         coef = self._coefficient_variable(name, coef_scale, data, dims)
         return coef, (scale if self.is_hierarchical else None)
 
@@ -441,9 +385,7 @@ class Prior:
     def sample_prior(self, rng, n_features):
         """Coefficients drawn from the prior, with what the model learns beside them.
 
-        Simulation-based calibration draws its true parameters here. For a prior
-        scaled by sigma (:attr:`scale_by_sigma`) these are the coefficients in
-        units of the noise, ``w / sigma``: multiply by the sigma drawn beside them.
+        Simulation-based calibration draws its true parameters here (``w / sigma`` if scaled by sigma).
 
         Returns
         -------

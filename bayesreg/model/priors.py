@@ -16,7 +16,8 @@ import numpy as np
 from scipy import special
 
 from .hyperpriors import Hyperprior
-from .prior_base import PenaltyWeights, Prior, _check_scale, sigma_scalable
+from .prior_base import PenaltyWeights, Prior, _check_scale
+from .sigma_scaling import sigma_scalable
 
 __all__ = ["ElasticNet", "Laplace", "Normal", "elastic_net_logp"]
 
