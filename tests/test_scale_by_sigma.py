@@ -253,7 +253,7 @@ def test_scaled_laplace_posterior_is_unimodal_where_todays_is_bimodal():
     least squares with a small sigma; scaled by sigma it has one. n = 10, x'x = 1, x'y = 2,
     y'y = 4.5, s = 0.2 (found on this grid; flat prior on log sigma)."""
     w, sigma = np.linspace(-1, 4, 801), np.exp(np.linspace(-4, 3, 801))
-    stats_ = dict(n=10, xx=1.0, xy=2.0, yy=4.5)
+    stats_ = {"n": 10, "xx": 1.0, "xy": 2.0, "yy": 4.5}
     assert _local_maxima(_joint_log_posterior(br.Laplace(0.2), w, sigma, **stats_)) == 2
     assert _local_maxima(_joint_log_posterior(br.Laplace(0.2, scale_by_sigma=True), w, sigma, **stats_)) == 1
 

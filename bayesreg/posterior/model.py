@@ -41,8 +41,8 @@ import pytensor.tensor as pt
 
 from ..model.likelihoods import Likelihood, get_likelihood
 from ..model.mapping import penalty_strength
-from ..model.sigma_scaling import NOISE_SCALE
 from ..model.priors import Prior, elastic_net_logp
+from ..model.sigma_scaling import NOISE_SCALE
 from ..model.sufficient_statistics import SufficientStatistics
 from ._pytensor_blas import configure_pytensor_blas
 
