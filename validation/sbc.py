@@ -106,6 +106,8 @@ PRIORS = {
     "horseshoe": br.Horseshoe(global_scale=1.0),
     "horseshoeplus": br.HorseshoePlus(global_scale=1.0),
     "regularized-horseshoe": br.RegularizedHorseshoe(global_scale=1.0),
+    # w | sigma ~ Laplace(sigma * 1) (Park & Casella): only with a likelihood that has a sigma
+    "laplace-sigma": br.Laplace(scale=1.0, scale_by_sigma=True),
 }
 LIKELIHOODS = {"gaussian-fixed": "gauss-fixed", "gaussian-learned": "gauss-learned", "bernoulli": "bernoulli",
                "poisson": "poisson"}
@@ -117,6 +119,8 @@ def all_configs():
         for likelihood, short in LIKELIHOODS.items():
             if likelihood == "poisson" and prior_name in ("horseshoe", "laplace-hc"):
                 continue  # heavy-tailed coefficients give exp(eta) beyond any count range
+            if prior.scale_by_sigma and not get_likelihood(likelihood.split("-")[0]).has_sigma:
+                continue  # nothing to scale by
             # a 0/1 label carries less information than a Gaussian y: more rows
             n = 40 if get_likelihood(likelihood.split("-")[0]).has_sigma else 100
             configs.append(Config(f"{prior_name}-{short}", prior, likelihood, n, 4))
@@ -140,10 +144,12 @@ def _elastic_net(rng, scale, l1_ratio, size):
 def draw_parameters(config, rng):
     """True parameters from the prior: ``coef`` and the hyperparameters the model samples."""
     coef, truth = config.prior.sample_prior(rng, config.n_features)
-    for j, c in enumerate(coef):
-        truth[f"coef[{j}]"] = c
     if config.sigma_learned:
         truth["sigma"] = SIGMA_PRIOR_SCALE * abs(rng.standard_normal())
+    if config.prior.scale_by_sigma:  # w | sigma ~ prior(sigma * scale): sigma times a draw at scale
+        coef = coef * truth.get("sigma", SIGMA_FIXED)
+    for j, c in enumerate(coef):
+        truth[f"coef[{j}]"] = c
     return truth, coef
 
 

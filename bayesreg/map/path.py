@@ -174,6 +174,7 @@ def map_path(
 
 def _penalty_parameter(prior, n, sigma, likelihood):
     prior = prior.at_reference_scale()  # a per-feature prior: the penalty at its reference scale
+    prior = prior.given_sigma(sigma)  # a prior scaled by sigma: today's at sigma * scale
     strength = penalty_strength(prior.penalty_weights, likelihood.dispersion(sigma))
     return float(likelihood.penalty_parameter(strength, n, prior))
 

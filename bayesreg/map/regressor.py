@@ -51,7 +51,9 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         (least squares when n > p + 1, the cross-validated lasso rule
         otherwise), which does not depend on the prior; for the Student-t and
         Laplace likelihoods, the robust rule of the median regression's
-        absolute residuals (docs/maths.md).
+        absolute residuals (docs/maths.md).  A prior with ``scale_by_sigma=True``
+        is then taken at that sigma (``prior.given_sigma(sigma_)``): the rule
+        first, the mapping after, so ``penalty_`` is the library penalty at ``sigma_``.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
     standardize : bool, default=False

@@ -93,6 +93,9 @@ def solve_map(X, y, priors, likelihood, *, sigma=None, fit_intercept=True, tol=1
     -------
     MAPSolution
     """
+    # a prior scaled by sigma is, at the fixed sigma of a MAP, today's prior at sigma * scale
+    # (raises its own explanation for a likelihood without sigma)
+    priors = [prior.given_sigma(sigma) for prior in priors]
     if isinstance(X, SufficientStatistics):  # the data as statistics (the Gaussian's route only)
         if not likelihood.has_sufficient_statistics:
             likelihood.sufficient_statistics(None, None)  # its clear refusal

@@ -50,6 +50,10 @@ The noise scale enters only the Gaussian mapping, and linearly in
 :math:`\sigma^2`: with a fixed ``sigma`` the mapping is exact; with an
 estimated one it holds at the estimate.
 
+**Priors scaled by sigma** (``scale_by_sigma=True``): today's prior at scale
+:math:`\sigma s`, so :math:`\alpha = (\sigma a + b)/n`, :math:`\rho = \sigma a/(\sigma a + b)`
+(:mod:`bayesreg.model.sigma_scaling`, docs/maths.md).
+
 Every scale and ``sigma`` lies in :data:`bayesreg.model.priors.SCALE_RANGE`, so the
 weights are finite; a mapped penalty can still overflow to ``inf`` (e.g.
 :math:`\sigma^2/(ns)` with :math:`\sigma = 10^{150}` and :math:`s = 10^{-150}`),
@@ -75,6 +79,7 @@ from ._glmnet import check_y_sd, glmnet_penalty, glmnet_weights
 from .likelihoods import _registry, get_likelihood
 from .priors import ElasticNet, Laplace, Normal, Prior
 from .scales import check_scale_range
+from .sigma_scaling import mapping_at_sigma, sigma_scaled_from_penalty
 
 __all__ = ["PenaltyStrength", "from_penalty", "penalty_strength", "to_penalty"]
 
@@ -202,6 +207,7 @@ def to_penalty(prior, *, n_samples=None, sigma=None, likelihood="gaussian", conv
     {'estimator': 'glmnet', 'family': 'gaussian', 'lambda': 0.1, 'alpha': 0.0}
     """
     likelihood = get_likelihood(likelihood)
+    prior, sigma = mapping_at_sigma(prior, sigma, likelihood)
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}.")
     _check_prior(prior)
@@ -285,6 +291,7 @@ _PARAMS = {
 
 
 def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None, penalty_factor=None,
+                 scale_by_sigma=False,
                  **params):
     """The prior whose MAP estimate is a library's penalized fit.
 
@@ -308,6 +315,10 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
     penalty_factor : array of shape (n_features,), optional
         glmnet's ``penalty.factor`` (``kind="glmnet"``, alpha 0 or 1), rescaled to sum
         to p as glmnet does: one scale per feature (:mod:`bayesreg.model._penalty_factor`).
+    scale_by_sigma : bool, default=False
+        True: return the prior scaled by sigma (``w | sigma ~ prior(sigma * scale)``)
+        with this MAP at ``sigma``; its scale is today's divided by ``sigma``. A
+        penalty without an L1 part (Ridge) then needs no ``sigma``.
     **params
         The penalty: ``alpha`` (Ridge, Lasso), ``alpha`` and ``l1_ratio``
         (ElasticNet), ``C`` and ``l1_ratio`` (LogisticRegression, default
@@ -330,8 +341,13 @@ def from_penalty(kind, *, n_samples=None, sigma=None, likelihood=None, y_sd=None
         raise ValueError(f"kind must be one of {sorted(_PARAMS)}, got {kind!r}.")
     if penalty_factor is not None:  # the scalar prior of lambda, then one scale per feature
         prior = from_penalty(kind, n_samples=n_samples, sigma=sigma, likelihood=likelihood, y_sd=y_sd,
-                             **params)
+                             scale_by_sigma=scale_by_sigma, **params)
         return prior_from_penalty_factor(prior, penalty_factor, kind)
+    if scale_by_sigma is not False:
+        if scale_by_sigma is not True:
+            raise TypeError(f"scale_by_sigma must be True or False, got {scale_by_sigma!r}.")
+        return sigma_scaled_from_penalty(from_penalty, kind, sigma, likelihood and get_likelihood(likelihood),
+                                         dict(params, n_samples=n_samples, y_sd=y_sd))
     unknown = set(params) - _PARAMS[kind]
     if unknown:
         raise TypeError(

@@ -29,6 +29,7 @@ from ._per_feature import PerFeatureScales
 from .hyperpriors import HalfCauchy, HalfNormal, Hyperprior
 from .scales import check_positive_scale
 
+
 __all__ = ["NUTS_SAMPLERS", "PenaltyWeights", "Prior"]
 
 def _check_scale(value, owner, name="scale"):
@@ -67,6 +68,11 @@ class Prior(PerFeatureScales):
 
     #: Whether the MAP estimate under this prior is finite (False for the horseshoe).
     has_map = True
+    scale_by_sigma = False  # True: w_j | sigma ~ prior(sigma * scale) (model/sigma_scaling.py)
+    def given_sigma(self, sigma):
+        """The prior at the noise scale ``sigma``: itself (see ``sigma_scaling.prior_at_sigma``)."""
+        return self
+
     #: The short name of the family in the widgets' controls and in ``prior="laplace"``
     #: (case, "-", "_" and spaces ignored); "" for a family the widgets do not offer.
     kind = ""
@@ -169,7 +175,7 @@ class Prior(PerFeatureScales):
         offered = ()
         if self.has_conjugate_posterior(likelihood, sigma_fixed):
             offered += ("exact",)
-        if self.gibbs_refusal(gibbs_scheme or likelihood) is None:
+        if self.gibbs_refusal(gibbs_scheme or likelihood) is None and not (self.scale_by_sigma and gibbs_scheme):
             offered += ("gibbs",)
         return offered + NUTS_SAMPLERS
 
@@ -366,7 +372,8 @@ class Prior(PerFeatureScales):
         # for (n in the hundreds) the likelihood pins the coefficients down and the
         # centred form mixes far better (diabetes lasso: 0 divergences, ESS ~1000,
         # against 50-130 divergences non-centred at target_accept=0.8).
-        coef = self._coefficient_variable(name, scale, data, dims)
+        coef_scale = scale * data["noise_scale"] if self.scale_by_sigma else scale  # sigma_scaling.NOISE_SCALE
+        coef = self._coefficient_variable(name, coef_scale, data, dims)
         return coef, (scale if self.is_hierarchical else None)
 
     def _coefficient_variable(self, name, scale, data, dims):
@@ -382,7 +389,7 @@ class Prior(PerFeatureScales):
     def sample_prior(self, rng, n_features):
         """Coefficients drawn from the prior, with what the model learns beside them.
 
-        Simulation-based calibration draws its true parameters here.
+        Simulation-based calibration draws its true parameters here (``w / sigma`` if scaled by sigma).
 
         Returns
         -------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special
@@ -18,6 +18,7 @@ from scipy import special
 from .hyperpriors import Hyperprior
 from ._per_feature import check_scale_or_vector
 from .prior_base import PenaltyWeights, Prior, _check_scale
+from .sigma_scaling import sigma_scalable
 
 __all__ = ["ElasticNet", "Laplace", "Normal", "elastic_net_logp"]
 
@@ -27,6 +28,7 @@ def _g4(value):
     return f"{value:.4g}"
 
 
+@sigma_scalable
 @dataclass(frozen=True)
 class Normal(Prior):
     r"""Gaussian prior :math:`w_j \sim N(0, t^2)`: the prior of ridge regression.
@@ -43,9 +45,15 @@ class Normal(Prior):
         feature, :math:`w_j \sim N(0, t_j^2)` (stored as a tuple; see
         :mod:`bayesreg.model._per_feature`).  A hyperprior (``HalfCauchy``,
         ``HalfNormal``) lets the posterior learn it.
+    scale_by_sigma : bool, default=False (keyword only)
+        True: the prior is on the coefficients in units of the noise scale,
+        :math:`w_j \mid \sigma \sim` N(0, \sigma^2 t^2), as in Park & Casella's Bayesian lasso
+        and Makalic & Schmidt's bayesreg (see :meth:`given_sigma`; docs/maths.md derives
+        the mapping, whose L2 part is then free of sigma).
     """
 
     scale: float | tuple | Hyperprior = 1.0
+    scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     _gibbs_likelihoods = ("gaussian", "bernoulli")
     reference_power = 2  # the penalty weight is 1/t^2: 1/t_ref^2 is the mean of 1/t_j^2
     kind = "normal"
@@ -57,6 +65,9 @@ class Normal(Prior):
         object.__setattr__(self, "scale", check_scale_or_vector(self.scale, "Normal", _check_scale))
 
     def has_conjugate_posterior(self, likelihood, sigma_fixed):
+        # scale_by_sigma with a learned sigma would be Normal-inverse-gamma conjugate only
+        # under an inverse-gamma (or Jeffreys) prior on sigma^2; the model's HalfNormal(sd(y))
+        # is not, so only the fixed sigma is exact (then it is Normal(sigma * t)).
         return likelihood == "gaussian" and bool(sigma_fixed) and not self.is_hierarchical
 
     def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
@@ -90,6 +101,7 @@ class Normal(Prior):
 
 
 
+@sigma_scalable
 @dataclass(frozen=True)
 class Laplace(Prior):
     r"""Laplace prior :math:`p(w) = \exp(-|w|/s) / (2s)`: the prior of the lasso.
@@ -106,9 +118,15 @@ class Laplace(Prior):
         :math:`\sqrt{2}\,s`).  An array gives one per feature (glmnet's
         ``penalty.factor``: :mod:`bayesreg.model._per_feature`).  A hyperprior
         lets the posterior learn it, and with it the lasso's lambda.
+    scale_by_sigma : bool, default=False (keyword only)
+        True: the prior is on the coefficients in units of the noise scale,
+        :math:`w_j \mid \sigma \sim` \mathrm{Laplace}(\sigma s), as in Park & Casella's Bayesian lasso
+        and Makalic & Schmidt's bayesreg (see :meth:`given_sigma`; docs/maths.md derives
+        the mapping, whose L2 part is then free of sigma).
     """
 
     scale: float | tuple | Hyperprior = 1.0
+    scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     _gibbs_likelihoods = ("gaussian", "bernoulli")
     kind = "laplace"
     label = "Laplace (lasso)"
@@ -147,6 +165,7 @@ class Laplace(Prior):
         return rng.laplace(0.0, self.scale_values, size)
 
 
+@sigma_scalable
 @dataclass(frozen=True)
 class ElasticNet(Prior):
     r"""Elastic-net prior, between the Laplace (``l1_ratio=1``) and Normal (``0``).
@@ -171,10 +190,16 @@ class ElasticNet(Prior):
         deviation of the L2 part; an array gives one per feature.
     l1_ratio : float in [0, 1], default=0.5
         The mixing weight :math:`r` of the L1 part.
+    scale_by_sigma : bool, default=False (keyword only)
+        True: the prior is on the coefficients in units of the noise scale,
+        :math:`w_j \mid \sigma \sim` \mathrm{ElasticNet}(\sigma s, r), as in Park & Casella's Bayesian lasso
+        and Makalic & Schmidt's bayesreg (see :meth:`given_sigma`; docs/maths.md derives
+        the mapping, whose L2 part is then free of sigma).
     """
 
     scale: float | tuple | Hyperprior = 1.0
     l1_ratio: float = 0.5
+    scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     kind = "elasticnet"
     label = "ElasticNet"
     has_l1_ratio = True

@@ -46,6 +46,8 @@ def short_repr(prior):
     """
     params = ", ".join(
         f"{field.name}={getattr(prior, field.name):{'.3g' if field.name == 'scale' else 'g'}}"
-        for field in dataclasses.fields(prior)
+        for field in dataclasses.fields(prior) if field.repr  # scale_by_sigma: only when True
     )
+    if prior.scale_by_sigma:
+        params += ", scale_by_sigma=True"
     return f"{type(prior).__name__}({params})"

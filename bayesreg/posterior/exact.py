@@ -98,5 +98,6 @@ def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random
             )
 
         return sample_g_prior(X, y, prior.g, sigma, **kwargs)
-    # scale_values: a number, or one prior sd per feature (a diagonal prior covariance)
-    return sample_exact(X, y, prior.scale_values, sigma, **kwargs)
+    # scale_values: a number, or one prior sd per feature (a diagonal prior covariance);
+    # Normal(t, scale_by_sigma=True) at the fixed sigma is Normal(sigma * t): the same draws
+    return sample_exact(X, y, prior.given_sigma(sigma).scale_values, sigma, **kwargs)

@@ -67,6 +67,7 @@ from ._gibbs_state import (
 )
 from ._mixtures import MIXTURES
 from ._robust_sweeps import ROBUST_SWEEPS
+from ._sigma_scaled import sigma_scaled_sweep
 from ._sweeps import SWEEPS, _GaussianSweep  # noqa: F401 (tests)
 from .spike_and_slab_gibbs import sample_spike_and_slab
 
@@ -106,6 +107,9 @@ def check_gibbs(prior, owner, likelihood="gaussian"):
     # a scale-mixture likelihood takes the Gaussian's schemes, except a prior's own collapsed
     # sweep (the spike-and-slab integrates the coefficients out of a Gaussian likelihood)
     reason = prior.gibbs_refusal(family.gibbs_prior_schemes or family.name)
+    if reason is None and prior.scale_by_sigma and family.gibbs_augmentation is not None:
+        reason = (f"does not cover {prior!r} with the {family.label} likelihood: the sweep of a "
+                  "prior scaled by sigma is written for the Gaussian likelihood only.")
     if reason is None and family.gibbs_prior_schemes and prior.gibbs_scheme == "inclusion_indicators":
         reason = (f"does not cover {prior!r} with the {family.label} likelihood: its collapsed "
                   "indicator update needs the Gaussian likelihood itself.")
@@ -174,16 +178,20 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     # worker threads made them ~30x slower on a loaded two-core machine.
     with _progress(chains * (tune + draws), progressbar) as advance, one_blas_thread():
         if (sweep.has_compiled_sweep and sweep.use_rue and mixture.has_compiled_sweep
+                and not prior.scale_by_sigma
                 and _compiled_sweep_applies(prior, sigma, n, p, fit_intercept)):
             store = _sample_compiled(sweep, mixture, state, draws, tune, rng, advance)
         else:
-            store = _sample_vectorised(sweep, mixture, draws, tune, rng, advance)
+            store = _sample_vectorised(sweep, mixture, draws, tune, rng, advance,
+                                       scaled_by_sigma=prior.scale_by_sigma)
 
     if factors is not None:
         store["coef"] = store["coef"] * factors
     if prior.is_hierarchical:  # the penalty of each draw of the scale, as the PyMC model reports it
-        dispersion = likelihood.dispersion(store.get("sigma", sigma))
-        strength = penalty_strength(prior.penalty_weights_at(store["scale"]), dispersion)
+        noise = store.get("sigma", sigma)
+        # scaled by sigma: the penalty of each draw is that at scale * sigma (Prior.given_sigma)
+        scale = store["scale"] * noise if prior.scale_by_sigma else store["scale"]
+        strength = penalty_strength(prior.penalty_weights_at(scale), likelihood.dispersion(noise))
         store[likelihood.penalty_name] = likelihood.penalty_parameter(strength, n, prior)
 
     dims = {"coef": ("chain", "draw", "feature"), "lambda": ("chain", "draw", "feature")}
@@ -220,14 +228,18 @@ def gibbs_sweep(sweep, mixture, rng, collapsed=False, tuning=False):
     return coef
 
 
-def _sample_vectorised(sweep, mixture, draws, tune, rng, advance):
-    """All chains at once with numpy: the p > n and logistic samplers (BLAS-bound sweeps)."""
+def _sample_vectorised(sweep, mixture, draws, tune, rng, advance, scaled_by_sigma=False):
+    """All chains at once with numpy: the p > n, logistic and sigma-scaled samplers (BLAS-bound sweeps)."""
     chains = mixture.state.coef.shape[0]
-    collapsed = COLLAPSED_TAU and mixture.collapsible_scale and sweep.collapses_global_scale
+    collapsed = (COLLAPSED_TAU and mixture.collapsible_scale and sweep.collapses_global_scale
+                 and not scaled_by_sigma)
     store = {}
     step = max(1, (tune + draws) // 100)
     for it in range(tune + draws):
-        coef = gibbs_sweep(sweep, mixture, rng, collapsed=collapsed, tuning=it < tune)
+        if scaled_by_sigma:
+            coef = sigma_scaled_sweep(sweep, mixture, rng)
+        else:
+            coef = gibbs_sweep(sweep, mixture, rng, collapsed=collapsed, tuning=it < tune)
         if it >= tune:
             values = {"coef": coef, **sweep.record(coef, rng), **mixture.record()}
             for name, value in values.items():

@@ -42,6 +42,7 @@ import pytensor.tensor as pt
 from ..model.likelihoods import Likelihood, get_likelihood
 from ..model.mapping import penalty_strength
 from ..model.priors import Prior, elastic_net_logp
+from ..model.sigma_scaling import NOISE_SCALE
 from ..model.sufficient_statistics import SufficientStatistics
 from ._pytensor_blas import configure_pytensor_blas
 
@@ -78,12 +79,16 @@ class ModelSpec:
     #: One fixed scale per feature: ``prior_scale`` is a vector ``pm.Data`` (one graph for
     #: every vector of the same length), not a scalar one.
     per_feature_scale: bool = False
+    #: The prior's scale is multiplied by sigma (``Prior.scale_by_sigma``): sigma comes first.
+    prior_scaled_by_sigma: bool = False
 
     @classmethod
     def create(cls, likelihood, prior, sigma, fit_intercept, feature_names, has_offset=False):
         """The spec of ``prior`` with ``likelihood`` (a name or a :class:`Likelihood`)."""
         likelihood = get_likelihood(likelihood)
         prior.check_n_features(len(feature_names), "the posterior")
+        if prior.scale_by_sigma and not likelihood.has_sigma:
+            prior.given_sigma(None)  # its clear refusal: no sigma to scale by
         return cls(
             likelihood=likelihood,
             prior_family=type(prior),
@@ -95,6 +100,7 @@ class ModelSpec:
             from_statistics=likelihood.has_sufficient_statistics,
             has_offset=bool(has_offset),
             per_feature_scale=prior.has_per_feature_scale,
+            prior_scaled_by_sigma=prior.scale_by_sigma,
         )
 
     @property
@@ -167,12 +173,28 @@ def _sigma(spec, shared):
 def _penalty_of_learned_scale(spec, shared, scale, sigma, n):
     """The scikit-learn penalty each draw of a learned scale corresponds to (as ``to_penalty``)."""
     prior, likelihood = spec.prior, spec.likelihood
+    if spec.prior_scaled_by_sigma:  # the penalty at this draw of sigma (Prior.given_sigma)
+        scale = scale * sigma
     strength = penalty_strength(prior.penalty_weights_at(scale, shared), likelihood.dispersion(sigma))
     # as to_penalty, per draw
     pm.Deterministic(spec.penalty_name, likelihood.penalty_parameter(strength, n, prior))
     if prior.has_l1_ratio:
         # the mixing ratio of the equivalent penalty moves with the scale too
         pm.Deterministic("penalty_l1_ratio", strength.l1_ratio)
+
+
+def _coefficients(spec, shared):
+    """``(coef, scale, sigma)``: the prior's variables and the noise scale.
+
+    A prior scaled by sigma needs sigma first (``data[NOISE_SCALE]``); otherwise
+    sigma is created after the coefficients, in the order of every model before it.
+    """
+    if spec.prior_scaled_by_sigma:
+        sigma = _sigma(spec, shared)
+        coef, scale = spec.prior.create_variable("coef", {**shared, NOISE_SCALE: sigma}, "feature")
+        return coef, scale, sigma
+    coef, scale = spec.prior.create_variable("coef", shared, "feature")
+    return coef, scale, _sigma(spec, shared)
 
 
 def build_model(spec, data):
@@ -183,7 +205,7 @@ def build_model(spec, data):
             _build_from_statistics(spec, shared)
             return model
         X = shared["X_centered"]
-        coef, scale = spec.prior.create_variable("coef", shared, "feature")
+        coef, scale, sigma = _coefficients(spec, shared)
         eta = pt.dot(X, coef)
         if spec.fit_intercept:
             intercept_c = pm.Flat(INTERNAL + "intercept_centered")
@@ -192,7 +214,6 @@ def build_model(spec, data):
         if spec.has_offset:
             eta = eta + shared["offset"]
         n = X.shape[0]
-        sigma = _sigma(spec, shared)
         spec.likelihood.pymc_observed("y", eta, shared["y_observed"], sigma, n)
         if scale is not None:
             _penalty_of_learned_scale(spec, shared, scale, sigma, n)
@@ -201,12 +222,11 @@ def build_model(spec, data):
 
 def _build_from_statistics(spec, shared):
     """The variables of a model whose likelihood is written from sufficient statistics."""
-    coef, scale = spec.prior.create_variable("coef", shared, "feature")
+    coef, scale, sigma = _coefficients(spec, shared)
     intercept_c = None
     if spec.fit_intercept:
         intercept_c = pm.Flat(INTERNAL + "intercept_centered")
         pm.Deterministic("intercept", intercept_c - pt.dot(shared["x_mean"], coef))
-    sigma = _sigma(spec, shared)
     spec.likelihood.pymc_loglik_from_statistics(INTERNAL + "loglik", shared, coef, intercept_c, sigma)
     if scale is not None:
         _penalty_of_learned_scale(spec, shared, scale, sigma, shared["n_samples"])

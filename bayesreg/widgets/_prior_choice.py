@@ -40,6 +40,7 @@ def prior_kind(prior):
     """
     families = prior_families()
     if isinstance(prior, Prior):
+        _refuse_scaled_by_sigma(prior)
         name = type(prior).__name__
     elif isinstance(prior, str):
         name = prior
@@ -59,6 +60,17 @@ def prior_kind(prior):
             f"bayesreg.PosteriorRegressor(bayesreg.{refused.__name__}(...)) instead."
         )
     raise ValueError(message)
+
+
+def _refuse_scaled_by_sigma(prior):
+    """The views build today's form from their controls: a prior scaled by sigma would be dropped silently."""
+    if prior.scale_by_sigma:
+        raise ValueError(
+            f"{prior!r}: the views show priors in today's form (scale_by_sigma=False), whose "
+            "penalty readout and sliders they are built for. Pass the family's name or "
+            f"{type(prior).__name__}(...) without scale_by_sigma; fit the sigma-scaled model "
+            "with MAPRegressor or PosteriorRegressor."
+        )
 
 
 def make_prior(kind, scale, l1_ratio=0.5):

@@ -262,6 +262,7 @@ def _has_marginal(prior, likelihood):
 
 def _penalty_value(prior, n, sigma, likelihood):
     if not likelihood.has_library_penalty(prior):  # e.g. a Poisson lasso: glmnet's lambda
+        prior = prior.given_sigma(sigma)  # a prior scaled by sigma: today's at sigma * scale
         strength = penalty_strength(prior.penalty_weights, likelihood.dispersion(sigma))
         return float(likelihood.penalty_parameter(strength, n, prior))
     pen = to_penalty(prior, n_samples=n, sigma=sigma, likelihood=likelihood)
@@ -351,6 +352,12 @@ def _grid_search(estimator, pens, keys, folds, scoring):
 
 # ---------------------------------------------------------------------- empirical Bayes
 def _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales):
+    if prior.scale_by_sigma:  # the marginal likelihood below is that of today's form
+        raise NotImplementedError(
+            f"choose_scale: empirical Bayes maximises the marginal likelihood of today's form "
+            f"(scale_by_sigma=False); {prior!r} is scaled by sigma. Use method='cv' or "
+            "'hierarchical', or choose the scale of the unscaled prior."
+        )
     if not _has_marginal(prior, likelihood):
         raise NotImplementedError(
             f"choose_scale: empirical Bayes needs the marginal likelihood p(y | scale), which "
