@@ -121,7 +121,7 @@ class _StudentTSweep(_ScaleMixtureSweep):
     A learned df (``likelihood.learned_parameters``) is one value per chain,
     drawn after sigma from its full conditional given the weights
     (:func:`~bayesreg.model._student_t_df.df_log_conditional`) by a slice
-    sampler on :math:`\log\nu` (:mod:`._slice`), which leaves it exactly invariant.
+    sampler on log df (:mod:`._slice`), which leaves it exactly invariant.
     """
 
     def __init__(self, likelihood, X, y, sigma, fit_intercept, chains, rng):
