@@ -159,3 +159,123 @@ def test_one_graph_for_every_gamma_prior_of_df():
     assert spec(LEARNED) == spec(StudentT(df=br.Gamma(3.0, 0.5)))
     assert spec(StudentT(3.0)) != spec(StudentT(4.0))
     assert spec(LEARNED) != spec(StudentT(3.0))
+
+
+# ------------------------------------------------------------------ the posterior
+def _gibbs(likelihood, **kwargs):
+    params = dict(sampler="gibbs", draws=500, tune=300, chains=2, random_seed=1, progressbar=False)
+    params.update(kwargs)
+    return br.PosteriorRegressor(br.Normal(10.0), likelihood=likelihood, **params)
+
+
+def _quiet_fit(model, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a short chain may warn about its ESS
+        return model.fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def gibbs_fit():
+    X, y = _t_data(150, 3.0, seed=6)
+    return _quiet_fit(_gibbs(LEARNED), X, y), X, y
+
+
+def test_gibbs_reports_df_and_its_map(gibbs_fit):
+    model, X, y = gibbs_fit
+    assert model.idata_.posterior["df"].shape == (2, 500)
+    table = model.summary()
+    assert table.loc["df", "map"] == pytest.approx(model.map_.df_)
+    assert float(az.ess(model.idata_, var_names=["df"])["df"]) > 100
+
+
+def test_log_likelihood_uses_each_draws_df(gibbs_fit):
+    """The pointwise log-likelihood equals scipy's t density at each draw's (coef, sigma, df)."""
+    model, X, y = gibbs_fit
+    loglik = model.compute_log_likelihood().log_likelihood["y"].values.reshape(-1, len(y))
+    post = model.idata_.posterior
+    coef = post["coef"].values.reshape(-1, 3)
+    b0, sigma, df = (post[v].values.reshape(-1) for v in ("intercept", "sigma", "df"))
+    for s in (0, 77, 999):
+        expected = stats.t.logpdf(y, df[s], loc=b0[s] + X @ coef[s], scale=sigma[s])
+        np.testing.assert_allclose(loglik[s], expected, rtol=1e-12)
+
+
+def test_predictive_sd_and_interval_with_learned_df(gibbs_fit):
+    model, X, y = gibbs_fit
+    post = model.idata_.posterior
+    df, sigma = post["df"].values.reshape(-1), post["sigma"].values.reshape(-1)
+    mean, sd = model.predict(X[:4], return_std=True)
+    if np.any(df <= 2):  # a draw without a finite variance: the predictive sd does not exist
+        assert np.all(np.isinf(sd))
+    else:
+        eta = model._draws("coef") @ X[:4].T + model._draws("intercept")[:, None]
+        expected = np.sqrt(eta.var(axis=0) + np.mean(sigma**2 * df / (df - 2)))
+        np.testing.assert_allclose(sd, expected, rtol=1e-10)
+    lo, hi = model.predict_interval(X[:4], prob=0.9, random_state=0)
+    assert np.all(lo < mean) and np.all(mean < hi)
+
+
+def test_save_load_keeps_the_learned_df(gibbs_fit, tmp_path):
+    model, X, y = gibbs_fit
+    model.save(tmp_path / "fit.nc")
+    back = br.PosteriorRegressor.load(tmp_path / "fit.nc")
+    assert back.likelihood == LEARNED
+    np.testing.assert_array_equal(back.idata_.posterior["df"].values, model.idata_.posterior["df"].values)
+
+
+def test_gibbs_recovers_a_known_df():
+    """n = 400 rows of t_3 noise: the posterior mean of df within 3 posterior sds of 3."""
+    X, y = _t_data(400, 3.0, seed=12)
+    model = _quiet_fit(_gibbs(LEARNED, draws=1000, chains=2), X, y)
+    df = model.idata_.posterior["df"].values.reshape(-1)
+    assert abs(df.mean() - 3.0) < 3 * df.std()
+    assert df.std() < 1.5  # informative: the prior's sd is 14
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("integrated_out", [True, False])
+def test_gibbs_sbc_with_learned_df(integrated_out, monkeypatch):
+    """SBC: df ~ Gamma(4, 1), coef ~ Normal(1), sigma 0.7, no intercept; 80 simulations, 5 bins."""
+    monkeypatch.setattr(_robust_sweeps, "DF_WEIGHTS_INTEGRATED_OUT", integrated_out)
+    rng = np.random.default_rng(21)
+    n, p, sigma, prior_df = 30, 2, 0.7, br.Gamma(4.0, 1.0)
+    X = rng.standard_normal((n, p))
+    model = br.PosteriorRegressor(br.Normal(1.0), likelihood=StudentT(df=prior_df), sigma=sigma,
+                                  sampler="gibbs", draws=300, tune=200, chains=1,
+                                  fit_intercept=False, progressbar=False)
+    rank_draws, ranks = 19, []
+    for i in range(80):
+        coef, df = rng.standard_normal(p), prior_df.sample(rng)
+        y = X @ coef + sigma * rng.standard_t(df, n)
+        _quiet_fit(model.set_params(random_seed=1000 + i), X, y)
+        post = model.idata_.posterior
+        draws = np.column_stack([post["coef"].values.reshape(-1, p), post["df"].values.reshape(-1)])
+        kept = draws[np.linspace(0, len(draws) - 1, rank_draws).astype(int)]
+        ranks.append((kept < np.append(coef, df)).sum(axis=0))
+    edges = np.linspace(0, rank_draws + 1, 6)
+    pvalues = [stats.chisquare(np.histogram(r, bins=edges)[0]).pvalue for r in np.array(ranks).T]
+    assert min(pvalues) * len(pvalues) > 0.001, pvalues
+
+
+@pytest.mark.slow
+def test_gibbs_and_nutpie_agree_on_df_and_coef():
+    """Same data (outliers), learned sigma and df: posterior means within 4.5 MCSE; then a new
+    Gamma(a, b) refits on the same compiled model."""
+    from bayesreg.posterior import samplers
+
+    X, y = _t_data(80, 3.0, seed=9)
+    y[:3] += 15.0
+    fits = {}
+    for sampler in ("gibbs", "nutpie"):
+        model = _gibbs(LEARNED, sampler=sampler, draws=1500, tune=700, random_seed=8)
+        fits[sampler] = _quiet_fit(model, X, y).idata_.posterior
+    for name in ("coef", "intercept", "sigma", "df"):
+        means = {s: fits[s][name].mean(("chain", "draw")).values for s in fits}
+        mcse = {s: az.mcse(fits[s], var_names=[name])[name].values for s in fits}
+        z = np.abs(means["gibbs"] - means["nutpie"]) / np.hypot(mcse["gibbs"], mcse["nutpie"])
+        assert np.all(z < 4.5), (name, z)
+    compiled = samplers.compile_counts["nutpie"]
+    other = _gibbs(StudentT(df=br.Gamma(3.0, 0.5)), sampler="nutpie", draws=100, tune=100)
+    _quiet_fit(other, X, y)
+    assert samplers.compile_counts["nutpie"] == compiled
+    assert "df" in other.idata_.posterior
