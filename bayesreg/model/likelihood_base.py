@@ -216,3 +216,18 @@ class Likelihood:
         if sigma is not None and np.ndim(sigma):
             sigma = float(np.sqrt(np.mean(np.square(sigma))))
         return self.noise_variance(mean, sigma)
+
+
+def _registry(discover=True):
+    """Every likelihood class with a name, one object each, by name (from the subclasses)."""
+    if discover:  # a family defined in any module of bayesreg.model
+        from .registry import import_family_modules
+
+        import_family_modules()
+    found, todo = {}, list(Likelihood.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        if cls.name:
+            found[cls.name] = cls()
+        todo.extend(cls.__subclasses__())
+    return found

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from .likelihood_base import _registry
+
 __all__ = ["likelihood_from_dict", "likelihood_to_dict"]
 
 
@@ -55,6 +57,4 @@ def _is_plain(value):
 
 
 def _classes():
-    from .likelihoods import _registry  # lazily: that module imports this one
-
     return {type(lik).__name__: type(lik) for lik in _registry().values()}

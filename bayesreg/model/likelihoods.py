@@ -36,7 +36,7 @@ from scipy import special
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-from .likelihood_base import Likelihood
+from .likelihood_base import Likelihood, _registry
 
 __all__ = [
     "LIKELIHOODS", "BernoulliLogit", "Gaussian", "Likelihood", "get_likelihood",
@@ -237,20 +237,6 @@ class BernoulliLogit(Likelihood):
         """``LogisticRegression``: C = 1 / total, l1_ratio = rho."""
         return {"estimator": "LogisticRegression", "C": 1.0 / strength.total,
                 "l1_ratio": strength.l1_ratio}
-
-
-def _registry(discover=True):
-    if discover:  # a family defined in any module of bayesreg.model
-        from .registry import import_family_modules
-
-        import_family_modules()
-    found, todo = {}, list(Likelihood.__subclasses__())
-    while todo:
-        cls = todo.pop()
-        if cls.name:
-            found[cls.name] = cls()
-        todo.extend(cls.__subclasses__())
-    return found
 
 
 #: The likelihoods of this module by name (:func:`get_likelihood` also finds those
