@@ -279,3 +279,19 @@ def test_gibbs_and_nutpie_agree_on_df_and_coef():
     _quiet_fit(other, X, y)
     assert samplers.compile_counts["nutpie"] == compiled
     assert "df" in other.idata_.posterior
+
+
+def test_choose_scale_cv_scores_each_fold_at_its_own_map_df():
+    """Held-out Student-t deviance (scipy) at each fold's MAP and df_, as a hand CV."""
+    from sklearn.model_selection import KFold
+
+    X, y = _t_data(90, 3.0, seed=13)
+    scales, sigma = np.array([0.05, 0.5, 5.0]), 0.5
+    choice = br.choose_scale(X, y, br.Normal(1.0), likelihood=LEARNED, sigma=sigma,
+                             scales=scales, cv=3, random_seed=2)
+    losses = np.empty((3, scales.size))
+    for k, (train, test) in enumerate(KFold(3, shuffle=True, random_state=2).split(X)):
+        for j, scale in enumerate(scales):
+            fit = br.MAPRegressor(br.Normal(scale), likelihood=LEARNED, sigma=sigma).fit(X[train], y[train])
+            losses[k, j] = -np.mean(stats.t.logpdf(y[test], fit.df_, loc=fit.predict(X[test]), scale=sigma))
+    np.testing.assert_allclose(choice.details["cv_loss"], losses, rtol=1e-6)
