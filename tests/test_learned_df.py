@@ -295,3 +295,14 @@ def test_choose_scale_cv_scores_each_fold_at_its_own_map_df():
             fit = br.MAPRegressor(br.Normal(scale), likelihood=LEARNED, sigma=sigma).fit(X[train], y[train])
             losses[k, j] = -np.mean(stats.t.logpdf(y[test], fit.df_, loc=fit.predict(X[test]), scale=sigma))
     np.testing.assert_allclose(choice.details["cv_loss"], losses, rtol=1e-6)
+
+
+def test_posterior_map_is_that_of_its_own_likelihood():
+    """Regression: the MAP cache keyed on the likelihood too (a Gaussian fit's map_ was reused
+    for a Student-t or learned-df fit of the same prior and data)."""
+    X, y = _t_data(60, 3.0, seed=14)
+    y[:2] += 10.0
+    for likelihood in ("gaussian", StudentT(4.0), LEARNED):
+        model = _quiet_fit(_gibbs(likelihood, sigma=0.5, draws=50, tune=50), X, y)
+        reference = br.MAPRegressor(br.Normal(10.0), likelihood=likelihood, sigma=0.5).fit(X, y)
+        np.testing.assert_allclose(model.map_.coef_, reference.coef_, rtol=1e-12)
