@@ -163,7 +163,8 @@ def test_one_graph_for_every_gamma_prior_of_df():
 
 # ------------------------------------------------------------------ the posterior
 def _gibbs(likelihood, **kwargs):
-    params = dict(sampler="gibbs", draws=500, tune=300, chains=2, random_seed=1, progressbar=False)
+    params = {"sampler": "gibbs", "draws": 500, "tune": 300, "chains": 2, "random_seed": 1,
+              "progressbar": False}
     params.update(kwargs)
     return br.PosteriorRegressor(br.Normal(10.0), likelihood=likelihood, **params)
 
@@ -181,7 +182,7 @@ def gibbs_fit():
 
 
 def test_gibbs_reports_df_and_its_map(gibbs_fit):
-    model, X, y = gibbs_fit
+    model, _, _ = gibbs_fit
     assert model.idata_.posterior["df"].shape == (2, 500)
     table = model.summary()
     assert table.loc["df", "map"] == pytest.approx(model.map_.df_)
@@ -201,7 +202,7 @@ def test_log_likelihood_uses_each_draws_df(gibbs_fit):
 
 
 def test_predictive_sd_and_interval_with_learned_df(gibbs_fit):
-    model, X, y = gibbs_fit
+    model, X, _ = gibbs_fit
     post = model.idata_.posterior
     df, sigma = post["df"].values.reshape(-1), post["sigma"].values.reshape(-1)
     mean, sd = model.predict(X[:4], return_std=True)
@@ -216,7 +217,7 @@ def test_predictive_sd_and_interval_with_learned_df(gibbs_fit):
 
 
 def test_save_load_keeps_the_learned_df(gibbs_fit, tmp_path):
-    model, X, y = gibbs_fit
+    model, _, _ = gibbs_fit
     model.save(tmp_path / "fit.nc")
     back = br.PosteriorRegressor.load(tmp_path / "fit.nc")
     assert back.likelihood == LEARNED

@@ -264,4 +264,4 @@ def regression_likelihood_names():
 
 
 # the save/load helpers live in their own module; importable from here as before
-from .likelihood_io import likelihood_from_dict, likelihood_to_dict  # noqa: E402
+from .likelihood_io import likelihood_from_dict, likelihood_to_dict

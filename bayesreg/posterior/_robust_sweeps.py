@@ -35,13 +35,13 @@ from ..model._student_t_df import df_log_conditional, df_log_conditional_margina
 from ..model.hyperpriors import HalfNormal
 from . import model as _model
 from ._conditionals import draw_laplace_variance, draw_variance
-from ._slice import slice_sample
 from ._gaussian_draws import (
     VARIANCE_FLOOR,
     add_to_diagonal,
     draw_gaussian_bhattacharya,
     draw_gaussian_rue,
 )
+from ._slice import slice_sample
 
 __all__ = ["DF_WEIGHTS_INTEGRATED_OUT", "ROBUST_SWEEPS"]
 

@@ -34,7 +34,7 @@ def slice_sample(log_density, x0, rng, width=1.0, max_steps=32):
     log_height = log_density(x0) - rng.exponential()
     left = x0 - width * rng.uniform()
     right = left + width
-    steps_left = int(math.floor(max_steps * rng.uniform()))
+    steps_left = math.floor(max_steps * rng.uniform())
     steps_right = max_steps - 1 - steps_left
     while steps_left > 0 and log_density(left) > log_height:
         left -= width
