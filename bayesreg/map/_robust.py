@@ -12,6 +12,10 @@ intercept's MAP given ``w`` is the weighted mean residual).
     least squares :math:`\sum u_i r_i^2/(2\sigma^2) + \mathrm{pen}(w)`.  Each
     step never raises the objective; it stops at a stationary point, one mode
     of a possibly multimodal objective (the Student-t loss is not convex).
+    A learned :math:`\nu` is first set to its mode given the residuals (the
+    log likelihood plus the Gamma's log density, a bounded 1-D maximisation;
+    ECME, Liu & Rubin 1995), which cannot lower the objective either: the
+    iteration climbs the joint log posterior of :math:`(w, b_0, \nu)`.
 ``"least_absolute"``
     An L1 (or flat) prior: the exact linear program of the L1 loss, by HiGHS
     (``scipy.optimize.linprog``), as scikit-learn's ``QuantileRegressor``.
@@ -83,7 +87,9 @@ def _student_t_em(least_squares):
                np.zeros(len(weights), dtype=int)]
         for i, l1l2 in enumerate(weights):
             def step(coef, b0, l1l2=l1l2):
-                u = likelihood.mixing_precision_em(y - b0 - X @ coef, sigma)
+                resid = y - b0 - X @ coef
+                # a learned df: first its mode given the residuals (ECME), then the E-step at it
+                u = likelihood.conditional_mode(resid, sigma).mixing_precision_em(resid, sigma)
                 return _weighted_step(least_squares, X, y, u, l1l2, likelihood, sigma**2,
                                       fit_intercept, tol, max_iter)
 

@@ -12,6 +12,7 @@ from ..model._checks import check_bool, check_map_prior, check_positive_or_none
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
 from ..model.mapping import penalty_strength, to_penalty
+from ..model.offset import check_offset
 from ..model.priors import Prior
 from .noise import estimate_sigma
 from .solve import solve_map
@@ -80,6 +81,8 @@ def map_path(
     standardize=False,
     tol=1e-10,
     max_iter=100_000,
+    exposure=None,
+    offset=None,
 ):
     r"""MAP coefficients for the prior at every scale in ``scales``.
 
@@ -115,6 +118,10 @@ def map_path(
         original scale, ``penalties`` are those of the standardised problem.
     tol, max_iter
         Solver settings, as in the estimators.
+    exposure, offset : array-like of shape (n_samples,), optional
+        For a likelihood with an offset (Poisson), as in
+        :meth:`bayesreg.MAPRegressor.fit`: every row of the path is the MAP
+        with ``log E[y] = log(exposure) + intercept + X @ coef``.
 
     Returns
     -------
@@ -136,6 +143,7 @@ def map_path(
     X = check_array(X, dtype=np.float64, ensure_min_samples=2)
     y, _ = likelihood.check_target(y, "map_path")
     check_consistent_length(X, y)
+    offset = check_offset(likelihood, exposure, offset, X.shape[0], "map_path")
     scaling = ColumnScaling(X, standardize, "map_path", feature_names)
     X = scaling.transform(X)  # the data the prior sees; coefs are brought back below
     if likelihood.has_sigma and sigma is None:
@@ -155,7 +163,7 @@ def map_path(
     ])
     coefs, intercepts, _ = solve_map(
         X, y, priors, likelihood, sigma=sigma,
-        fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
+        fit_intercept=fit_intercept, tol=tol, max_iter=max_iter, offset=offset,
     )
 
     if feature_names is None:

@@ -87,6 +87,11 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         ``to_penalty(..., convention="glmnet")``), which no library penalty equals.
     n_iter_ : int
         Coordinate-descent iterations (1 for the closed-form Normal prior).
+    df_ : float
+        Only for a likelihood that learns its degrees of freedom
+        (``StudentT(df=br.Gamma(a, b))``): :math:`\nu` at the joint mode of
+        the coefficients and :math:`\nu` (Gamma log density included), at the
+        fixed or plug-in ``sigma_``.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Defined when X has string column names (a pandas DataFrame).
@@ -166,6 +171,13 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
                 fit_intercept=self.fit_intercept, tol=self.tol, max_iter=self.max_iter,
                 offset=offset,
             )
+            # a likelihood's learned parameters (a Student-t's df) at the joint mode: their
+            # mode given the final residuals, the fixed point the route converged to
+            if likelihood.learned_parameters:
+                eta = X @ solution.coefs[0] + solution.intercepts[0]
+                fitted = likelihood.conditional_mode(y - eta, sigma)
+                for name in likelihood.learned_parameters:
+                    setattr(self, name + "_", float(getattr(fitted, name)))
             self.coef_ = scaling.to_original(solution.coefs[0])
             self.intercept_ = float(solution.intercepts[0])
             self.sigma_ = sigma

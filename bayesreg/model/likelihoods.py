@@ -27,7 +27,6 @@ no code outside :mod:`bayesreg.model` tests a likelihood's name:
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 from typing import ClassVar
@@ -37,157 +36,13 @@ from scipy import special
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
+from .likelihood_base import Likelihood, _registry
+
 __all__ = [
     "LIKELIHOODS", "BernoulliLogit", "Gaussian", "Likelihood", "get_likelihood",
     "likelihood_families", "likelihood_from_dict", "likelihood_to_dict",
     "regression_likelihood_names",
 ]
-
-
-class Likelihood:
-    """Base class of likelihoods of a linear predictor ``eta``."""
-
-    __slots__ = ()
-
-    #: The name users pass (``likelihood="gaussian"``), the registry key.
-    name: ClassVar[str] = ""
-    #: A short label for the widgets' controls and for tables.
-    label: ClassVar[str] = ""
-    #: Whether the family has a noise scale ``sigma`` (fixed by the user or learned).
-    has_sigma: ClassVar[bool] = False
-    #: The solver of :mod:`bayesreg.map` that finds the MAP ("least_squares", "logistic").
-    map_route: ClassVar[str] = ""
-    #: The Gibbs augmentation that makes the coefficients conditionally Gaussian:
-    #: None (already Gaussian) or "polya_gamma".
-    gibbs_augmentation: ClassVar[str | None] = None
-    #: Whether the Gibbs sampler covers the family at all (False: NUTS only).
-    has_gibbs_sampler: ClassVar[bool] = True
-    #: Whether ``fit``/``predict`` take a known offset of eta (``exposure=``/``offset=``).
-    accepts_offset: ClassVar[bool] = False
-    #: Whether mean(eta) is eta (then E[mean] needs no draws x rows work).
-    identity_link: ClassVar[bool] = False
-    #: The likelihood whose Gibbs schemes of the priors serve this one too (None: its own
-    #: name); e.g. "gaussian" for a scale mixture of normals, Gaussian given the mixing.
-    gibbs_prior_schemes: ClassVar[str | None] = None
-    #: Whether cross-validation folds keep the class proportions.
-    stratified_folds: ClassVar[bool] = False
-    #: Whether y is a class label (the classifiers' likelihoods) rather than a number
-    #: (the regressors' ``likelihood=``).
-    is_classification: ClassVar[bool] = False
-    #: The scikit-learn name of the penalty strength a hierarchical model reports.
-    penalty_name: ClassVar[str] = ""
-    #: How the MAP estimates ``sigma=None`` (:func:`bayesreg.map.noise.estimate_sigma`):
-    #: "least_squares" (the OLS / cross-validated-lasso residuals) or "least_absolute"
-    #: (the median regression's residuals, through ``scale_from_absolute_residuals``).
-    map_sigma_rule: ClassVar[str] = "least_squares"
-    #: The sd of the linear predictor's noise on the scale of eta (for default scale
-    #: grids); None means "the sd of y".
-    latent_sd: ClassVar[float | None] = None
-
-    def penalty_parameter(self, strength, n_samples, prior):
-        """The scikit-learn penalty named :attr:`penalty_name` for a :class:`~bayesreg.model.mapping.PenaltyStrength`.
-
-        Works on arrays of draws (a learned scale's penalty per draw) as on numbers.
-        """
-        return self.sklearn_penalty(prior, strength, n_samples)[self.penalty_name]
-
-    def pointwise_loglik(self, y, eta, sigma=None):
-        """Log likelihood of each observation; ``eta`` has shape (..., n)."""
-        raise NotImplementedError
-
-    #: Whether the data enter only through fixed-size sufficient statistics
-    #: (:class:`~bayesreg.model.sufficient_statistics.SufficientStatistics`), so a fit
-    #: can take those in place of the rows.
-    has_sufficient_statistics: ClassVar[bool] = False
-
-    def sufficient_statistics(self, X, y):
-        """The sufficient statistics of rows ``X, y``, or a clear error where there are none."""
-        raise ValueError(
-            f"The {self.label} likelihood has no sufficient statistics of fixed size: its "
-            "fits need the rows themselves. Pass X and y instead of SufficientStatistics."
-        )
-
-    def dispersion(self, sigma):
-        r"""The factor :math:`\phi` of the MAP objective in the libraries' form.
-
-        The MAP minimises :math:`-\log L(w) + \mathrm{pen}(w)`; multiplied by
-        :math:`\phi/n` it reads :math:`\mathrm{loss}(w)/n + (\phi/n)\,\mathrm{pen}(w)`
-        with the loss scikit-learn and glmnet use.  Hence the penalty strength
-        :math:`\lambda = (\phi/n)(a + b)` of every convention.
-        """
-        raise NotImplementedError
-
-    def check_target(self, y, owner):
-        """Return ``(y_model, classes)``: y as the float array the model uses and the labels (or None)."""
-        raise NotImplementedError
-
-    def mean(self, eta):
-        """The expected value of y given the linear predictor (what ``predict`` reports)."""
-        raise NotImplementedError
-
-    def cv_loss(self, y, eta, sigma=None):
-        """Mean loss of held-out observations (the cross-validation score, lower is better)."""
-        raise NotImplementedError
-
-    def pymc_observed(self, name, eta, observed, sigma, shape):
-        """The observed variable of a PyMC model (call inside a ``pm.Model`` context)."""
-        raise NotImplementedError
-
-    def simulate(self, eta, sigma, rng):
-        """Draws of y given the linear predictor ``eta`` (and ``sigma``, where the family has one)."""
-        raise NotImplementedError
-
-    def noise_variance(self, mean, sigma):
-        """Var(y | eta) given the expected value ``mean`` of y and the noise scale ``sigma``.
-
-        ``predict(return_std=True)`` needs its posterior mean.  For every family here it
-        is linear in ``sigma**2`` and in ``mean``, so the estimators pass the posterior
-        mean of y and the root mean square of the sigma draws, with no draws x rows array.
-        """
-        raise NotImplementedError
-
-    # -- posterior predictive intervals (``predict_interval``) --
-    #: What ``predict_interval`` gives an interval of: "y" (a new observation) or
-    #: "mean" (the expected value of y, where the predictive of y is degenerate).
-    interval_of: ClassVar[str] = "y"
-
-    def predictive_draws(self, eta, sigma, rng):
-        """Draws of a new y for every draw and row: ``eta`` (S, m), ``sigma`` (S,), scalar or None."""
-        raise NotImplementedError
-
-    def interval_draws(self, eta, sigma, rng):
-        """The per-draw quantity whose equal-tailed interval ``predict_interval`` reports.
-
-        A new y (:meth:`predictive_draws`) when :attr:`interval_of` is ``"y"``;
-        the expected value :meth:`mean` when it is ``"mean"``.
-        """
-        if self.interval_of == "mean":
-            return self.mean(eta)
-        return self.predictive_draws(eta, sigma, rng)
-
-    def sigma_for(self, sigma, owner):
-        """``sigma`` if the family has one; None if it has none, and refuse a number then."""
-        if self.has_sigma or sigma is None:
-            return sigma
-        raise ValueError(
-            f"{owner}: sigma has no role in the {self.label} likelihood; leave it as None."
-        )
-
-    # -- the penalty in the libraries' conventions (see bayesreg.model.mapping) --
-    #: The scikit-learn estimators whose penalty maps onto a prior for this likelihood.
-    sklearn_estimators: ClassVar[tuple] = ()
-    #: glmnet's ``family=`` for this likelihood ("" if glmnet has none).
-    glmnet_family: ClassVar[str] = ""
-    #: Whether glmnet standardises y for this family (then its L2 weight is divided by sd_n(y)).
-    glmnet_standardizes_y: ClassVar[bool] = False
-
-    def sklearn_penalty(self, prior, strength, n_samples):
-        """``to_penalty``'s scikit-learn dict for ``prior`` from its :class:`PenaltyStrength`."""
-        raise NotImplementedError
-
-    def has_library_penalty(self, prior):
-        """Whether ``to_penalty(prior, likelihood=self)`` has a scikit-learn counterpart."""
-        return prior.is_convex and bool(self.sklearn_estimators)
 
 
 @dataclass(frozen=True)
@@ -385,20 +240,6 @@ class BernoulliLogit(Likelihood):
                 "l1_ratio": strength.l1_ratio}
 
 
-def _registry(discover=True):
-    if discover:  # a family defined in any module of bayesreg.model
-        from .registry import import_family_modules
-
-        import_family_modules()
-    found, todo = {}, list(Likelihood.__subclasses__())
-    while todo:
-        cls = todo.pop()
-        if cls.name:
-            found[cls.name] = cls()
-        todo.extend(cls.__subclasses__())
-    return found
-
-
 #: The likelihoods of this module by name (:func:`get_likelihood` also finds those
 #: defined in other modules of :mod:`bayesreg.model`).
 LIKELIHOODS = _registry(discover=False)
@@ -433,49 +274,5 @@ def regression_likelihood_names():
     return sorted(name for name, lik in _registry().items() if not lik.is_classification)
 
 
-def likelihood_to_dict(likelihood):
-    """A regressor's ``likelihood`` parameter as plain data (for saving).
-
-    A name stays a name; an object becomes ``{"type": "StudentT", "df": 4.0}``,
-    with hyperpriors nested as :func:`~bayesreg.model.registry.prior_to_dict` writes them.
-    """
-    from .registry import prior_to_dict
-
-    if isinstance(likelihood, str):
-        return likelihood
-    if type(likelihood).__name__ not in _classes() or not dataclasses.is_dataclass(likelihood):
-        raise TypeError(f"not a bayesreg likelihood: {likelihood!r}")
-    out = {"type": type(likelihood).__name__}
-    for field in dataclasses.fields(likelihood):
-        value = getattr(likelihood, field.name)
-        out[field.name] = value if _is_plain(value) else prior_to_dict(value)
-    return out
-
-
-def likelihood_from_dict(data):
-    """Rebuild :func:`likelihood_to_dict` output; only bayesreg's own classes."""
-    from .registry import prior_from_dict
-
-    if isinstance(data, str):
-        return data
-    classes = _classes()
-    if not isinstance(data, dict) or data.get("type") not in classes:
-        raise ValueError(f"not a saved bayesreg likelihood: {data!r}")
-    cls = classes[data["type"]]
-    names = {field.name for field in dataclasses.fields(cls)}
-    kwargs = {}
-    for key, value in data.items():
-        if key == "type":
-            continue
-        if key not in names:
-            raise ValueError(f"unknown parameter {key!r} for {cls.__name__} in a saved likelihood")
-        kwargs[key] = prior_from_dict(value) if isinstance(value, dict) else value
-    return cls(**kwargs)
-
-
-def _is_plain(value):
-    return value is None or isinstance(value, (bool, int, float, str))
-
-
-def _classes():
-    return {type(lik).__name__: type(lik) for lik in _registry().values()}
+# the save/load helpers live in their own module; importable from here as before
+from .likelihood_io import likelihood_from_dict, likelihood_to_dict

@@ -26,6 +26,9 @@ import numpy as np
 from scipy import stats
 from sklearn.utils.validation import check_array, column_or_1d
 
+from ._student_t_df import df_and_scale_from_residuals, df_conditional_mode
+from .gamma import Gamma
+from .hyperpriors import Hyperprior
 from .likelihoods import Likelihood
 
 __all__ = ["Laplace", "StudentT"]
@@ -53,16 +56,23 @@ class StudentT(Likelihood):
 
     Parameters
     ----------
-    df : float, default=4.0
-        Degrees of freedom :math:`\nu > 0` (fixed).  Small ``df`` gives heavy
-        tails (``df=1`` is the Cauchy); ``df -> inf`` is the Gaussian.  The
-        noise variance :math:`\sigma^2\nu/(\nu-2)` is finite only for
+    df : float or Gamma, default=4.0
+        Degrees of freedom :math:`\nu > 0`: a number fixes it, a
+        :class:`~bayesreg.Gamma` prior learns it (Juarez & Steel 2010 use
+        ``Gamma(2, 0.1)``, mean 20).  Small ``df`` gives heavy tails
+        (``df=1`` is the Cauchy); ``df -> inf`` is the Gaussian.  The noise
+        variance :math:`\sigma^2\nu/(\nu-2)` is finite only for
         :math:`\nu > 2`, the mean only for :math:`\nu > 1`.
 
     Notes
     -----
     Its MAP is not convex: the EM of :func:`bayesreg.map.solve.solve_map` finds
-    a mode, possibly one of several (see docs/maths.md).
+    a mode, possibly one of several (see docs/maths.md).  With a learned
+    ``df`` the MAP is the joint mode over the coefficients and :math:`\nu`
+    (the Gamma's log density included) at the fixed or plug-in scale, found by
+    the same EM with a 1-D maximisation over :math:`\nu` in each step; the
+    posterior has a variable ``df`` (NUTS), drawn by a slice sampler from its
+    full conditional given the gamma weights in the Gibbs sampler.
     """
 
     df: float = 4.0
@@ -80,19 +90,77 @@ class StudentT(Likelihood):
 
     def __post_init__(self):
         df = self.df
+        if isinstance(df, Hyperprior):
+            if not isinstance(df, Gamma):
+                raise TypeError(
+                    f"StudentT: a learned df takes a Gamma prior, e.g. StudentT(df=br.Gamma(2, 0.1)) "
+                    f"(Juarez & Steel 2010), got {df!r}. Other priors of df are not offered: "
+                    "pass a number to fix df or a br.Gamma(a, b) (shape a, rate b) to learn it."
+                )
+            return
         if isinstance(df, bool) or not isinstance(df, (int, float, np.integer, np.floating)):
             raise TypeError(
-                f"StudentT: df must be a number > 0 (the degrees of freedom), got {df!r}. "
-                "A learned df is not available yet: fix it, e.g. StudentT(df=4.0)."
+                f"StudentT: df must be a number > 0 (the degrees of freedom) or a br.Gamma(a, b) "
+                f"prior to learn it, got {df!r}; e.g. StudentT(df=4.0) or "
+                "StudentT(df=br.Gamma(2, 0.1))."
             )
         if not (math.isfinite(df) and df > 0):
             raise ValueError(f"StudentT: df must be a finite number > 0, got {df!r}; "
-                             "e.g. StudentT(df=4.0) (df=1 is the Cauchy).")
+                             "e.g. StudentT(df=4.0) (df=1 is the Cauchy), or "
+                             "StudentT(df=br.Gamma(2, 0.1)) to learn it.")
         object.__setattr__(self, "df", float(df))
 
-    def pointwise_loglik(self, y, eta, sigma):
-        sigma = np.asarray(sigma, float)[..., None]
-        return stats.t.logpdf(np.asarray(y, float), self.df, loc=eta, scale=sigma)
+    # -- a learned df (see bayesreg.model._student_t_df) --
+    @property
+    def df_is_learned(self):
+        """Whether ``df`` is a prior (learned) rather than a number."""
+        return isinstance(self.df, Hyperprior)
+
+    @property
+    def learned_parameters(self):
+        """``("df",)`` when ``df`` has a prior, else ``()``."""
+        return ("df",) if self.df_is_learned else ()
+
+    def at(self, **values):
+        """This likelihood with ``df`` fixed at ``values["df"]`` (a number, per-draw array or tensor)."""
+        if "df" not in values or values["df"] is None:
+            return self
+        out = object.__new__(StudentT)  # no checks: df may be an array of draws or a tensor
+        df = values["df"]
+        object.__setattr__(out, "df", df if hasattr(df, "owner") else np.asarray(df, float))
+        return out
+
+    def _df_for(self, eta):
+        """``df`` shaped to broadcast against ``eta`` (S, m) when it holds one value per draw."""
+        if self.df_is_learned:
+            raise ValueError(
+                f"{self!r}: df is learned; these numbers need a value of it. Use the fitted "
+                "estimator (its df draws, or the MAP's df_), or StudentT(df=<number>)."
+            )
+        return _per_draw(self.df, eta)
+
+    def conditional_mode(self, resid, sigma):
+        """The likelihood at the mode of df given the residuals at scale ``sigma`` (MAP step)."""
+        if not self.df_is_learned:
+            return self
+        return self.at(df=df_conditional_mode(np.asarray(resid) / sigma, self.df))
+
+    def graph_key(self):
+        """A learned df's prior numbers are ``pm.Data``: one compiled model for every Gamma(a, b)."""
+        return (type(self), type(self.df)) if self.df_is_learned else self
+
+    def pymc_data(self):
+        if not self.df_is_learned:
+            return {}
+        return {"df_prior_shape": self.df.a, "df_prior_rate": self.df.b}
+
+    def pymc_parameters(self, shared):
+        """The variable ``df ~ Gamma(shape, rate)`` (numbers from ``pm.Data``) when learned."""
+        if not self.df_is_learned:
+            return self
+        import pymc as pm
+
+        return self.at(df=pm.Gamma("df", alpha=shared["df_prior_shape"], beta=shared["df_prior_rate"]))
 
     def dispersion(self, sigma):
         r""":math:`\sigma^2`: the Gaussian's, so ``to_penalty`` maps the prior as for least squares.
@@ -109,6 +177,10 @@ class StudentT(Likelihood):
         """The location ``eta`` (the mean for ``df > 1``, the median always)."""
         return eta
 
+    def pointwise_loglik(self, y, eta, sigma):
+        sigma = np.asarray(sigma, float)[..., None]
+        return stats.t.logpdf(np.asarray(y, float), self._df_for(eta), loc=eta, scale=sigma)
+
     def cv_loss(self, y, eta, sigma=None):
         """The deviance: mean negative log likelihood of the held-out y at the scale ``sigma``."""
         return float(-np.mean(self.pointwise_loglik(y, eta, sigma)))
@@ -116,32 +188,50 @@ class StudentT(Likelihood):
     def pymc_observed(self, name, eta, observed, sigma, shape):
         import pymc as pm
 
+        if self.df_is_learned:
+            raise ValueError(f"{self!r}: bind the learned df first (pymc_parameters).")
         return pm.StudentT(name, nu=self.df, mu=eta, sigma=sigma, observed=observed, shape=shape)
 
     def noise_variance(self, mean, sigma):
         r""":math:`\sigma^2 \nu/(\nu-2)`; infinite for :math:`\nu \le 2` (the variance does not exist)."""
-        factor = self.df / (self.df - 2.0) if self.df > 2 else np.inf
+        df = self._df_for(np.zeros(1))
+        if np.ndim(df):  # one df per draw (and sigma per draw or fixed): the mean over draws
+            df, sigma2 = df.reshape(-1), np.square(np.asarray(sigma, float)).reshape(-1)
+            factor = np.where(df > 2, df / np.where(df > 2, df - 2.0, 1.0), np.inf)
+            return float(np.mean(factor * sigma2)) * np.ones_like(mean, dtype=float)
+        factor = df / (df - 2.0) if df > 2 else np.inf
         return factor * np.square(sigma) * np.ones_like(mean, dtype=float)
+
+    def mean_noise_variance(self, mean, sigma):
+        r""":math:`E_s[\sigma_s^2 \nu_s/(\nu_s-2)]` over the draws (infinite if a draw has :math:`\nu_s \le 2`)."""
+        if np.ndim(self.df):
+            return self.noise_variance(mean, sigma)
+        return super().mean_noise_variance(mean, sigma)
 
     def simulate(self, eta, sigma, rng):
         eta = np.asarray(eta, float)
-        return eta + sigma * rng.standard_t(self.df, size=eta.shape)
+        return eta + sigma * rng.standard_t(self._df_for(eta), size=eta.shape)
 
     def predictive_draws(self, eta, sigma, rng):
         eta = np.asarray(eta, float)
-        return eta + _per_draw(sigma, eta) * rng.standard_t(self.df, size=eta.shape)
+        return eta + _per_draw(sigma, eta) * rng.standard_t(self._df_for(eta), size=eta.shape)
 
     def scale_from_absolute_residuals(self, abs_resid, dof):
         r"""The MAP's ``sigma=None`` rule: median absolute residual / :math:`t_\nu^{-1}(3/4)`.
 
         Consistent for the Student-t scale (the median of :math:`|\sigma T|`
-        is :math:`\sigma\, t_\nu^{-1}(3/4)`) and robust to gross outliers.
+        is :math:`\sigma\, t_\nu^{-1}(3/4)`) and robust to gross outliers.  With
+        a learned df, :math:`\nu` along the same rule's curve that maximises the
+        profile log posterior (:func:`~bayesreg.model._student_t_df.df_and_scale_from_residuals`).
         """
+        if self.df_is_learned:
+            return df_and_scale_from_residuals(abs_resid, self.df)[1]
         return float(np.median(abs_resid) / stats.t.ppf(0.75, self.df))
 
     def mixing_precision_em(self, resid, sigma):
         r"""EM weights :math:`E[u_i \mid r_i] = (\nu+1)/(\nu + r_i^2/\sigma^2)`."""
-        return (self.df + 1.0) / (self.df + (np.asarray(resid) / sigma) ** 2)
+        df = self._df_for(np.zeros(1))
+        return (df + 1.0) / (df + (np.asarray(resid) / sigma) ** 2)
 
     identity_link: ClassVar[bool] = True  # predict is the location itself
     sklearn_estimators: ClassVar[tuple] = ()

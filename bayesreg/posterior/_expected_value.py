@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._pointwise import linear_predictor_variance
+from ._pointwise import likelihood_at_draws, linear_predictor_variance
 
 __all__ = ["predictive_moments"]
 
@@ -54,9 +54,9 @@ def predictive_moments(estimator, X, offset=None, return_std=False):
                 mean_var[rows] = mean.var(axis=0)
     if not return_std:
         return y_mean
-    if "sigma" in estimator.idata_.posterior:
-        sigma = float(np.sqrt(np.mean(estimator._draws("sigma") ** 2)))
-    else:
-        sigma = estimator.sigma_
-    noise_var = likelihood.noise_variance(y_mean, sigma)  # linear in the mean and sigma**2: exact
+    sigma = estimator._draws("sigma") if "sigma" in estimator.idata_.posterior else estimator.sigma_
+    # E_s of the noise variance: linear in the mean, and in sigma**2 where no other
+    # parameter is learned (then at the root mean square sigma): exact
+    likelihood = likelihood_at_draws(likelihood, estimator.idata_.posterior)
+    noise_var = likelihood.mean_noise_variance(y_mean, sigma)
     return y_mean, np.sqrt(mean_var + noise_var)

@@ -1,4 +1,4 @@
-"""The MAP of a posterior's model, fitted once per (data, prior, sigma, intercept).
+"""The MAP of a posterior's model, fitted once per (data, prior, likelihood, sigma, intercept).
 
 Every posterior fit reports the MAP of the same model (``map_``). Refits of
 the same model on the same data (a new seed, more draws, a widget redraw) need
@@ -70,7 +70,8 @@ class SameModelMAP:
             return None
         names = getattr(self, "feature_names_in_", None)
         key = (
-            type(self).__name__, repr(self.prior), sigma, bool(self.fit_intercept),
+            type(self).__name__, repr(self.prior), repr(self._likelihood), sigma,
+            bool(self.fit_intercept),
             bool(self.standardize),
             None if names is None else tuple(str(f) for f in names),
             repr(np.asarray(getattr(self, "classes_", ())).tolist()),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BLOCK_BYTES", "linear_predictor_blocks", "linear_predictor_variance", "pointwise_log_likelihood"]
+__all__ = ["BLOCK_BYTES", "likelihood_at_draws", "linear_predictor_blocks", "linear_predictor_variance",
+           "pointwise_log_likelihood"]
 
 #: Memory budget of one block of the (draws x rows) linear predictor.
 BLOCK_BYTES = 32 * 2**20
@@ -18,6 +19,18 @@ BLOCK_BYTES = 32 * 2**20
 
 def _block_rows(n_draws, n_rows):
     return max(1, min(n_rows, BLOCK_BYTES // (8 * max(n_draws, 1))))
+
+
+def likelihood_at_draws(likelihood, posterior):
+    """``likelihood`` with its learned parameters (``likelihood.learned_parameters``) at their draws.
+
+    Each becomes one value per draw, flattened over chains as the other draws
+    here, so row s of every (S, m) block uses draw s's value (a Student-t's df).
+    """
+    names = likelihood.learned_parameters
+    if not names:
+        return likelihood
+    return likelihood.at(**{name: posterior[name].values.reshape(-1) for name in names})
 
 
 def linear_predictor_blocks(coef, intercept, X, offset=None):

@@ -29,6 +29,7 @@ import xarray as xr
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..model.offset import check_offset
+from ._pointwise import likelihood_at_draws
 
 __all__ = ["PredictiveIntervals", "check_prob"]
 
@@ -100,8 +101,9 @@ class PredictiveIntervals:
         sigma = self._sigma_draws()
         tails = [(1.0 - prob) / 2.0, (1.0 + prob) / 2.0]
         lo, hi = np.empty(X.shape[0]), np.empty(X.shape[0])
+        likelihood = likelihood_at_draws(self._likelihood, self.idata_.posterior)
         for rows, eta in self._linear_predictor_blocks(X, offset):
-            draws = self._likelihood.interval_draws(eta, sigma, rng)
+            draws = likelihood.interval_draws(eta, sigma, rng)
             # counts: a quantile that is itself a count (no interpolation between counts)
             method = "inverted_cdf" if np.issubdtype(draws.dtype, np.integer) else "linear"
             lo[rows], hi[rows] = np.quantile(draws, tails, axis=0, method=method)
@@ -147,8 +149,9 @@ class PredictiveIntervals:
         replicates = np.empty((chains * draws, X.shape[0]))
         constants = idata.constant_data  # the training rows' known log exposure, if any
         offset = constants["offset"].values if "offset" in constants else None
+        likelihood = likelihood_at_draws(self._likelihood, posterior)
         for rows, eta in self._linear_predictor_blocks(X, offset):
-            replicates[:, rows] = self._likelihood.predictive_draws(eta, sigma, rng)
+            replicates[:, rows] = likelihood.predictive_draws(eta, sigma, rng)
         group = xr.Dataset(
             {"y": (("chain", "draw", "obs"), replicates.reshape(chains, draws, -1))},
             coords={"chain": posterior["chain"].values, "draw": posterior["draw"].values,

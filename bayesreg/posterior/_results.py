@@ -15,14 +15,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..model.sufficient_statistics import SufficientStatistics
 from . import io
-from ._pointwise import linear_predictor_blocks, pointwise_log_likelihood
+from ._pointwise import likelihood_at_draws, linear_predictor_blocks, pointwise_log_likelihood
 from ._ranking import model_evidence_table
 from ._training_data import statistics_dataset, training_data
 
 __all__ = ["DIAGNOSTIC_VARS", "SUMMARY_VARS", "PosteriorResults", "log_likelihood_group"]
 
 #: Posterior variables reported in summaries, in order.
-SUMMARY_VARS = ("intercept", "coef", "sigma", "scale", "alpha", "C", "penalty_l1_ratio", "tau",
+SUMMARY_VARS = ("intercept", "coef", "sigma", "df", "scale", "alpha", "C", "penalty_l1_ratio", "tau",
                 "inclusion_probability")
 #: ... and checked by the diagnostics (the horseshoe's local scales often mix worst).
 DIAGNOSTIC_VARS = SUMMARY_VARS + ("lambda",)
@@ -34,6 +34,7 @@ def log_likelihood_group(likelihood, posterior, X, y, sigma, offset=None):
     coef = posterior["coef"].values.reshape(chains * draws, -1)
     intercept = posterior["intercept"].values.reshape(-1) if "intercept" in posterior else 0.0
     sigma_draws = posterior["sigma"].values.reshape(-1) if "sigma" in posterior else sigma
+    likelihood = likelihood_at_draws(likelihood, posterior)  # e.g. a learned df per draw
     loglik = pointwise_log_likelihood(likelihood, coef, intercept, sigma_draws, X, y, offset)
     return xr.Dataset(
         {"y": (("chain", "draw", "obs"), loglik.reshape(chains, draws, -1))},
@@ -161,6 +162,8 @@ class PosteriorResults:
             values["intercept"] = self.map_.intercept_
         if getattr(self, "sigma", None) is None and hasattr(self.map_, "sigma_"):
             values["sigma"] = self.map_.sigma_
+        for name in self._likelihood.learned_parameters:  # the joint mode's value (e.g. df_)
+            values[name] = getattr(self.map_, name + "_")
         return values
 
     def save(self, path):

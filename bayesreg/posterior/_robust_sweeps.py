@@ -19,15 +19,19 @@ the model is a weighted Gaussian regression, so one sweep is
 3. a learned scale ``| w, b0, mixing``: :math:`\sigma^2` from
    :math:`(\sigma^2)^{-n/2} e^{-\sum u_i r_i^2/(2\sigma^2)}` (Student-t),
    :math:`b^2` from :math:`(b^2)^{-n} e^{-\sum v_i/(2b^2)}` (Laplace), each times
-   the ``HalfNormal(sd(y))`` prior of the scale (:func:`._conditionals.draw_variance`).
+   the ``HalfNormal(sd(y))`` prior of the scale (:func:`._conditionals.draw_variance`);
+4. a learned Student-t df ``| u`` by slice sampling (:class:`_StudentTSweep`).
 
 No compiled kernel: the sweep runs every chain at once in numpy.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from ..model._student_t_df import df_log_conditional, df_log_conditional_marginal
 from ..model.hyperpriors import HalfNormal
 from . import model as _model
 from ._conditionals import draw_laplace_variance, draw_variance
@@ -37,8 +41,15 @@ from ._gaussian_draws import (
     draw_gaussian_bhattacharya,
     draw_gaussian_rue,
 )
+from ._slice import slice_sample
 
-__all__ = ["ROBUST_SWEEPS"]
+__all__ = ["DF_WEIGHTS_INTEGRATED_OUT", "ROBUST_SWEEPS"]
+
+#: Draw a learned Student-t df with the gamma weights integrated out (True), or given
+#: them (False: its full conditional given the weights). Both leave the posterior
+#: invariant (the tests run both); integrating out mixes several times faster, since
+#: the weights and df are strongly dependent.
+DF_WEIGHTS_INTEGRATED_OUT = True
 
 
 class _ScaleMixtureSweep:
@@ -105,17 +116,57 @@ class _ScaleMixtureSweep:
 
 
 class _StudentTSweep(_ScaleMixtureSweep):
-    """``mixing`` holds the gamma weights ``u_i``; precision ``u_i / sigma^2``."""
+    """``mixing`` holds the gamma weights ``u_i``; precision ``u_i / sigma^2``.
+
+    A learned df (``likelihood.learned_parameters``) is one value per chain,
+    drawn after sigma from its full conditional given the weights
+    (:func:`~bayesreg.model._student_t_df.df_log_conditional`) by a slice
+    sampler on log df (:mod:`._slice`), which leaves it exactly invariant.
+    """
+
+    def __init__(self, likelihood, X, y, sigma, fit_intercept, chains, rng):
+        super().__init__(likelihood, X, y, sigma, fit_intercept, chains, rng)
+        self.df_prior = likelihood.df if likelihood.learned_parameters else None
+        # a learned df starts at its prior mean in every chain; the weights start at 1
+        start = self.df_prior.mean if self.df_prior is not None else likelihood.df
+        self.df = np.full(chains, float(start))
 
     def draw_mixing(self, resid, rng):
-        df = self.likelihood.df
+        df = self.df[:, None]
         rate = 0.5 * (df + resid**2 / self.sigma2[:, None])
         return rng.standard_gamma(0.5 * (df + 1.0), size=resid.shape) / rate
+
+    def update_noise(self, coef, rng):
+        self._update_sigma(coef, rng)
+        if self.df_prior is None:
+            return
+        if DF_WEIGHTS_INTEGRATED_OUT:
+            # df | w, b0, sigma with the weights integrated out: the Student-t likelihood itself;
+            # the weights are redrawn given this df before anything else (draw_mixing opens the
+            # next sweep), so (df, u) are one block drawn from their joint conditional
+            z = self.residuals(coef) / np.sqrt(self.sigma2)[:, None]
+            conditionals = [lambda df, c=c: df_log_conditional_marginal(df, z[c], self.df_prior)
+                            for c in range(self.df.size)]
+        else:  # df | u: the weights enter through sum(log u - u) only
+            statistic = np.sum(np.log(np.maximum(self.mixing, 1e-300)) - self.mixing, axis=1)
+            conditionals = [lambda df, s=s: float(df_log_conditional(df, self.n, s, self.df_prior))
+                            for s in statistic]
+        for chain, log_conditional in enumerate(conditionals):
+            def log_density(log_df, f=log_conditional):  # on log df: + log df, the Jacobian
+                return f(math.exp(log_df)) + log_df
+
+            self.df[chain] = math.exp(slice_sample(log_density, math.log(self.df[chain]), rng))
+
+    def record(self, coef, rng):
+        out = super().record(coef, rng)
+        if self.df_prior is not None:
+            out["df"] = self.df.copy()
+        return out
 
     def precision(self):
         return self.mixing / self.sigma2[:, None]
 
-    def update_noise(self, coef, rng):
+    def _update_sigma(self, coef, rng):
         if self.sigma_fixed:
             return
         weighted_rss = np.sum(self.mixing * self.residuals(coef) ** 2, axis=1)

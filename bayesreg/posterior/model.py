@@ -66,7 +66,10 @@ class ModelSpec:
     key, to build the graph from.
     """
 
-    likelihood: Likelihood
+    likelihood: Likelihood = field(compare=False)
+    #: What of the likelihood fixes the graph (``Likelihood.graph_key``): a learned
+    #: parameter's prior numbers are ``pm.Data``, out of the key.
+    likelihood_key: object
     prior_family: type
     hyperprior_family: type | None  # None for a fixed scale
     sigma_fixed: bool
@@ -91,6 +94,7 @@ class ModelSpec:
             prior.given_sigma(None)  # its clear refusal: no sigma to scale by
         return cls(
             likelihood=likelihood,
+            likelihood_key=likelihood.graph_key(),
             prior_family=type(prior),
             hyperprior_family=type(prior.scale) if prior.is_hierarchical else None,
             sigma_fixed=likelihood.has_sigma and sigma is not None,
@@ -127,6 +131,7 @@ def model_data(spec, prior, sigma, X, y, offset=None):
     if spec.has_offset:
         data["offset"] = offset
     data.update(prior.pymc_data())
+    data.update(spec.likelihood.pymc_data())  # a learned parameter's prior (a Student-t's df)
     if spec.likelihood.has_sigma:
         if spec.sigma_fixed:
             data["sigma_fixed"] = sigma
@@ -214,7 +219,8 @@ def build_model(spec, data):
         if spec.has_offset:
             eta = eta + shared["offset"]
         n = X.shape[0]
-        spec.likelihood.pymc_observed("y", eta, shared["y_observed"], sigma, n)
+        likelihood = spec.likelihood.pymc_parameters(shared)  # e.g. df ~ Gamma, when learned
+        likelihood.pymc_observed("y", eta, shared["y_observed"], sigma, n)
         if scale is not None:
             _penalty_of_learned_scale(spec, shared, scale, sigma, n)
     return model

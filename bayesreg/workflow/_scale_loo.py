@@ -35,9 +35,10 @@ from ._posterior_for import posterior_estimator
 __all__ = ["with_loo"]
 
 
-def _posterior_at(prior, X, y, sigma, likelihood, settings):
-    """The posterior of ``prior`` (sigma as given: None learns it)."""
-    return posterior_estimator(prior, likelihood, sigma, "choose_scale", **settings).fit(X, y)
+def _posterior_at(prior, X, y, sigma, likelihood, settings, offset=None):
+    """The posterior of ``prior`` (sigma as given: None learns it; a known offset, if any)."""
+    model = posterior_estimator(prior, likelihood, sigma, "choose_scale", **settings)
+    return model.fit(X, y, **({} if offset is None else {"offset": offset}))
 
 
 def _elpd_per_scale(choice, X, y, sigma, likelihood, settings):
@@ -59,7 +60,7 @@ def _elpd_per_scale(choice, X, y, sigma, likelihood, settings):
 
 
 def with_loo(choice, X, y, *, sigma, likelihood, fit_intercept, sampler, draws, tune, chains,
-             random_seed, standardize=False):
+             random_seed, standardize=False, offset=None):
     """``choice`` with ``details["loo"]``, ``details["elpd_loo"]`` and ``details["loo_model"]``.
 
     With a closed-form posterior at each scale also ``details["elpd_loo_scales"]``.
@@ -73,7 +74,7 @@ def with_loo(choice, X, y, *, sigma, likelihood, fit_intercept, sampler, draws, 
         settings = {"fit_intercept": fit_intercept, "sampler": sampler, "draws": draws,
                     "tune": tune, "chains": chains, "random_seed": random_seed,
                     "progressbar": False, "standardize": standardize}
-        model = _posterior_at(choice.prior, X, y, sigma, likelihood, settings)
+        model = _posterior_at(choice.prior, X, y, sigma, likelihood, settings, offset)
         curve = _elpd_per_scale(choice, X, y, sigma, likelihood, settings)
         if curve is not None:
             choice = dataclasses.replace(choice, details={**choice.details, "elpd_loo_scales": curve})

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..model._checks import check_bool
 from ..model.likelihoods import get_likelihood
+from ..model.offset import check_offset
 from ..map.path import _check_scales, _feature_names
 from ._posterior_for import posterior_estimator
 from ..model.priors import Prior
@@ -35,6 +36,9 @@ class PosteriorPath:
     sampler : str
         The sampler that ran (``"auto"`` resolved; see
         :meth:`bayesreg.model.priors.Prior.samplers`).
+    map_coef : ndarray of shape (n_scales, n_features) or None
+        The MAP of the same model at each scale (the estimators' ``map_``;
+        NaN rows where a prior has no MAP).
     """
 
     scales: np.ndarray
@@ -48,12 +52,13 @@ class PosteriorPath:
     prior: Prior
     sigma: float | None
     sampler: str
+    map_coef: np.ndarray | None = None
 
 
 def posterior_path(
     X, y, prior, scales, *, sigma=None, likelihood="gaussian", fit_intercept=True,
     hdi_prob=0.94, sampler="auto", draws=1000, tune=1000, chains=4, random_seed=0,
-    standardize=False,
+    standardize=False, exposure=None, offset=None,
 ):
     """Sample the posterior of the same model at every prior scale in ``scales``.
 
@@ -88,6 +93,9 @@ def posterior_path(
         True: the prior applies to the coefficients of the columns divided by
         their sd (divisor n, glmnet's default); every summary is on the
         original scale (see :class:`bayesreg.PosteriorRegressor`).
+    exposure, offset : array-like of shape (n_samples,), optional
+        For a likelihood with an offset (Poisson), as in
+        :meth:`bayesreg.PosteriorRegressor.fit`, at every scale.
 
     Returns
     -------
@@ -108,10 +116,12 @@ def posterior_path(
                   chains=chains, random_seed=random_seed, progressbar=False)
     # refuses a sigma where it has no role
     model = posterior_estimator(prior, likelihood, sigma, "posterior_path", **common)
+    offset = check_offset(likelihood, exposure, offset, np.shape(X)[0], "posterior_path")
+    fit_kwargs = {} if offset is None else {"offset": offset}
 
-    stats = {k: [] for k in ("mean", "median", "sd", "hdi_low", "hdi_high")}
+    stats = {k: [] for k in ("mean", "median", "sd", "hdi_low", "hdi_high", "map_coef")}
     for scale in scales:
-        model.set_params(prior=prior.with_scale(float(scale))).fit(X, y)
+        model.set_params(prior=prior.with_scale(float(scale))).fit(X, y, **fit_kwargs)
         coef = model.idata_.posterior["coef"]
         hdi = az.hdi(coef, hdi_prob=hdi_prob)["coef"].values
         stats["mean"].append(model.coef_)
@@ -119,6 +129,8 @@ def posterior_path(
         stats["sd"].append(model.coef_sd_)
         stats["hdi_low"].append(hdi[:, 0])
         stats["hdi_high"].append(hdi[:, 1])
+        stats["map_coef"].append(np.full(len(model.coef_), np.nan) if model.map_ is None
+                                 else model.map_.coef_)
     names = _feature_names(X)
     if names is None:
         names = [str(f) for f in model.idata_.posterior["feature"].values]

@@ -37,19 +37,22 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn import linear_model
 from sklearn.linear_model import LassoCV, RidgeCV
-from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+from sklearn.model_selection import GridSearchCV
 from sklearn.utils.validation import check_array, check_consistent_length
 
 from ..model._checks import check_bool
 from ..model.likelihoods import get_likelihood
-from ..map import estimate_sigma, map_path
+from ..map import estimate_sigma
 from ..model.mapping import from_penalty, penalty_strength, to_penalty
+from ._map_cv import folds_for as _folds
+from ._map_cv import map_cv_loss as _map_cv_loss
 from ._scale_loo import with_loo
 from .marginal_likelihood import log_marginal_likelihood, maximise_marginal_likelihood
 from ._posterior_for import posterior_estimator
 from ..model.priors import Prior
 from ..model.column_scaling import ColumnScaling
 from ..model.hyperpriors import HalfCauchy, Hyperprior
+from ..model.offset import check_offset
 
 __all__ = ["METHODS", "ScaleChoice", "choose_scale", "log_marginal_likelihood"]
 
@@ -94,7 +97,7 @@ class ScaleChoice:
 def choose_scale(
     X, y, prior, method="cv", *, sigma=None, likelihood="gaussian", scales=None, cv=5,
     fit_intercept=True, hyperprior=None, sampler="auto", draws=1000, tune=1000, chains=2,
-    random_seed=0, standardize=False, report_loo=False,
+    random_seed=0, standardize=False, report_loo=False, exposure=None, offset=None,
 ):
     r"""Choose the scale of ``prior`` from the data.
 
@@ -148,6 +151,11 @@ def choose_scale(
         Also put the PSIS-LOO (``arviz.loo``) of the posterior at the chosen scale
         beside the CV score: ``details["elpd_loo"]``, ``["loo"]`` (ArviZ's ELPDData)
         and ``["loo_model"]``; one more posterior fit, see :mod:`bayesreg.workflow._scale_loo`.
+    exposure, offset : array-like of shape (n_samples,), optional
+        For a likelihood with an offset (Poisson), as in
+        :meth:`bayesreg.MAPRegressor.fit`: CV splits it with the rows (each
+        fold's MAP and held-out deviance use it), the hierarchical posterior is
+        fitted with it.
 
     Returns
     -------
@@ -163,6 +171,7 @@ def choose_scale(
     check_bool(standardize, "standardize", "choose_scale")
     check_bool(report_loo, "report_loo", "choose_scale")
     likelihood = get_likelihood(likelihood)
+    passed = {"exposure": exposure, "offset": offset}
     if method == "all":
         methods = [m for m in METHODS if (m != "empirical_bayes" or _has_marginal(prior, likelihood))
                    and (m != "hierarchical" or not prior.has_per_feature_scale)]
@@ -171,7 +180,7 @@ def choose_scale(
                 X, y, prior, m, sigma=sigma, likelihood=likelihood, scales=scales, cv=cv,
                 fit_intercept=fit_intercept, hyperprior=hyperprior, sampler=sampler, draws=draws,
                 tune=tune, chains=chains, random_seed=random_seed, standardize=standardize,
-                report_loo=report_loo,
+                report_loo=report_loo, **passed,
             )
             for m in methods
         }
@@ -179,11 +188,13 @@ def choose_scale(
         choice = choose_scale(
             X, y, prior, method, sigma=sigma, likelihood=likelihood, scales=scales, cv=cv,
             fit_intercept=fit_intercept, hyperprior=hyperprior, sampler=sampler, draws=draws,
-            tune=tune, chains=chains, random_seed=random_seed, standardize=standardize,
+            tune=tune, chains=chains, random_seed=random_seed, standardize=standardize, **passed,
         )
+        offset = check_offset(likelihood, exposure, offset, np.shape(X)[0], "choose_scale")
         return with_loo(choice, X, y, sigma=sigma, likelihood=likelihood,
                         fit_intercept=fit_intercept, sampler=sampler, draws=draws, tune=tune,
-                        chains=chains, random_seed=random_seed, standardize=standardize)
+                        chains=chains, random_seed=random_seed, standardize=standardize,
+                        offset=offset)
     if method not in METHODS:
         raise ValueError(f"choose_scale: method must be one of {METHODS + ('all',)}, got {method!r}.")
     if not (isinstance(prior, Prior) and prior.has_map):
@@ -193,6 +204,7 @@ def choose_scale(
         )
     sigma = likelihood.sigma_for(sigma, "choose_scale")
     X, y, names = _check_data(X, y, likelihood)
+    offset = check_offset(likelihood, exposure, offset, X.shape[0], "choose_scale")
     if method == "hierarchical":
         if prior.has_per_feature_scale:
             raise ValueError(
@@ -201,7 +213,7 @@ def choose_scale(
                 "its reference scale), or a prior with one scale."
             )
         return _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior,
-                             sampler, draws, tune, chains, random_seed, standardize)
+                             sampler, draws, tune, chains, random_seed, standardize, offset)
     if prior.is_hierarchical:
         raise ValueError(
             f"choose_scale: method={method!r} needs a prior with a fixed scale (the family), "
@@ -218,7 +230,8 @@ def choose_scale(
     if method == "empirical_bayes":
         choice = _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales)
     else:
-        choice = _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_seed)
+        choice = _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_seed,
+                                 offset)
     if per_feature.has_per_feature_scale:  # scale and alpha: those of the reference scale
         choice = dataclasses.replace(choice, prior=per_feature.with_scale(choice.scale))
     return choice
@@ -269,13 +282,9 @@ def _penalty_value(prior, n, sigma, likelihood):
     return pen[likelihood.penalty_name]
 
 
-def _folds(cv, likelihood, random_state):
-    kind = StratifiedKFold if likelihood.stratified_folds else KFold
-    return kind(n_splits=cv, shuffle=True, random_state=random_state)
-
-
 # ---------------------------------------------------------------------- CV
-def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_state):
+def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_state,
+                    offset=None):
     n = X.shape[0]
     folds = _folds(cv, likelihood, random_state)
     if likelihood.has_sigma and sigma is None:
@@ -290,7 +299,7 @@ def _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, r
                               **params(estimator))
         details = {"estimator": estimator}
     else:
-        losses = _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood, sigma)
+        losses = _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood, sigma, offset)
         # the first minimum in increasing scale (= increasing C), as LogisticRegressionCV
         chosen = _with_scale(prior, scales[int(np.argmin(losses.mean(axis=0)))])
         # the likelihood's cv_loss: log loss (Bernoulli), mean deviance (Poisson)
@@ -322,26 +331,6 @@ def _sklearn_cv(prior, pens, folds, fit_intercept):
 
 def _alpha_(estimator):
     return {"alpha": float(estimator.alpha_)}
-
-
-def _map_cv_loss(X, y, prior, scales, folds, fit_intercept, likelihood, sigma=None):
-    """Held-out mean loss (``likelihood.cv_loss``) of the MAP, shape (n_folds, n_scales).
-
-    A likelihood with a noise scale is fitted and scored at the one ``sigma`` of
-    the whole data (given, or estimated once), so the folds compare prior scales
-    only: the Student-t's deviance, the Laplace's mean absolute error.
-
-    Each training fold's MAPs come from one warm-started :func:`map_path` (the
-    one MAP solver), so equal seeds give equal answers and every fit converges
-    -- unlike SAGA, which draws from numpy's global generator.
-    """
-    losses = np.empty((folds.get_n_splits(), scales.size))
-    for k, (train, test) in enumerate(folds.split(X, y)):
-        path = map_path(X[train], y[train], prior, scales, likelihood=likelihood,
-                        fit_intercept=fit_intercept, sigma=sigma)
-        eta = path.intercepts[:, None] + path.coefs @ X[test].T  # (n_scales, n_test)
-        losses[k] = [likelihood.cv_loss(y[test], row, sigma) for row in eta]
-    return losses
 
 
 def _grid_search(estimator, pens, keys, folds, scoring):
@@ -387,7 +376,7 @@ def _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales):
 
 # ---------------------------------------------------------------------- hierarchical
 def _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior, sampler, draws,
-                  tune, chains, random_seed, standardize=False):
+                  tune, chains, random_seed, standardize=False, offset=None):
     if hyperprior is None:
         hyperprior = prior.scale if prior.is_hierarchical else HalfCauchy(prior.scale)
     if not isinstance(hyperprior, Hyperprior):
@@ -401,7 +390,7 @@ def _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperpri
         import pandas as pd
 
         X = pd.DataFrame(X, columns=names)
-    model.fit(X, y)
+    model.fit(X, y, **({} if offset is None else {"offset": offset}))
     posterior = model.idata_.posterior
     scale_draws = posterior["scale"].values.ravel()
     penalty_name = likelihood.penalty_name
