@@ -38,8 +38,10 @@ class Normal(Prior):
     Parameters
     ----------
     scale : float or Hyperprior, default=1.0
-        The prior standard deviation :math:`t`.  A hyperprior (``HalfCauchy``,
-        ``HalfNormal``) lets the posterior learn it.
+        The prior standard deviation :math:`t`.  A hyperprior lets the
+        posterior learn it: ``HalfCauchy``/``HalfNormal`` on :math:`t`,
+        ``InverseGamma(a, b)`` on the variance :math:`t^2` (conjugate in Gibbs),
+        ``Gamma(a, b)`` on :math:`1/t^2` (the same law).
     """
 
     scale: float | Hyperprior = 1.0
@@ -100,7 +102,9 @@ class Laplace(Prior):
     scale : float or Hyperprior, default=1.0
         The Laplace scale :math:`s` (the standard deviation is
         :math:`\sqrt{2}\,s`).  A hyperprior lets the posterior learn it, and
-        with it the lasso's lambda.
+        with it the lasso's lambda: ``HalfCauchy``/``HalfNormal`` on :math:`s`,
+        ``Gamma(a, b)`` on :math:`\lambda^2 = 1/s^2` (Park & Casella's prior,
+        conjugate in Gibbs), ``InverseGamma(a, b)`` on :math:`s^2` (the same law).
     """
 
     scale: float | Hyperprior = 1.0
@@ -163,7 +167,8 @@ class ElasticNet(Prior):
     ----------
     scale : float or Hyperprior, default=1.0
         The scale :math:`s`: the Laplace scale of the L1 part and the standard
-        deviation of the L2 part.
+        deviation of the L2 part. A hyperprior as for :class:`Laplace`
+        (``Gamma`` on :math:`1/s^2`, ``InverseGamma`` on :math:`s^2`).
     l1_ratio : float in [0, 1], default=0.5
         The mixing weight :math:`r` of the L1 part.
     """

@@ -78,12 +78,13 @@ def sample_exact(X, y, scale, sigma, *, fit_intercept, draws, chains, random_see
     return xr.Dataset(data_vars, coords=coords)
 
 
-def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random_seed, feature_names):
+def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random_seed, feature_names,
+                     sigma_prior=None):
     """Independent draws from the closed-form posterior of ``prior`` (its ``conjugate_scheme``).
 
     ``"normal"``: :func:`sample_exact` (Normal prior of fixed scale, fixed sigma);
     ``"g_prior"``: :func:`bayesreg.posterior.g_prior_draws.sample_g_prior`
-    (Zellner's g-prior, sigma fixed or learned).
+    (Zellner's g-prior, sigma fixed or learned, under ``sigma_prior``).
     """
     kwargs = dict(fit_intercept=fit_intercept, draws=draws, chains=chains, random_seed=random_seed,
                   feature_names=feature_names)
@@ -96,5 +97,22 @@ def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random
                 "and is not yet written from SufficientStatistics; fit it on X, y."
             )
 
-        return sample_g_prior(X, y, prior.g, sigma, **kwargs)
+        return sample_g_prior(X, y, prior.g, sigma, sigma_prior=sigma_prior, **kwargs)
     return sample_exact(X, y, prior.scale, sigma, **kwargs)
+
+
+def exact_or_next(sampler, requested, prior, likelihood, sigma_prior, owner):
+    """``sampler`` unless it is ``"exact"`` and the closed form does not take ``sigma_prior``.
+
+    Then ``requested="auto"`` runs the prior's next sampler; a forced ``"exact"``
+    is refused with the reason (:func:`~.g_prior_draws.exact_sigma_prior_refusal`).
+    """
+    from .g_prior_draws import exact_sigma_prior_refusal
+
+    reason = exact_sigma_prior_refusal(sigma_prior) if sampler == "exact" else None
+    if reason is None:
+        return sampler
+    if requested == "exact":
+        raise ValueError(f"{owner}: sampler='exact' {reason} Use sampler='nutpie'.")
+    offered = prior.samplers(likelihood.name, False, likelihood.gibbs_prior_schemes)
+    return next(name for name in offered if name != "exact")
