@@ -1,4 +1,4 @@
-"""Hyperpriors: distributions of a positive scale (a prior scale, the noise sd).
+r"""Hyperpriors: distributions of a positive scale (a prior scale, the noise sd).
 
 Each family says on which function of the scale ``s`` it is a distribution
 (:attr:`Hyperprior.acts_on`): HalfCauchy and HalfNormal on ``s`` itself,
