@@ -40,8 +40,8 @@ class Hyperprior:
 
     #: The function of the scale ``s`` this is the distribution of: "scale" (``s``),
     #: "precision" (``1/s^2``), "variance" (``s^2``), or None where it is no
-    #: prior of a scale (then a coefficient prior refuses it as its scale).
-    acts_on = "scale"
+    #: prior of a scale (the bare base class: then a coefficient prior refuses it as its scale).
+    acts_on = None
     #: Whether it may be the prior of a coefficient prior's scale (a proper law).
     may_be_coefficient_scale = True
 
@@ -98,6 +98,7 @@ class HalfCauchy(Hyperprior):
     """
 
     scale: float = 1.0
+    acts_on = "scale"
     #: Makalic & Schmidt's auxiliary variable makes both conditionals inverse gamma.
     gibbs_variance_update = "auxiliary_inverse_gamma"
 
@@ -134,6 +135,7 @@ class HalfNormal(Hyperprior):
     """
 
     scale: float = 1.0
+    acts_on = "scale"
     #: The generalised inverse Gaussian conditional, by rejection from an inverse gamma.
     gibbs_variance_update = "rejection_inverse_gamma"
 

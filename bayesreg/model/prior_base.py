@@ -38,8 +38,8 @@ def _check_scale(value, owner, name="scale"):
     (Jeffreys) is refused: the posterior of the scale would be improper.
     """
     accepted = "HalfCauchy, HalfNormal on s; Gamma on 1/s^2; InverseGamma on s^2"
-    if isinstance(value, Hyperprior):
-        if value.acts_on is not None and value.may_be_coefficient_scale:
+    if isinstance(value, Hyperprior) and value.acts_on is not None:  # a family, not the bare base
+        if value.may_be_coefficient_scale:
             return value
         raise ValueError(
             f"{owner}: {name}={value!r} cannot be the prior of a coefficient prior's scale "
