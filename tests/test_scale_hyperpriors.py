@@ -47,10 +47,10 @@ def test_normal_prior_variance_conditional_is_the_quadrature_of_its_full_conditi
     mixture = MIXTURES[prior.gibbs_mixture](prior, state, np.random.default_rng(0))
     mixture.update(state.coef, np.random.default_rng(1))
     if isinstance(hyper, br.Gamma):  # 1/v ~ Gamma(a, rate b): pi(v) = gamma.pdf(1/v) / v^2
-        log_prior = lambda v: stats.gamma(hyper.a, scale=1 / hyper.b).logpdf(1 / v) - 2 * np.log(v)  # noqa: E731
+        log_prior = lambda v: stats.gamma(hyper.a, scale=1 / hyper.b).logpdf(1 / v) - 2 * np.log(v)
     else:
         log_prior = stats.invgamma(hyper.a, scale=hyper.b).logpdf
-    log_post = lambda v: stats.norm.logpdf(w[:, None], scale=np.sqrt(v)).sum(axis=0) + log_prior(v)  # noqa: E731
+    log_post = lambda v: stats.norm.logpdf(w[:, None], scale=np.sqrt(v)).sum(axis=0) + log_prior(v)
     assert _ks_against_density(state.scale2, log_post, 1e-4, 1e4) > 0.01
 
 
@@ -97,10 +97,10 @@ def test_noise_variance_conditional_is_the_quadrature_of_its_full_conditional(si
     if isinstance(sigma_prior, br.InverseGamma):
         log_prior = stats.invgamma(2.0, scale=1.5).logpdf
     elif isinstance(sigma_prior, br.Jeffreys):
-        log_prior = lambda v: -np.log(v)  # noqa: E731
+        log_prior = lambda v: -np.log(v)
     else:
-        log_prior = lambda v: stats.halfcauchy(scale=0.8).logpdf(np.sqrt(v)) - 0.5 * np.log(v)  # noqa: E731
-    log_post = lambda v: -k * np.log(v) - rss / (2 * v) + log_prior(v)  # noqa: E731
+        log_prior = lambda v: stats.halfcauchy(scale=0.8).logpdf(np.sqrt(v)) - 0.5 * np.log(v)
+    log_post = lambda v: -k * np.log(v) - rss / (2 * v) + log_prior(v)
     assert _ks_against_density(v, log_post, 1e-3, 1e4) > 0.01
 
 
@@ -224,11 +224,20 @@ def test_bad_sigma_priors_are_refused_before_fitting(kwargs, match):
 
 
 def test_exact_with_a_half_cauchy_noise_prior_is_refused_and_auto_moves_on():
+    from bayesreg.posterior.exact import exact_or_next
+
     X, y = _data()
-    common = dict(sigma_prior=br.HalfCauchy(1.0), draws=50, tune=50, chains=1, progressbar=False,
-                  random_seed=0)
-    with pytest.raises(ValueError, match="sampler='exact' has no closed form.*HalfCauchy"):
+    common = {"sigma_prior": br.HalfCauchy(1.0), "draws": 50, "tune": 50, "chains": 1,
+              "progressbar": False, "random_seed": 0}
+    with pytest.raises(ValueError, match="sampler='exact' has no closed form.*HalfCauchy.*another sigma_prior"):
         br.PosteriorRegressor(br.GPrior(g=30.0), sampler="exact", **common).fit(X, y)
+    # the g-prior has no other sampler: "auto" is refused too, with the reason
+    with pytest.raises(ValueError, match="sampler='auto' chose 'exact', which.*HalfCauchy.*another sigma_prior"):
+        br.PosteriorRegressor(br.GPrior(g=30.0), sampler="auto", **common).fit(X, y)
+    gaussian = get_likelihood("gaussian")
+    assert exact_or_next("exact", "auto", br.GPrior(g=30.0), gaussian, br.Jeffreys(), "owner") == "exact"
+    # a prior with other samplers moves on (a fixed-scale Normal offers exact, then gibbs)
+    assert exact_or_next("exact", "auto", br.Normal(1.0), gaussian, br.HalfCauchy(1.0), "owner") == "gibbs"
 
 
 def test_exact_g_prior_with_an_inverse_gamma_noise_prior_has_the_conjugate_sigma():

@@ -104,15 +104,18 @@ def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random
 def exact_or_next(sampler, requested, prior, likelihood, sigma_prior, owner):
     """``sampler`` unless it is ``"exact"`` and the closed form does not take ``sigma_prior``.
 
-    Then ``requested="auto"`` runs the prior's next sampler; a forced ``"exact"``
-    is refused with the reason (:func:`~.g_prior_draws.exact_sigma_prior_refusal`).
+    Then ``requested="auto"`` runs the prior's next sampler; a forced ``"exact"``, or
+    a prior with no other sampler (the g-prior), is refused with the reason (:func:`~.g_prior_draws.exact_sigma_prior_refusal`).
     """
     from .g_prior_draws import exact_sigma_prior_refusal
 
     reason = exact_sigma_prior_refusal(sigma_prior) if sampler == "exact" else None
     if reason is None:
         return sampler
-    if requested == "exact":
-        raise ValueError(f"{owner}: sampler='exact' {reason} Use sampler='nutpie'.")
-    offered = prior.samplers(likelihood.name, False, likelihood.gibbs_prior_schemes)
-    return next(name for name in offered if name != "exact")
+    offered = [name for name in prior.samplers(likelihood.name, False, likelihood.gibbs_prior_schemes)
+               if name != "exact"]
+    if requested == "exact" or not offered:
+        advice = "Use sampler='nutpie'." if offered else "Choose another sigma_prior (or fix sigma)."
+        which = "sampler='exact'" if requested == "exact" else f"sampler={requested!r} chose 'exact', which"
+        raise ValueError(f"{owner}: {which} {reason} {advice}")
+    return offered[0]
