@@ -21,7 +21,7 @@ from . import config, datasets, likelihoods
 from .map import MAPClassifier, MAPPath, MAPRegressor, estimate_sigma, map_path
 from .model import (
     BernoulliLogit, Beta, ElasticNet, Gamma, Gaussian, GPrior, HalfCauchy, HalfNormal, Horseshoe,
-    HorseshoePlus, InverseGamma, Laplace, Normal, Prior, RegularizedHorseshoe, SpikeAndSlab, SufficientStatistics,
+    HorseshoePlus, InverseGamma, Jeffreys, Laplace, Normal, Prior, RegularizedHorseshoe, SpikeAndSlab, SufficientStatistics,
     from_penalty, to_penalty,
 )
 from .posterior import PosteriorClassifier, PosteriorRegressor, SamplingWarning
@@ -47,6 +47,7 @@ __all__ = [
     "Horseshoe",
     "HorseshoePlus",
     "InverseGamma",
+    "Jeffreys",
     "Laplace",
     "MAPClassifier",
     "MAPPath",

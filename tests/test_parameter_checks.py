@@ -150,7 +150,7 @@ BAD_VALUES = [
     ("sampler", "metropolis"), ("draws", 0), ("tune", -1), ("chains", 1.5),
     ("target_accept", 1.5), ("random_seed", -1), ("random_seed", "abc"), ("progressbar", "yes"),
     ("log_likelihood", 1), ("tol", 0.0), ("max_iter", 0), ("standardize", "yes"),
-    ("likelihood", "cauchy"), ("likelihood", "bernoulli"),
+    ("likelihood", "cauchy"), ("likelihood", "bernoulli"), ("sigma_prior", "halfnormal"),
 ]
 
 

@@ -9,7 +9,7 @@ from .g_prior import GPrior
 from .gamma import Gamma, InverseGamma
 from .horseshoe import Horseshoe
 from .horseshoe_plus import HorseshoePlus
-from .hyperpriors import HalfCauchy, HalfNormal
+from .hyperpriors import HalfCauchy, HalfNormal, Jeffreys
 from .likelihoods import BernoulliLogit, Gaussian
 from .mapping import from_penalty, to_penalty
 from .priors import ElasticNet, Laplace, Normal, Prior
@@ -29,6 +29,7 @@ __all__ = [
     "Horseshoe",
     "InverseGamma",
     "HorseshoePlus",
+    "Jeffreys",
     "Laplace",
     "Normal",
     "Prior",

@@ -17,10 +17,11 @@ import math
 import numbers
 
 from ._checks import check_bool, check_positive_or_none, check_prior, check_random_seed
+from .hyperpriors import Hyperprior
 from .likelihoods import get_likelihood, regression_likelihood_names
 from .prior_base import NUTS_SAMPLERS
 
-__all__ = ["PARAM_CHECKS", "SAMPLERS", "check_params"]
+__all__ = ["PARAM_CHECKS", "SAMPLERS", "check_params", "check_sigma_prior_applies"]
 
 #: Every value of the posterior estimators' ``sampler`` parameter; ``"auto"``
 #: lets the prior choose (:meth:`bayesreg.model.priors.Prior.samplers`).
@@ -78,11 +79,41 @@ def _check_tolerance(value, name, owner):
     return float(value)
 
 
+_SIGMA_PRIORS = ("None (HalfNormal(sd(y)) on sigma), HalfCauchy(s) or HalfNormal(s) on sigma, "
+                 "Jeffreys() (p(sigma) ~ 1/sigma), InverseGamma(a, b) on sigma^2 or Gamma(a, b) on 1/sigma^2")
+
+
+def _check_sigma_prior(value, name, owner):
+    """None (the default ``HalfNormal(sd(y))``) or a hyperprior of a positive scale."""
+    if value is None:
+        return None
+    if isinstance(value, Hyperprior) and value.acts_on is not None:
+        return value
+    raise TypeError(f"{owner}: {name} must be one of {_SIGMA_PRIORS}; got {value!r}.")
+
+
+def check_sigma_prior_applies(sigma_prior, sigma, likelihood, owner):
+    """Refuse a ``sigma_prior`` where sigma is not learned: fixed, or absent from the likelihood."""
+    if sigma_prior is None:
+        return
+    if not likelihood.has_sigma:
+        raise ValueError(
+            f"{owner}: sigma_prior={sigma_prior!r} has no role in the {likelihood.label} likelihood, "
+            "which has no noise scale; leave sigma_prior=None."
+        )
+    if sigma is not None:
+        raise ValueError(
+            f"{owner}: sigma_prior={sigma_prior!r} is the prior of a learned sigma, but sigma={sigma!r} "
+            "fixes it. Pass sigma=None to learn sigma under this prior, or sigma_prior=None."
+        )
+
+
 #: parameter name -> check(value, name, owner), returning the value to use.
 PARAM_CHECKS = {
     "prior": check_prior,
     "likelihood": _check_regression_likelihood,
     "sigma": check_positive_or_none,
+    "sigma_prior": _check_sigma_prior,
     "fit_intercept": check_bool,
     "standardize": check_bool,
     "sampler": _check_sampler_name,

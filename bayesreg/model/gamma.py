@@ -2,8 +2,17 @@
 
 They are hyperpriors in the family sense (a prior on a positive quantity that a
 model learns): ``StudentT(df=Gamma(2, 0.1))`` puts Juarez & Steel's prior on the
-degrees of freedom. Where each may stand as the prior of a *scale* (and on which
-function of the scale) is said by the families that accept it.
+degrees of freedom.
+
+As the prior of a *scale* ``s`` (a coefficient prior's scale, or ``sigma_prior``)
+the rule is one for every family: **Gamma is on the precision 1/s^2,
+InverseGamma on the variance s^2**. ``Laplace(scale=Gamma(a, b))`` is Park &
+Casella's Gamma prior on ``lambda^2 = 1/s^2`` (the squared rate of the Laplace
+``exp(-|w|/s) / (2s)``); ``Normal(scale=InverseGamma(a, b))`` is the inverse
+gamma on the prior variance. Since ``1/x ~ Gamma(a, b)`` exactly when
+``x ~ InverseGamma(a, b)``, the two put the *same* law on ``s``: the Gibbs
+sampler's update is the same conjugate inverse gamma for both
+(docs/maths.md, "Gamma and inverse-gamma hyperpriors").
 """
 
 from __future__ import annotations
@@ -19,8 +28,40 @@ from .scales import check_positive_scale
 __all__ = ["Gamma", "InverseGamma"]
 
 
+
+class _GammaScale:
+    """What the Gamma and the inverse gamma share as priors of a scale (see the module docstring)."""
+
+    __slots__ = ()
+    #: v = s^2 given the rest is InverseGamma(k + a, rate + b): bayesreg.posterior._conditionals
+    gibbs_variance_update = "conjugate_inverse_gamma"
+
+    @property
+    def gibbs_parameters(self):
+        """``(a, b)``: the conditional of ``s^2`` is ``InverseGamma(k + a, r + b)``."""
+        return (float(self.a), float(self.b))
+
+    @property
+    def typical_scale(self):
+        """``sqrt(b / a)``: the scale at the mean of the precision ``a / b``."""
+        return float(np.sqrt(self.b / self.a))
+
+    def pymc_data(self, prefix):
+        return {f"{prefix}_a": float(self.a), f"{prefix}_b": float(self.b)}
+
+    def create_scale_variable(self, name, data, prefix):
+        import pymc as pm
+
+        a, b = data[f"{prefix}_a"], data[f"{prefix}_b"]
+        if self.acts_on == "precision":
+            precision = pm.Gamma(f"_{name}_precision", alpha=a, beta=b)
+            return pm.Deterministic(name, precision**-0.5)
+        variance = pm.InverseGamma(f"_{name}_variance", alpha=a, beta=b)
+        return pm.Deterministic(name, pm.math.sqrt(variance))
+
+
 @dataclass(frozen=True)
-class Gamma(Hyperprior):
+class Gamma(_GammaScale, Hyperprior):
     r"""Gamma distribution with shape ``a`` and *rate* ``b``.
 
     .. math::
@@ -28,6 +69,8 @@ class Gamma(Hyperprior):
         p(x) = \frac{b^a}{\Gamma(a)} x^{a-1} e^{-b x}, \qquad x > 0
 
     The mean is ``a / b``. ``scipy.stats.gamma(a, scale=1/b)`` is the same law.
+    As the prior of a scale ``s`` it is the law of the precision ``1/s^2``:
+    ``Laplace(scale=Gamma(a, b))`` is Park & Casella's ``lambda^2 ~ Gamma(a, b)``.
 
     Parameters
     ----------
@@ -39,6 +82,7 @@ class Gamma(Hyperprior):
 
     a: float = 1.0
     b: float = 1.0
+    acts_on = "precision"
 
     def __post_init__(self):
         object.__setattr__(self, "a", check_positive_scale(self.a, "a", "Gamma"))
@@ -62,6 +106,10 @@ class Gamma(Hyperprior):
         """Independent draws (``numpy`` Generator ``rng``)."""
         return rng.gamma(self.a, 1.0 / self.b, size)
 
+    def sample_scale(self, rng, size=None):
+        """Draws of ``s = x^(-1/2)``, ``x`` the precision drawn from this law."""
+        return self.sample(rng, size) ** -0.5
+
     def create_variable(self, name, scale_data):
         import pymc as pm
 
@@ -69,7 +117,7 @@ class Gamma(Hyperprior):
 
 
 @dataclass(frozen=True)
-class InverseGamma(Hyperprior):
+class InverseGamma(_GammaScale, Hyperprior):
     r"""Inverse-gamma distribution with shape ``a`` and *scale* ``b``.
 
     .. math::
@@ -77,7 +125,9 @@ class InverseGamma(Hyperprior):
         p(x) = \frac{b^a}{\Gamma(a)} x^{-a-1} e^{-b / x}, \qquad x > 0
 
     ``x ~ InverseGamma(a, b)`` exactly when ``1/x ~ Gamma(a, b)`` (rate ``b``).
-    ``scipy.stats.invgamma(a, scale=b)`` is the same law.
+    ``scipy.stats.invgamma(a, scale=b)`` is the same law. As the prior of a
+    scale ``s`` it is the law of the variance ``s^2``: ``Normal(scale=InverseGamma(a, b))``
+    puts it on the prior variance, ``sigma_prior=InverseGamma(a, b)`` on ``sigma^2``.
 
     Parameters
     ----------
@@ -89,6 +139,7 @@ class InverseGamma(Hyperprior):
 
     a: float = 1.0
     b: float = 1.0
+    acts_on = "variance"
 
     def __post_init__(self):
         object.__setattr__(self, "a", check_positive_scale(self.a, "a", "InverseGamma"))
@@ -106,6 +157,10 @@ class InverseGamma(Hyperprior):
     def sample(self, rng, size=None):
         """Independent draws (``numpy`` Generator ``rng``)."""
         return self.b / rng.gamma(self.a, 1.0, size)
+
+    def sample_scale(self, rng, size=None):
+        """Draws of ``s = sqrt(x)``, ``x`` the variance drawn from this law."""
+        return np.sqrt(self.sample(rng, size))
 
     def create_variable(self, name, scale_data):
         import pymc as pm

@@ -20,26 +20,37 @@ no proximal map; :class:`Horseshoe` says so when asked.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import NamedTuple
 
 import numpy as np
 
 from ._per_feature import PerFeatureScales
-from .hyperpriors import HalfCauchy, HalfNormal, Hyperprior
+from .hyperpriors import Hyperprior
 from .scales import check_positive_scale
 
 
 __all__ = ["NUTS_SAMPLERS", "PenaltyWeights", "Prior"]
 
 def _check_scale(value, owner, name="scale"):
-    """A coefficient prior's scale: a positive number or a hyperprior."""
-    if isinstance(value, (HalfCauchy, HalfNormal)):
-        return value
+    """A coefficient prior's scale: a positive number or a hyperprior.
+
+    HalfCauchy and HalfNormal are on the scale ``s``, Gamma on ``1/s^2`` and
+    InverseGamma on ``s^2`` (:attr:`Hyperprior.acts_on`); an improper one
+    (Jeffreys) is refused: the posterior of the scale would be improper.
+    """
+    accepted = "HalfCauchy, HalfNormal on s; Gamma on 1/s^2; InverseGamma on s^2"
+    if isinstance(value, Hyperprior) and value.acts_on is not None:  # a family, not the bare base
+        if value.may_be_coefficient_scale:
+            return value
+        raise ValueError(
+            f"{owner}: {name}={value!r} cannot be the prior of a coefficient prior's scale "
+            "(an improper prior there makes the posterior improper: the scale may shrink to 0 "
+            f"with every coefficient). Use a proper hyperprior ({accepted})."
+        )
     if isinstance(value, Prior):
         raise TypeError(
             f"{owner}: {name} may be a number or a hyperprior on a positive scale "
-            f"(HalfCauchy, HalfNormal), not the coefficient prior {value!r}."
+            f"({accepted}), not the coefficient prior {value!r}."
         )
     return check_positive_scale(value, name, owner)
 
@@ -334,12 +345,14 @@ class Prior(PerFeatureScales):
     def pymc_data(self):
         """The values of the ``pm.Data`` this prior needs in a PyMC model, by name.
 
-        ``"prior_scale"`` for a fixed scale, ``"hyperprior_scale"`` for a learned
-        one (plus what a subclass adds, e.g. ``"l1_ratio"``). They are shared
+        ``"prior_scale"`` for a fixed scale, the hyperprior's numbers for a learned
+        one (``"hyperprior_scale"``, or ``"hyperprior_a"`` and ``"hyperprior_b"``
+        for a Gamma or inverse gamma: :meth:`Hyperprior.pymc_data`), plus what a
+        subclass adds, e.g. ``"l1_ratio"``. They are shared
         variables, so a refit at another scale reuses the compiled model.
         """
         if self.is_hierarchical:
-            return {"hyperprior_scale": float(self.scale.scale)}
+            return self.scale.pymc_data("hyperprior")
         return {"prior_scale": self.scale_values if self.has_per_feature_scale else float(self.scale)}
 
     def create_variable(self, name, data, dims):
@@ -365,7 +378,7 @@ class Prior(PerFeatureScales):
             The coefficient variable and the scale variable (None for a fixed scale).
         """
         if self.is_hierarchical:
-            scale = self.scale.create_variable("scale", data["hyperprior_scale"])
+            scale = self.scale.create_scale_variable("scale", data, "hyperprior")
         else:
             scale = data["prior_scale"]
         # Centred even when the scale is learned: with the data sets this package is
@@ -400,5 +413,5 @@ class Prior(PerFeatureScales):
         """
         if not self.is_hierarchical:
             return self.sample(rng, n_features), {}
-        scale = float(self.scale.sample(rng))
+        scale = float(self.scale.sample_scale(rng))
         return self.with_scale(scale).sample(rng, n_features), {"scale": scale}

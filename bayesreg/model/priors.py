@@ -43,8 +43,10 @@ class Normal(Prior):
     scale : float, array of shape (n_features,) or Hyperprior, default=1.0
         The prior standard deviation :math:`t`.  An array gives one per
         feature, :math:`w_j \sim N(0, t_j^2)` (stored as a tuple; see
-        :mod:`bayesreg.model._per_feature`).  A hyperprior (``HalfCauchy``,
-        ``HalfNormal``) lets the posterior learn it.
+        :mod:`bayesreg.model._per_feature`).  A hyperprior lets the
+        posterior learn it: ``HalfCauchy``/``HalfNormal`` on :math:`t`,
+        ``InverseGamma(a, b)`` on the variance :math:`t^2` (conjugate in Gibbs),
+        ``Gamma(a, b)`` on :math:`1/t^2` (the same law).
     scale_by_sigma : bool, default=False (keyword only)
         True: the prior is on the coefficients in units of the noise scale,
         :math:`w_j \mid \sigma \sim` N(0, \sigma^2 t^2), as in Park & Casella's Bayesian lasso
@@ -117,7 +119,10 @@ class Laplace(Prior):
         The Laplace scale :math:`s` (the standard deviation is
         :math:`\sqrt{2}\,s`).  An array gives one per feature (glmnet's
         ``penalty.factor``: :mod:`bayesreg.model._per_feature`).  A hyperprior
-        lets the posterior learn it, and with it the lasso's lambda.
+        lets the posterior learn it, and with it the lasso's lambda:
+        ``HalfCauchy``/``HalfNormal`` on :math:`s`, ``Gamma(a, b)`` on
+        :math:`\lambda^2 = 1/s^2` (Park & Casella's prior, conjugate in Gibbs),
+        ``InverseGamma(a, b)`` on :math:`s^2` (the same law).
     scale_by_sigma : bool, default=False (keyword only)
         True: the prior is on the coefficients in units of the noise scale,
         :math:`w_j \mid \sigma \sim` \mathrm{Laplace}(\sigma s), as in Park & Casella's Bayesian lasso
@@ -187,7 +192,8 @@ class ElasticNet(Prior):
     ----------
     scale : float, array of shape (n_features,) or Hyperprior, default=1.0
         The scale :math:`s`: the Laplace scale of the L1 part and the standard
-        deviation of the L2 part; an array gives one per feature.
+        deviation of the L2 part; an array gives one per feature. A hyperprior
+        as for :class:`Laplace` (``Gamma`` on :math:`1/s^2`, ``InverseGamma`` on :math:`s^2`).
     l1_ratio : float in [0, 1], default=0.5
         The mixing weight :math:`r` of the L1 part.
     scale_by_sigma : bool, default=False (keyword only)

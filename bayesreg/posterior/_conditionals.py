@@ -28,6 +28,12 @@ the scale ``sqrt(v)``; the hyperprior names its update
   proposal is improper (``k <= 1/2``), Metropolis steps on ``log v`` from the
   current value leave the same conditional invariant; with ``b = 0`` and
   ``k < 1/2`` the conditional is ``Gamma(1/2 - k, rate 1/(2 beta^2))``, drawn exactly.
+* ``"conjugate_inverse_gamma"`` (``InverseGamma(a, beta)`` on ``v``, ``Gamma(a, beta)``
+  on ``1/v``: the same law; Jeffreys' ``pi(v) \propto 1/v`` is ``a = beta = 0``):
+  ``pi(v) \propto v^{-a-1} e^{-beta/v}``, so the conditional is ``InvGamma(k + a, b + beta)``,
+  drawn exactly. Park & Casella's ``lambda^2 = 1/s^2 ~ Gamma(a, beta)`` under the
+  exponential mixture (``k = p``, ``b = sum v_j / 2``) gives their
+  ``lambda^2 | . ~ Gamma(a + p, beta + sum v_j / 2)``.
 """
 
 from __future__ import annotations
@@ -105,8 +111,9 @@ def draw_variance(k, b, hyperprior, beta, xi, rng, current=None):
         Rate collected from them (one per chain, or per chain and feature).
     hyperprior : Hyperprior or str
         Prior of ``sqrt(v)`` (or its class name, e.g. ``"HalfCauchy"``); it names its update.
-    beta : float
-        Its scale.
+    beta : float or tuple
+        Its numbers (``Hyperprior.gibbs_parameters``): the scale of a half-Cauchy or
+        half-normal, ``(a, b)`` of a Gamma or inverse gamma.
     xi : ndarray or None
         The auxiliary variable of the ``"auxiliary_inverse_gamma"`` update (else ignored).
     current : ndarray, optional
@@ -118,7 +125,8 @@ def draw_variance(k, b, hyperprior, beta, xi, rng, current=None):
         The new variance and the new auxiliary variable (None where there is none).
     """
     if isinstance(hyperprior, str):
-        hyperprior = Hyperprior.class_named(hyperprior)(beta)
+        cls = Hyperprior.class_named(hyperprior)
+        hyperprior = cls(*beta) if isinstance(beta, tuple) else cls(beta)
     return VARIANCE_UPDATES[hyperprior.gibbs_variance_update](k, b, beta, xi, rng, current)
 
 
@@ -154,6 +162,15 @@ def _rejection_inverse_gamma(k, b, beta, xi, rng, current):
     return v, xi
 
 
+def _conjugate_inverse_gamma(k, b, beta, xi, rng, current):
+    a, rate = beta
+    shape = k + a
+    if shape <= 0 or np.any(np.asarray(b) + rate <= 0):
+        raise ValueError("improper conditional: no data informs this variance "
+                         "(Jeffreys' prior needs a residual degree of freedom and a non-zero residual)")
+    return draw_inverse_gamma(shape, np.asarray(b, dtype=float) + rate, rng), xi
+
+
 def _log_halfnormal_variance_target(log_v, k, b, beta):
     v = np.exp(log_v)  # density of log v: v^-(k-1/2) exp(-b/v - v/(2 beta^2))
     return -(k - 0.5) * log_v - b / v - v / (2.0 * beta**2)
@@ -176,6 +193,7 @@ def metropolis_variance(k, b, beta, current, rng):
 VARIANCE_UPDATES = {
     "auxiliary_inverse_gamma": _auxiliary_inverse_gamma,
     "rejection_inverse_gamma": _rejection_inverse_gamma,
+    "conjugate_inverse_gamma": _conjugate_inverse_gamma,
 }
 
 

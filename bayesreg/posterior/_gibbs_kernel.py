@@ -22,11 +22,11 @@ from ._conditionals import MAX_REJECTION_ROUNDS, METROPOLIS_STEPS
 # the scale mixtures (Prior.gibbs_mixture) and variance updates (Hyperprior.gibbs_variance_update)
 # as ints for the compiled code; FIXED: a scale that is not learned
 COMMON_VARIANCE, EXPONENTIAL_VARIANCE, HALF_CAUCHY_LOCAL = 0, 1, 2
-FIXED, HALF_CAUCHY, HALF_NORMAL = 0, 1, 2
+FIXED, HALF_CAUCHY, HALF_NORMAL, CONJUGATE = 0, 1, 2, 3
 MIXTURES = {"common_variance": COMMON_VARIANCE, "exponential_variance": EXPONENTIAL_VARIANCE,
             "half_cauchy_local": HALF_CAUCHY_LOCAL}
 VARIANCE_UPDATES = {None: FIXED, "auxiliary_inverse_gamma": HALF_CAUCHY,
-                    "rejection_inverse_gamma": HALF_NORMAL}
+                    "rejection_inverse_gamma": HALF_NORMAL, "conjugate_inverse_gamma": CONJUGATE}
 
 
 @njit(cache=True)
@@ -193,8 +193,12 @@ def gibbs_sweep(data, prior, state, rng, work):
             quad += coef[i] * row
             cross += coef[i] * data.xty[i]
         rss = max(data.yty - 2.0 * cross + quad, 0.0)
-        state.sigma2[0] = _variance(rng, data.dof / 2.0, rss / 2.0, HALF_NORMAL, data.sigma_prior_scale,
-                                    1.0, state.sigma2[0])[0]
+        if data.sigma_update == CONJUGATE:  # InvGamma(dof/2 + a, RSS/2 + b); Jeffreys: a = b = 0
+            state.sigma2[0] = _inverse_gamma(rng, data.dof / 2.0 + data.sigma_prior_shape,
+                                             rss / 2.0 + data.sigma_prior_scale)
+        else:
+            state.sigma2[0] = _variance(rng, data.dof / 2.0, rss / 2.0, HALF_NORMAL, data.sigma_prior_scale,
+                                        1.0, state.sigma2[0])[0]
     k, b = p / 2.0, 0.0  # the scale's conditional v^-k exp(-b/v) pi(v)
     if prior.mixture == COMMON_VARIANCE:
         for j in range(p):
@@ -211,7 +215,9 @@ def gibbs_sweep(data, prior, state, rng, work):
         for j in range(p):
             local[j] = 1.0 / local[j]
             b += 0.5 * coef[j] ** 2 / local[j]
-    if prior.scale_update != FIXED:
+    if prior.scale_update == CONJUGATE:  # InvGamma(k + a, b + hyper b): Gamma on 1/v, InvGamma on v
+        state.scale2[0] = _inverse_gamma(rng, k + prior.hyper_shape, b + prior.hyper_scale)
+    elif prior.scale_update != FIXED:
         state.scale2[0], state.xi[0] = _variance(rng, k, b, prior.scale_update, prior.hyper_scale,
                                                  state.xi[0], scale2)
 

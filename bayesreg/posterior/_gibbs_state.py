@@ -32,8 +32,10 @@ class ChainData(NamedTuple):
     xty: np.ndarray  # X_c^T y_c
     yty: float  # y_c^T y_c: with gram and xty, the residual sum of squares of any w
     dof: float  # residual degrees of freedom (n, less 1 for the integrated-out intercept)
-    sigma_prior_scale: float
+    sigma_prior_scale: float  # the half-normal's scale, or the inverse gamma's b (conjugate update)
     sigma_fixed: bool
+    sigma_update: int = 2  # _gibbs_kernel.HALF_NORMAL (the default noise prior) or CONJUGATE
+    sigma_prior_shape: float = 0.0  # the inverse gamma's a (conjugate update)
 
 
 class ChainPrior(NamedTuple):
@@ -41,7 +43,8 @@ class ChainPrior(NamedTuple):
 
     mixture: int
     scale_update: int
-    hyper_scale: float
+    hyper_scale: float  # the half-Cauchy's or half-normal's scale, or the inverse gamma's b
+    hyper_shape: float = 0.0  # the inverse gamma's a (conjugate update)
 
 
 class ChainDraws(NamedTuple):

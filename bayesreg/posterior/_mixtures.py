@@ -46,13 +46,13 @@ class _PriorScale:
         if self.hyper is None:
             state.scale2[:] = float(prior.scale) ** 2
         else:
-            state.scale2[:] = self.hyper.scale**2 * np.exp(rng.uniform(-1, 1, chains))
+            state.scale2[:] = self.hyper.typical_scale**2 * np.exp(rng.uniform(-1, 1, chains))
         state.xi[:] = 1.0
 
     def update_scale(self, k, b, rng):
         """Draw ``scale2`` from ``v^-k exp(-b/v)`` times its hyperprior (when learned)."""
         if self.hyper is not None:
-            scale2, xi = draw_variance(k, b, self.hyper, self.hyper.scale, self.state.xi, rng,
+            scale2, xi = draw_variance(k, b, self.hyper, self.hyper.gibbs_parameters, self.state.xi, rng,
                                        current=self.state.scale2)
             self.state.scale2[:] = scale2
             if xi is not None:

@@ -19,7 +19,7 @@ the model is a weighted Gaussian regression, so one sweep is
 3. a learned scale ``| w, b0, mixing``: :math:`\sigma^2` from
    :math:`(\sigma^2)^{-n/2} e^{-\sum u_i r_i^2/(2\sigma^2)}` (Student-t),
    :math:`b^2` from :math:`(b^2)^{-n} e^{-\sum v_i/(2b^2)}` (Laplace), each times
-   the ``HalfNormal(sd(y))`` prior of the scale (:func:`._conditionals.draw_variance`);
+   the noise prior (``sigma_prior``; by default ``HalfNormal(sd(y))``, :mod:`._noise_prior`);
 4. a learned Student-t df ``| u`` by slice sampling (:class:`_StudentTSweep`).
 
 No compiled kernel: the sweep runs every chain at once in numpy.
@@ -32,9 +32,7 @@ import math
 import numpy as np
 
 from ..model._student_t_df import df_log_conditional, df_log_conditional_marginal
-from ..model.hyperpriors import HalfNormal
-from . import model as _model
-from ._conditionals import draw_laplace_variance, draw_variance
+from ._conditionals import draw_laplace_variance
 from ._gaussian_draws import (
     VARIANCE_FLOOR,
     add_to_diagonal,
@@ -42,6 +40,7 @@ from ._gaussian_draws import (
     draw_gaussian_rue,
 )
 from ._slice import slice_sample
+from ._noise_prior import NoiseVariance
 
 __all__ = ["DF_WEIGHTS_INTEGRATED_OUT", "ROBUST_SWEEPS"]
 
@@ -58,7 +57,7 @@ class _ScaleMixtureSweep:
     has_compiled_sweep = False
     collapses_global_scale = False
 
-    def __init__(self, likelihood, X, y, sigma, fit_intercept, chains, rng):
+    def __init__(self, likelihood, X, y, sigma, fit_intercept, chains, rng, sigma_prior=None):
         n, p = X.shape
         self.likelihood = likelihood
         self.X, self.y = X, y
@@ -66,8 +65,8 @@ class _ScaleMixtureSweep:
         self.design = np.column_stack([np.ones(n), X]) if fit_intercept else X
         self.joint = self.design.shape[1] < n
         self.sigma_fixed = sigma is not None
-        self.sigma_prior_scale = _model.sigma_prior_scale(y)
-        self.sigma_prior = HalfNormal(self.sigma_prior_scale)
+        self.noise = NoiseVariance(sigma_prior, y, chains)  # sigma_prior None: HalfNormal(sd(y))
+        self.sigma_prior_scale = self.noise.spread
         if self.sigma_fixed:
             self.sigma2 = np.full(chains, float(sigma) ** 2)
         else:
@@ -170,8 +169,7 @@ class _StudentTSweep(_ScaleMixtureSweep):
         if self.sigma_fixed:
             return
         weighted_rss = np.sum(self.mixing * self.residuals(coef) ** 2, axis=1)
-        self.sigma2[:] = draw_variance(self.n / 2, weighted_rss / 2, self.sigma_prior,
-                                       self.sigma_prior_scale, None, rng, current=self.sigma2)[0]
+        self.sigma2[:] = self.noise.draw(self.n / 2, weighted_rss / 2, rng, current=self.sigma2)
 
 
 class _LaplaceSweep(_ScaleMixtureSweep):
@@ -186,8 +184,7 @@ class _LaplaceSweep(_ScaleMixtureSweep):
     def update_noise(self, coef, rng):
         if self.sigma_fixed:
             return
-        self.sigma2[:] = draw_variance(float(self.n), self.mixing.sum(axis=1) / 2, self.sigma_prior,
-                                       self.sigma_prior_scale, None, rng, current=self.sigma2)[0]
+        self.sigma2[:] = self.noise.draw(float(self.n), self.mixing.sum(axis=1) / 2, rng, current=self.sigma2)
 
 
 #: The sweep of each robust ``Likelihood.gibbs_augmentation``; built with the likelihood

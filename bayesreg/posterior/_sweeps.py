@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.hyperpriors import HalfNormal
 from ..model.sufficient_statistics import SufficientStatistics
 from . import _gaussian_draws as draws
-from . import model as _model
-from ._conditionals import draw_variance
 from ._gaussian_draws import (
     VARIANCE_FLOOR,
     add_to_diagonal,
@@ -22,6 +19,7 @@ from ._gaussian_draws import (
     draw_gaussian_bhattacharya,
     draw_gaussian_rue,
 )
+from ._noise_prior import NoiseVariance
 from .exact import gaussian_statistics
 
 __all__ = ["SWEEPS"]
@@ -37,16 +35,18 @@ class _GaussianSweep:
     has_compiled_sweep = True
 
     @classmethod
-    def build(cls, X, y, sigma, fit_intercept, chains, rng):
-        return cls(X, y, sigma, fit_intercept, chains, rng)
+    def build(cls, X, y, sigma, fit_intercept, chains, rng, sigma_prior=None):
+        return cls(X, y, sigma, fit_intercept, chains, rng, sigma_prior)
 
     @property
     def collapses_global_scale(self):
         """p > n: a collapsible global scale is drawn with ``w`` integrated out."""
         return not self.use_rue
 
-    def __init__(self, X, y, sigma, fit_intercept, chains, rng):
+    def __init__(self, X, y, sigma, fit_intercept, chains, rng, sigma_prior=None):
         """``X, y`` the rows, or ``X`` a :class:`SufficientStatistics` and ``y`` None.
+
+        ``sigma_prior``: the hyperprior of a learned sigma (None: ``HalfNormal(sd(y))``).
 
         With ``n >= p`` (or from statistics) the sweep needs the data only
         through the Gram matrix, X'y and y'y; with ``p > n`` it keeps the centred
@@ -68,8 +68,10 @@ class _GaussianSweep:
         # a p x p Cholesky (Rue) wherever the Gram matrix is at hand; statistics have no rows
         self.use_rue = self.Xc is None
         self.sigma_fixed = sigma is not None
-        self.sigma_prior_scale = _model.sigma_prior_scale(spread_of)  # used when sigma is learned
-        self.sigma_prior = HalfNormal(self.sigma_prior_scale)
+        self.noise = NoiseVariance(sigma_prior, spread_of, chains)  # used when sigma is learned
+        self.sigma_prior_scale = self.noise.spread
+        # the compiled sweep keeps no auxiliary variable of sigma (the half-Cauchy's)
+        self.has_compiled_sweep = self.sigma_fixed or self.noise.has_compiled_update
         if self.sigma_fixed:
             self.sigma2 = np.full(chains, float(sigma) ** 2)
         else:
@@ -153,8 +155,7 @@ class _GaussianSweep:
             return
         rss = self.residual_sum_of_squares(coef)
         dof = self.n - int(self.fit_intercept)  # the intercept is integrated out
-        self.sigma2[:] = draw_variance(dof / 2, rss / 2, self.sigma_prior, self.sigma_prior_scale, None, rng,
-                                       current=self.sigma2)[0]
+        self.sigma2[:] = self.noise.draw(dof / 2, rss / 2, rng, current=self.sigma2)[0]
 
     def residual_sum_of_squares(self, coef):
         r"""``||y_c - X_c w||^2`` per chain: :math:`y^\top y - 2 w^\top X^\top y + w^\top X^\top X w`
@@ -187,7 +188,7 @@ class _LogisticSweep:
     collapses_global_scale = False
 
     @classmethod
-    def build(cls, X, y, sigma, fit_intercept, chains, rng):
+    def build(cls, X, y, sigma, fit_intercept, chains, rng, sigma_prior=None):
         return cls(X, y, fit_intercept, chains, rng)
 
     def __init__(self, X, y, fit_intercept, chains, rng):

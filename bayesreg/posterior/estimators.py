@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..map import MAPClassifier, MAPRegressor
 from ..model._checks import adopt_statistics, check_noise_learnable, restore_on_failure
 from ..model._checks import statistics_of_dask_input
-from ..model._params import check_params
+from ..model._params import check_params, check_sigma_prior_applies
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
 from ..model.offset import check_offset
@@ -20,7 +20,7 @@ from ._map_cache import SameModelMAP
 from ._predictive import PredictiveIntervals
 from ._results import DIAGNOSTIC_VARS, PosteriorResults
 from .diagnostics import compute_diagnostics, warn_on_problems
-from .exact import sample_conjugate
+from .exact import exact_or_next, sample_conjugate
 from .gibbs import check_gibbs, sample_gibbs
 from .model import INTERNAL, ModelSpec, model_data
 from .samplers import check_sampler, resolve_sampler, sample_nuts
@@ -57,15 +57,18 @@ class _PosteriorEstimator(SameModelMAP, PredictiveIntervals, PosteriorResults, B
         # standardize=True: sample on X / sd, then report coef on X's scale (column_scaling)
         scaling = ColumnScaling(X, self.standardize, type(self).__name__, feature_names)
         X_original, X = X, scaling.transform(X)
+        sigma_prior = getattr(self, "sigma_prior", None)  # the classifier has no sigma
         spec = ModelSpec.create(self._likelihood, self.prior, sigma, self.fit_intercept, feature_names,
-                                has_offset=offset is not None)
+                                has_offset=offset is not None, sigma_prior=sigma_prior)
         sampler = resolve_sampler(self.sampler, self.prior, self._likelihood, sigma is not None)
+        sampler = exact_or_next(sampler, self.sampler, self.prior, self._likelihood, sigma_prior,
+                                type(self).__name__)
         if sampler == "exact":
             self._check_exact(sigma)
             posterior = sample_conjugate(
                 self.prior, X, y, sigma, fit_intercept=self.fit_intercept,
                 draws=self.draws, chains=self.chains, random_seed=self.random_seed,
-                feature_names=spec.feature_names,
+                feature_names=spec.feature_names, sigma_prior=sigma_prior,
             )
             sample_stats = None
         elif sampler == "gibbs":
@@ -74,7 +77,7 @@ class _PosteriorEstimator(SameModelMAP, PredictiveIntervals, PosteriorResults, B
                 self._likelihood, self.prior, sigma, X, y, fit_intercept=self.fit_intercept,
                 draws=self.draws, tune=self.tune, chains=self.chains,
                 random_seed=self.random_seed, progressbar=self.progressbar,
-                feature_names=spec.feature_names,
+                feature_names=spec.feature_names, sigma_prior=sigma_prior,
             )
             sample_stats = None
         else:
@@ -126,8 +129,8 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         y_i \sim N(b_0 + x_i^\top w, \sigma^2), \qquad w_j \sim \text{prior},
         \qquad p(b_0) \propto 1,
 
-    with ``sigma`` fixed, or, when ``sigma=None``, given the weakly
-    informative prior :math:`\sigma \sim \text{HalfNormal}(\mathrm{sd}(y))`.
+    with ``sigma`` fixed, or, when ``sigma=None``, learned under ``sigma_prior``
+    (by default the weakly informative :math:`\sigma \sim \text{HalfNormal}(\mathrm{sd}(y))`).
     A hyperprior on the scale (``Laplace(scale=HalfCauchy(1.0))``) lets the
     data choose it, and with it the equivalent lambda: the posterior then has
     ``scale`` and ``alpha``, the scikit-learn ``alpha`` of each draw.
@@ -141,6 +144,14 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     sigma : float or None, default=None
         Fixed noise sd, or None to learn it (refused for a constant y, whose
         posterior of sigma is improper).
+    sigma_prior : Hyperprior or None, default=None
+        The prior of a learned sigma. None: ``HalfNormal(sd(y))``.
+        ``HalfCauchy(s)``, ``HalfNormal(s)`` on sigma; ``Jeffreys()``
+        (:math:`p(\sigma) \propto 1/\sigma`, improper); ``InverseGamma(a, b)``
+        on :math:`\sigma^2` (``Gamma(a, b)`` on :math:`1/\sigma^2`, the same law).
+        Every NUTS sampler and Gibbs take each; Gibbs draws the inverse gamma
+        and Jeffreys conjugately. ``"exact"`` (g-prior) takes all but HalfCauchy.
+        Refused with a fixed ``sigma`` or a likelihood without one (Poisson).
     fit_intercept : bool, default=True
         A real bool (``numpy.bool_`` too); a string such as ``"no"`` is refused.
     standardize : bool, default=False
@@ -210,13 +221,14 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
     """
 
     def __init__(
-        self, prior, *, likelihood="gaussian", sigma=None, fit_intercept=True, standardize=False,
-        sampler="auto", draws=1000, tune=1000, chains=4, target_accept=None, random_seed=None,
-        progressbar=True, log_likelihood=False,
+        self, prior, *, likelihood="gaussian", sigma=None, sigma_prior=None, fit_intercept=True,
+        standardize=False, sampler="auto", draws=1000, tune=1000, chains=4, target_accept=None,
+        random_seed=None, progressbar=True, log_likelihood=False,
     ):
         self.prior = prior
         self.likelihood = likelihood
         self.sigma = sigma
+        self.sigma_prior = sigma_prior
         self.fit_intercept = fit_intercept
         self.standardize = standardize
         self.sampler = sampler
@@ -248,6 +260,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         owner = type(self).__name__
         params = self._check_params()
         sigma = params["likelihood"].sigma_for(params["sigma"], owner)
+        check_sigma_prior_applies(params["sigma_prior"], sigma, params["likelihood"], owner)
         with restore_on_failure(self):
             X, y = statistics_of_dask_input(self, X, y, params["likelihood"])
             if isinstance(X, SufficientStatistics):

@@ -79,12 +79,13 @@ def sample_exact(X, y, scale, sigma, *, fit_intercept, draws, chains, random_see
     return xr.Dataset(data_vars, coords=coords)
 
 
-def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random_seed, feature_names):
+def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random_seed, feature_names,
+                     sigma_prior=None):
     """Independent draws from the closed-form posterior of ``prior`` (its ``conjugate_scheme``).
 
     ``"normal"``: :func:`sample_exact` (Normal prior of fixed scale, fixed sigma);
     ``"g_prior"``: :func:`bayesreg.posterior.g_prior_draws.sample_g_prior`
-    (Zellner's g-prior, sigma fixed or learned).
+    (Zellner's g-prior, sigma fixed or learned, under ``sigma_prior``).
     """
     kwargs = dict(fit_intercept=fit_intercept, draws=draws, chains=chains, random_seed=random_seed,
                   feature_names=feature_names)
@@ -97,7 +98,27 @@ def sample_conjugate(prior, X, y, sigma, *, fit_intercept, draws, chains, random
                 "and is not yet written from SufficientStatistics; fit it on X, y."
             )
 
-        return sample_g_prior(X, y, prior.g, sigma, **kwargs)
+        return sample_g_prior(X, y, prior.g, sigma, sigma_prior=sigma_prior, **kwargs)
     # scale_values: a number, or one prior sd per feature (a diagonal prior covariance);
     # Normal(t, scale_by_sigma=True) at the fixed sigma is Normal(sigma * t): the same draws
     return sample_exact(X, y, prior.given_sigma(sigma).scale_values, sigma, **kwargs)
+
+
+def exact_or_next(sampler, requested, prior, likelihood, sigma_prior, owner):
+    """``sampler`` unless it is ``"exact"`` and the closed form does not take ``sigma_prior``.
+
+    Then ``requested="auto"`` runs the prior's next sampler; a forced ``"exact"``, or
+    a prior with no other sampler (the g-prior), is refused with the reason (:func:`~.g_prior_draws.exact_sigma_prior_refusal`).
+    """
+    from .g_prior_draws import exact_sigma_prior_refusal
+
+    reason = exact_sigma_prior_refusal(sigma_prior) if sampler == "exact" else None
+    if reason is None:
+        return sampler
+    offered = [name for name in prior.samplers(likelihood.name, False, likelihood.gibbs_prior_schemes)
+               if name != "exact"]
+    if requested == "exact" or not offered:
+        advice = "Use sampler='nutpie'." if offered else "Choose another sigma_prior (or fix sigma)."
+        which = "sampler='exact'" if requested == "exact" else f"sampler={requested!r} chose 'exact', which"
+        raise ValueError(f"{owner}: {which} {reason} {advice}")
+    return offered[0]

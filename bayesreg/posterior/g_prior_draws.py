@@ -67,14 +67,49 @@ def draw_sigma2(S, dof, size, rng, sigma_prior="halfnormal", beta=1.0):
     return np.sqrt(chi / psi) * x
 
 
-def sample_g_prior(X, y, g, sigma, *, fit_intercept, draws, chains, random_seed, feature_names):
-    """Independent draws of ``coef``, ``intercept`` and (when learned) ``sigma``; an ``xarray.Dataset``."""
+def exact_sigma_prior_refusal(sigma_prior):
+    """Why the exact g-prior draws cannot take ``sigma_prior``, or None if they can.
+
+    The half-normal (GIG, drawn exactly) and the conjugate inverse gamma family
+    (InverseGamma on sigma^2, Gamma on 1/sigma^2, Jeffreys) have closed forms;
+    the half-Cauchy's marginal of sigma^2 has none.
+    """
+    if sigma_prior is None or sigma_prior.gibbs_variance_update in ("rejection_inverse_gamma",
+                                                                    "conjugate_inverse_gamma"):
+        return None
+    return (f"has no closed form of sigma's posterior under sigma_prior={sigma_prior!r} (only "
+            "HalfNormal, InverseGamma, Gamma and Jeffreys are conjugate or drawn exactly).")
+
+
+def _draw_sigma2_under(sigma_prior, post, size, rng, y):
+    """``sigma^2 | y`` under ``sigma_prior`` (None: ``HalfNormal(sd(y))``)."""
+    if sigma_prior is None:
+        return draw_sigma2(post["S"], post["dof"], size, rng, "halfnormal", sigma_prior_scale(y))
+    reason = exact_sigma_prior_refusal(sigma_prior)
+    if reason is not None:
+        raise ValueError(f"sampler='exact' {reason} Use sampler='nutpie'.")
+    if sigma_prior.gibbs_variance_update == "rejection_inverse_gamma":
+        return draw_sigma2(post["S"], post["dof"], size, rng, "halfnormal", sigma_prior.gibbs_parameters)
+    a, b = sigma_prior.gibbs_parameters  # v | y ~ InvGamma(dof/2 + a, S/2 + b); Jeffreys: a = b = 0
+    if post["dof"] / 2.0 + a <= 0 or post["S"] / 2.0 + b <= 0:
+        raise ValueError("g-prior with Jeffreys' sigma prior: the posterior is improper "
+                         "(no residual degrees of freedom); fix sigma.")
+    return (post["S"] / 2.0 + b) / rng.standard_gamma(post["dof"] / 2.0 + a, size=size)
+
+
+def sample_g_prior(X, y, g, sigma, *, fit_intercept, draws, chains, random_seed, feature_names,
+                   sigma_prior=None):
+    """Independent draws of ``coef``, ``intercept`` and (when learned) ``sigma``; an ``xarray.Dataset``.
+
+    A learned sigma has ``sigma_prior`` (None: ``HalfNormal(sd(y))``; see
+    :func:`exact_sigma_prior_refusal` for those drawn exactly).
+    """
     rng = np.random.default_rng(random_seed)
     n, p = X.shape
     post = g_prior_posterior(X, y, g, fit_intercept)
     total = chains * draws
     if sigma is None:
-        sigma2 = draw_sigma2(post["S"], post["dof"], total, rng, "halfnormal", sigma_prior_scale(y))
+        sigma2 = _draw_sigma2_under(sigma_prior, post, total, rng, y)
     else:
         sigma2 = np.full(total, float(sigma) ** 2)
     z = rng.standard_normal((p, total))

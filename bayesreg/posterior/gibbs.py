@@ -22,7 +22,8 @@ The steps of one sweep, for every chain at once (chains are a batch axis):
    With ``n >= p`` by a Cholesky factor of ``A`` (Rue 2001); with ``p > n`` by
    the ``n x n`` method of Bhattacharya, Chakraborty & Mallick (2016).
 2. ``sigma^2 | w`` (when learned): ``v^{-(n-1)/2} e^{-RSS/(2 v)}`` times the
-   half-normal prior (see :mod:`._conditionals`).
+   noise prior (``sigma_prior``: half-normal by default, half-Cauchy, inverse
+   gamma on ``sigma^2`` or Jeffreys; see :mod:`._conditionals`, :mod:`._noise_prior`).
 3. the prior's variances ``| w`` (inverse Gaussian for the Laplace, inverse
    gamma for the half-Cauchy scales), and a learned scale.
 4. the intercept ``| w, sigma``: :math:`N(\bar y - \bar x^\top w, \sigma^2/n)`.
@@ -137,7 +138,7 @@ def _progress(total, enabled):
 
 
 def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, chains,
-                 random_seed, progressbar, feature_names):
+                 random_seed, progressbar, feature_names, sigma_prior=None):
     """Sample the posterior by Gibbs; returns an ``xarray.Dataset`` like the NUTS samplers.
 
     ``likelihood`` is a likelihood's name or object. Variables: ``coef`` (dim
@@ -146,10 +147,17 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     ``lambda``. ``tune`` sweeps are discarded as burn-in. For the Gaussian
     likelihood ``X`` may be a
     :class:`~bayesreg.model.sufficient_statistics.SufficientStatistics` (``y`` None).
+    ``sigma_prior``: the hyperprior of a learned sigma (None: ``HalfNormal(sd(y))``).
     """
     likelihood = get_likelihood(likelihood)
     check_gibbs(prior, "sample_gibbs", likelihood.name)
     if prior.gibbs_scheme == "inclusion_indicators":  # a spike-and-slab: its own collapsed sweep
+        if sigma_prior is not None and sigma is None:
+            raise ValueError(
+                f"sample_gibbs: the collapsed indicator sweep of {prior!r} draws sigma under the "
+                f"default HalfNormal(sd(y)) prior only, not sigma_prior={sigma_prior!r}. Leave "
+                "sigma_prior=None, or use another prior."
+            )
         with _progress(chains * (tune + draws), progressbar) as advance, one_blas_thread():
             return sample_spike_and_slab(
                 prior, sigma, X, y, fit_intercept=fit_intercept, draws=draws, tune=tune,
@@ -170,7 +178,7 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     else:
         n, p = X.shape
     # the chains' start: the sweep's (centred data, first sigma^2), then the prior's
-    sweep = _build_sweep(likelihood, X, y, sigma, fit_intercept, chains, rng)
+    sweep = _build_sweep(likelihood, X, y, sigma, fit_intercept, chains, rng, sigma_prior)
     state = GibbsState(coef=np.zeros((chains, p)), local=np.ones((chains, p)), scale2=np.ones(chains),
                        xi=np.ones(chains), sigma2=sweep.sigma2)
     mixture = MIXTURES[prior.gibbs_mixture](prior, state, rng)
@@ -202,12 +210,12 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
     )
 
 
-def _build_sweep(likelihood, X, y, sigma, fit_intercept, chains, rng):
+def _build_sweep(likelihood, X, y, sigma, fit_intercept, chains, rng, sigma_prior=None):
     """The sweep of the likelihood's augmentation; a robust likelihood's sweep takes the likelihood."""
     augmentation = likelihood.gibbs_augmentation
     if augmentation in ROBUST_SWEEPS:  # Student-t, Laplace: weighted Gaussian (._robust_sweeps)
-        return ROBUST_SWEEPS[augmentation](likelihood, X, y, sigma, fit_intercept, chains, rng)
-    return SWEEPS[augmentation].build(X, y, sigma, fit_intercept, chains, rng)
+        return ROBUST_SWEEPS[augmentation](likelihood, X, y, sigma, fit_intercept, chains, rng, sigma_prior)
+    return SWEEPS[augmentation].build(X, y, sigma, fit_intercept, chains, rng, sigma_prior)
 
 
 def gibbs_sweep(sweep, mixture, rng, collapsed=False, tuning=False):
@@ -261,13 +269,21 @@ def chain_inputs(sweep, mixture):
     """The compiled sweep's data and prior codes (see :mod:`._gibbs_state`)."""
     from . import _gibbs_kernel as kernel
 
+    noise = sweep.noise.hyper
+    noise_update = kernel.VARIANCE_UPDATES[noise.gibbs_variance_update]
+    noise_shape, noise_scale = (noise.gibbs_parameters if noise_update == kernel.CONJUGATE
+                                else (0.0, noise.gibbs_parameters))
     data = ChainData(sweep.gram, sweep.Xty, float(sweep.yty),
-                     float(sweep.n - int(sweep.fit_intercept)), float(sweep.sigma_prior_scale),
-                     bool(sweep.sigma_fixed))
+                     float(sweep.n - int(sweep.fit_intercept)), float(noise_scale),
+                     bool(sweep.sigma_fixed), int(noise_update), float(noise_shape))
     hyper = mixture.hyper
-    codes = ChainPrior(kernel.MIXTURES[mixture.name],
-                       kernel.VARIANCE_UPDATES[None if hyper is None else hyper.gibbs_variance_update],
-                       1.0 if hyper is None else float(hyper.scale))
+    update = kernel.VARIANCE_UPDATES[None if hyper is None else hyper.gibbs_variance_update]
+    shape, scale = 0.0, 1.0
+    if update == kernel.CONJUGATE:
+        shape, scale = hyper.gibbs_parameters
+    elif hyper is not None:
+        scale = hyper.gibbs_parameters
+    codes = ChainPrior(kernel.MIXTURES[mixture.name], update, float(scale), float(shape))
     return data, codes
 
 

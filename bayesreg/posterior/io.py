@@ -37,6 +37,8 @@ def save(estimator, path):
     params = estimator.get_params()
     check_params(params, owner)  # what load would refuse is refused here
     params["prior"] = prior_to_dict(params["prior"])
+    if params.get("sigma_prior") is not None:
+        params["sigma_prior"] = prior_to_dict(params["sigma_prior"])
     if "likelihood" in params:
         params["likelihood"] = likelihood_to_dict(params["likelihood"])
     feature_names = (
@@ -138,6 +140,8 @@ def load(cls, path):
         prior = params.get("prior")
         # a saved prior is a dict; anything else gets the same words from the checks as fit
         params["prior"] = prior_from_dict(prior) if isinstance(prior, dict) else prior
+        if isinstance(params.get("sigma_prior"), dict):
+            params["sigma_prior"] = prior_from_dict(params["sigma_prior"])
         if isinstance(params.get("likelihood"), dict):
             params["likelihood"] = likelihood_from_dict(params["likelihood"])
         estimator = cls(**params)

@@ -84,14 +84,24 @@ class ModelSpec:
     per_feature_scale: bool = False
     #: The prior's scale is multiplied by sigma (``Prior.scale_by_sigma``): sigma comes first.
     prior_scaled_by_sigma: bool = False
+    #: The family of a learned sigma's prior (None: the default ``HalfNormal(sd(y))``).
+    sigma_prior_family: type | None = None
+    sigma_prior: object = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def create(cls, likelihood, prior, sigma, fit_intercept, feature_names, has_offset=False):
-        """The spec of ``prior`` with ``likelihood`` (a name or a :class:`Likelihood`)."""
+    def create(cls, likelihood, prior, sigma, fit_intercept, feature_names, has_offset=False,
+               sigma_prior=None):
+        """The spec of ``prior`` with ``likelihood`` (a name or a :class:`Likelihood`).
+
+        ``sigma_prior``: the hyperprior of a learned sigma (``PosteriorRegressor(sigma_prior=...)``),
+        or None for ``HalfNormal(sd(y))``; ignored where sigma is fixed or absent.
+        """
         likelihood = get_likelihood(likelihood)
         prior.check_n_features(len(feature_names), "the posterior")
         if prior.scale_by_sigma and not likelihood.has_sigma:
             prior.given_sigma(None)  # its clear refusal: no sigma to scale by
+        if not likelihood.has_sigma or sigma is not None:
+            sigma_prior = None
         return cls(
             likelihood=likelihood,
             likelihood_key=likelihood.graph_key(),
@@ -105,6 +115,8 @@ class ModelSpec:
             has_offset=bool(has_offset),
             per_feature_scale=prior.has_per_feature_scale,
             prior_scaled_by_sigma=prior.scale_by_sigma,
+            sigma_prior_family=None if sigma_prior is None else type(sigma_prior),
+            sigma_prior=sigma_prior,
         )
 
     @property
@@ -136,7 +148,7 @@ def model_data(spec, prior, sigma, X, y, offset=None):
         if spec.sigma_fixed:
             data["sigma_fixed"] = sigma
         else:
-            data["sigma_prior_scale"] = sigma_prior_scale(y)
+            data.update(_sigma_prior_data(spec, y))
     return {name: np.asarray(value, dtype=float) for name, value in data.items()}
 
 
@@ -151,8 +163,15 @@ def _statistics_data(spec, prior, sigma, X, y):
     if spec.sigma_fixed:
         data["sigma_fixed"] = sigma
     else:
-        data["sigma_prior_scale"] = sigma_prior_scale(stats)
+        data.update(_sigma_prior_data(spec, stats))
     return {name: np.asarray(value, dtype=float) for name, value in data.items()}
+
+
+def _sigma_prior_data(spec, y):
+    """The ``pm.Data`` of a learned sigma's prior: ``sigma_prior_scale`` = sd(y) by default."""
+    if spec.sigma_prior is None:
+        return {"sigma_prior_scale": sigma_prior_scale(y)}
+    return spec.sigma_prior.pymc_data("sigma_prior")
 
 
 def sigma_prior_scale(y):
@@ -167,11 +186,13 @@ def sigma_prior_scale(y):
 
 
 def _sigma(spec, shared):
-    """The noise scale: fixed, learned (``HalfNormal(sd(y))``), or None if the family has none."""
+    """The noise scale: fixed, learned (``HalfNormal(sd(y))`` or ``sigma_prior``), or None if the family has none."""
     if not spec.likelihood.has_sigma:
         return None
     if spec.sigma_fixed:
         return shared["sigma_fixed"]
+    if spec.sigma_prior is not None:  # a variable "sigma" whatever the hyperprior acts on
+        return spec.sigma_prior.create_scale_variable("sigma", shared, "sigma_prior")
     return pm.HalfNormal("sigma", sigma=shared["sigma_prior_scale"])
 
 
