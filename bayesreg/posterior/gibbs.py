@@ -66,6 +66,7 @@ from ._gibbs_state import (
     chain_state,
 )
 from ._mixtures import MIXTURES
+from ._parallel_chains import run_chains
 from ._robust_sweeps import ROBUST_SWEEPS
 from ._sweeps import SWEEPS, _GaussianSweep  # noqa: F401 (tests)
 from .spike_and_slab_gibbs import sample_spike_and_slab
@@ -251,17 +252,24 @@ def chain_inputs(sweep, mixture):
 
 
 def _sample_compiled(sweep, mixture, state, draws, tune, rng, advance):
-    """One compiled chain after another (see :mod:`._gibbs_kernel`); same sweep as the numpy one."""
+    """The compiled chains (see :mod:`._gibbs_kernel`), in parallel on the machine's cores.
+
+    Same sweep as the numpy one; each chain draws from its own stream spawned
+    from ``rng`` (:mod:`._parallel_chains`), so the draws do not depend on the
+    number of cores.
+    """
     from . import _gibbs_kernel as kernel
 
     chains, p = state.coef.shape
     data, codes = chain_inputs(sweep, mixture)
     out = ChainDraws(np.empty((chains, draws, p)), np.empty((chains, draws)), np.empty((chains, draws)),
                      np.empty((chains, draws, p)))
-    work = SweepWork.for_features(p)
-    for c in range(chains):
-        kernel.gaussian_chain(data, codes, chain_state(state, c), tune, rng, work,
-                              ChainDraws(*(a[c] for a in out)))
-        advance(tune + draws)
+    streams = rng.spawn(chains)
+
+    def run_chain(c):
+        kernel.gaussian_chain(data, codes, chain_state(state, c), tune, streams[c],
+                              SweepWork.for_features(p), ChainDraws(*(a[c] for a in out)))
+
+    run_chains(run_chain, chains, done=lambda c: advance(tune + draws))
     return {"coef": out.coef, **sweep.record(out.coef, rng, sigma2=out.sigma2),
             **mixture.named_draws(out.scale2, out.local)}
