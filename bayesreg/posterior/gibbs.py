@@ -56,6 +56,7 @@ from ..model.priors import Prior
 from ..model.registry import prior_classes
 from ..model.sufficient_statistics import SufficientStatistics
 from ._blas_threads import one_blas_thread
+from ._coordinates import draws_coordinates
 from ._gaussian_draws import draw_gaussian_bhattacharya as _draw_gaussian_bhattacharya  # noqa: F401 (tests)
 from ._gibbs_state import (
     ChainData,
@@ -179,10 +180,9 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
         store[likelihood.penalty_name] = likelihood.penalty_parameter(strength, n, prior)
 
     dims = {"coef": ("chain", "draw", "feature"), "lambda": ("chain", "draw", "feature")}
-    coords = {"chain": np.arange(chains), "draw": np.arange(draws), "feature": list(feature_names)}
     return xr.Dataset(
         {name: (dims.get(name, ("chain", "draw")), value) for name, value in store.items()},
-        coords=coords,
+        coords=draws_coordinates(chains, draws, feature_names),
     )
 
 
