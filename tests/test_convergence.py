@@ -93,3 +93,39 @@ def test_one_pass_across_variables_of_different_kinds():
 
 def test_one_pass_too_few_draws_gives_nan():
     assert all(np.isnan(v).all() for v in rank_diagnostics(np.zeros((2, 3, 2))))
+
+
+def even_cases():
+    """The finite, even-length cases: those rank_diagnostics sends to the compiled pass."""
+    return [(name, draws) for name, draws in cases() if draws.shape[1] % 2 == 0 and np.isfinite(draws).all()]
+
+
+@pytest.mark.parametrize("name, draws", even_cases(), ids=[c[0] for c in even_cases()])
+def test_compiled_pass_matches_arviz_and_numpy_median(name, draws):
+    """The compiled pass (folded draws ordered by merging, lags on demand) against ArviZ,
+    and its median against np.median over chains and draws."""
+    from bayesreg.posterior._convergence import compiled_rank_diagnostics
+
+    k = draws.shape[-1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = _arviz(draws, k)
+    with np.errstate(all="ignore"):
+        r_hat, bulk, tail, median = compiled_rank_diagnostics(draws)
+    for key, got in (("rhat", r_hat), ("bulk", bulk), ("tail", tail)):
+        np.testing.assert_allclose(got, expected[key], rtol=1e-10, equal_nan=True, err_msg=key)
+    np.testing.assert_array_equal(median, np.median(draws.reshape(-1, k), axis=0))
+
+
+def test_compiled_pass_with_ties_at_the_median():
+    """Draws tied at and around the median (the folded merge meets equal values from both sides)."""
+    from bayesreg.posterior._convergence import compiled_rank_diagnostics
+
+    rng = np.random.default_rng(9)
+    draws = np.round(ar1_chains(rng, 4, 100, 3, 0.6), 0) + np.array([0.0, 0.5, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = _arviz(draws, 3)
+    got = dict(zip(("rhat", "bulk", "tail"), compiled_rank_diagnostics(draws)[:3]))
+    for key in expected:
+        np.testing.assert_allclose(got[key], expected[key], rtol=1e-10, equal_nan=True, err_msg=key)

@@ -222,7 +222,7 @@ def gibbs_sweep(data, prior, state, rng, work):
                                                  state.xi[0], scale2)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # chains run in threads (._parallel_chains)
 def gaussian_chain(data, prior, state, tune, rng, work, out):
     """Run one chain from ``state`` (length-1 views); fills ``out`` (a ChainDraws) after ``tune`` sweeps."""
     for it in range(tune + out.coef.shape[0]):

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..model.sufficient_statistics import SufficientStatistics
 from . import io
+from ._coordinates import rows_coordinates
 from ._pointwise import likelihood_at_draws, linear_predictor_blocks, pointwise_log_likelihood
 from ._ranking import model_evidence_table
 from ._training_data import statistics_dataset, training_data
@@ -54,13 +55,12 @@ class PosteriorResults:
             return az.InferenceData(**groups)
         # X is referenced, not copied (validate_data copies only to convert);
         # the (chain, draw, obs) log-likelihood only when asked for
-        obs = np.arange(X.shape[0])
-        groups = {
+        groups = {  # the coordinates' indexes built once per shape (._coordinates)
             "posterior": posterior,
-            "observed_data": xr.Dataset({"y": (("obs",), y)}, coords={"obs": obs}),
+            "observed_data": xr.Dataset({"y": (("obs",), y)}, coords=rows_coordinates(X.shape[0])),
             "constant_data": xr.Dataset(
                 {"X": (("obs", "feature"), X)},
-                coords={"obs": obs, "feature": posterior["feature"].values},
+                coords=rows_coordinates(X.shape[0], posterior["feature"].values.tolist()),
             ),
         }
         if offset is not None:  # the known log exposure of each training row
@@ -109,7 +109,7 @@ class PosteriorResults:
         self.coef_ = coef.mean(axis=0)
         self.coef_median_ = np.median(coef, axis=0)
         self.coef_sd_ = coef.std(axis=0, ddof=1) if coef.shape[0] > 1 else np.zeros(coef.shape[1])
-        self.intercept_ = float(posterior["intercept"].mean()) if "intercept" in posterior else 0.0
+        self.intercept_ = float(posterior["intercept"].values.mean()) if "intercept" in posterior else 0.0
         self.diagnostics_ = diagnostics
         self.sampler_ = idata.attrs["sampler"]
 

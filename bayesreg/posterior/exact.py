@@ -8,6 +8,7 @@ from scipy import linalg
 
 from ..model.sufficient_statistics import SufficientStatistics
 from ._blas_threads import one_blas_thread
+from ._coordinates import draws_coordinates
 
 __all__ = ["conjugate_posterior", "gaussian_statistics", "sample_conjugate", "sample_exact"]
 
@@ -66,7 +67,7 @@ def sample_exact(X, y, scale, sigma, *, fit_intercept, draws, chains, random_see
     n, p = stats.n_samples, stats.n_features
     mean, chol, x_mean, y_mean = conjugate_posterior(stats, None, scale, sigma, fit_intercept)
     z = rng.standard_normal((p, chains * draws))
-    coords = {"chain": np.arange(chains), "draw": np.arange(draws), "feature": list(feature_names)}
+    coords = draws_coordinates(chains, draws, feature_names)
     with one_blas_thread():  # products of p-sized factors only: see _blas_threads
         # L^{-T} once (p x p), then one matrix product: solving against the thousands
         # of columns of z (LAPACK trtrs) costs ~20x more than this for p = 10

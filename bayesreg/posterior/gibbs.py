@@ -57,6 +57,7 @@ from ..model.priors import Prior
 from ..model.registry import prior_classes
 from ..model.sufficient_statistics import SufficientStatistics
 from ._blas_threads import one_blas_thread
+from ._coordinates import draws_coordinates
 from ._gaussian_draws import draw_gaussian_bhattacharya as _draw_gaussian_bhattacharya  # noqa: F401 (tests)
 from ._gibbs_state import (
     ChainData,
@@ -67,6 +68,7 @@ from ._gibbs_state import (
     chain_state,
 )
 from ._mixtures import MIXTURES
+from ._parallel_chains import run_chains
 from ._robust_sweeps import ROBUST_SWEEPS
 from ._sigma_scaled import sigma_scaled_sweep
 from ._sweeps import SWEEPS, _GaussianSweep  # noqa: F401 (tests)
@@ -203,10 +205,9 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
         store[likelihood.penalty_name] = likelihood.penalty_parameter(strength, n, prior)
 
     dims = {"coef": ("chain", "draw", "feature"), "lambda": ("chain", "draw", "feature")}
-    coords = {"chain": np.arange(chains), "draw": np.arange(draws), "feature": list(feature_names)}
     return xr.Dataset(
         {name: (dims.get(name, ("chain", "draw")), value) for name, value in store.items()},
-        coords=coords,
+        coords=draws_coordinates(chains, draws, feature_names),
     )
 
 
@@ -288,17 +289,24 @@ def chain_inputs(sweep, mixture):
 
 
 def _sample_compiled(sweep, mixture, state, draws, tune, rng, advance):
-    """One compiled chain after another (see :mod:`._gibbs_kernel`); same sweep as the numpy one."""
+    """The compiled chains (see :mod:`._gibbs_kernel`), in parallel on the machine's cores.
+
+    Same sweep as the numpy one; each chain draws from its own stream spawned
+    from ``rng`` (:mod:`._parallel_chains`), so the draws do not depend on the
+    number of cores.
+    """
     from . import _gibbs_kernel as kernel
 
     chains, p = state.coef.shape
     data, codes = chain_inputs(sweep, mixture)
     out = ChainDraws(np.empty((chains, draws, p)), np.empty((chains, draws)), np.empty((chains, draws)),
                      np.empty((chains, draws, p)))
-    work = SweepWork.for_features(p)
-    for c in range(chains):
-        kernel.gaussian_chain(data, codes, chain_state(state, c), tune, rng, work,
-                              ChainDraws(*(a[c] for a in out)))
-        advance(tune + draws)
+    streams = rng.spawn(chains)
+
+    def run_chain(c):
+        kernel.gaussian_chain(data, codes, chain_state(state, c), tune, streams[c],
+                              SweepWork.for_features(p), ChainDraws(*(a[c] for a in out)))
+
+    run_chains(run_chain, chains, done=lambda c: advance(tune + draws))
     return {"coef": out.coef, **sweep.record(out.coef, rng, sigma2=out.sigma2),
             **mixture.named_draws(out.scale2, out.local)}
