@@ -287,5 +287,5 @@ def test_empirical_bayes_with_per_feature_scales_maximises_the_marginal_likeliho
     assert choice.scale == pytest.approx(math.exp(best.x), rel=1e-4)
     assert choice.prior.reference_scale == pytest.approx(choice.scale)
     np.testing.assert_allclose(choice.prior.relative_scales, c, rtol=1e-12)
-    with pytest.raises(ValueError, match="one fixed scale per feature"):
+    with pytest.raises(ValueError, match="learns one scale"):
         br.choose_scale(X, y, prior, "hierarchical", sigma=1.0)

@@ -29,10 +29,9 @@ r"""Choosing the prior scale three ways, all reported on the same scale axis.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from sklearn import linear_model
@@ -67,8 +66,7 @@ class ScaleChoice:
     ----------
     scale : float
         The chosen prior scale (same axis as ``Prior.scale`` and ``map_path``); for a
-        per-feature prior its reference scale (``prior.reference_scale``), the
-        relative scales kept (:mod:`bayesreg.model._per_feature`).
+        per-feature prior its reference scale (:mod:`bayesreg.model._per_feature`).
     method : {"cv", "empirical_bayes", "hierarchical"}
     alpha : float
         The equivalent scikit-learn penalty at ``scale``: ``alpha`` of
@@ -207,11 +205,8 @@ def choose_scale(
     offset = check_offset(likelihood, exposure, offset, X.shape[0], "choose_scale")
     if method == "hierarchical":
         if prior.has_per_feature_scale:
-            raise ValueError(
-                f"choose_scale: method='hierarchical' learns one scale under a hyperprior; {prior!r} "
-                "has one fixed scale per feature. Use method='cv' or 'empirical_bayes' (they move "
-                "its reference scale), or a prior with one scale."
-            )
+            raise ValueError(f"choose_scale: method='hierarchical' learns one scale; {prior!r} has one "
+                             "per feature. Use method='cv' or 'empirical_bayes' (they move its reference).")
         return _hierarchical(X, y, names, prior, sigma, likelihood, fit_intercept, hyperprior,
                              sampler, draws, tune, chains, random_seed, standardize, offset)
     if prior.is_hierarchical:
@@ -220,21 +215,16 @@ def choose_scale(
             f"got {prior!r}; the hyperprior is used only by method='hierarchical'."
         )
     X = ColumnScaling(X, standardize, "choose_scale", names).transform(X)
-    per_feature = prior
+    per_feature = prior  # per-feature: the grid moves s_ref of s_j = c_j s_ref, on the columns c_j x_j
     if prior.has_per_feature_scale:
-        # the grid moves the reference scale s_ref of s_j = c_j s_ref: the same choice as for
-        # the one-scale prior on the columns c_j x_j (bayesreg.model._per_feature)
         prior.check_n_features(X.shape[1], "choose_scale")
         X, prior = X * prior.relative_scales, prior.at_reference_scale()
     scales = _scale_grid(X, y, likelihood) if scales is None else _positive_array(scales)
-    if method == "empirical_bayes":
-        choice = _empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales)
-    else:
-        choice = _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_seed,
-                                 offset)
-    if per_feature.has_per_feature_scale:  # scale and alpha: those of the reference scale
-        choice = dataclasses.replace(choice, prior=per_feature.with_scale(choice.scale))
-    return choice
+    choice = (_empirical_bayes(X, y, prior, sigma, likelihood, fit_intercept, scales)
+              if method == "empirical_bayes" else
+              _cross_validate(X, y, prior, sigma, likelihood, fit_intercept, scales, cv, random_seed,
+                                             offset))
+    return replace(choice, prior=per_feature.with_scale(choice.scale))
 
 
 # ---------------------------------------------------------------------- helpers
