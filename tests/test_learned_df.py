@@ -125,6 +125,15 @@ def test_map_with_learned_df_and_estimated_sigma():
     assert model.df_ == pytest.approx(df_conditional_mode(resid, LEARNED.df), rel=1e-6)
 
 
+def test_a_refit_with_a_fixed_df_drops_the_learned_df_():
+    """The last fit's df_ never outlives a refit whose likelihood learns no df."""
+    X, y = _t_data(60, 3.0, seed=6)
+    model = br.MAPRegressor(br.Normal(10.0), likelihood=LEARNED, sigma=0.5).fit(X, y)
+    assert model.df_ > 0
+    model.set_params(likelihood=StudentT(df=4.0)).fit(X, y)
+    assert not hasattr(model, "df_")
+
+
 # ------------------------------------------------------------------ input, save/load, repr
 @pytest.mark.parametrize("df", [0, -1.0, np.nan, np.inf])
 def test_bad_numeric_df_names_both_allowed_forms(df):

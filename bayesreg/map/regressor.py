@@ -173,6 +173,9 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             )
             # a likelihood's learned parameters (a Student-t's df) at the joint mode: their
             # mode given the final residuals, the fixed point the route converged to
+            previous = getattr(self, "likelihood_", None)
+            for name in previous.learned_parameters if previous is not None else ():
+                self.__dict__.pop(name + "_", None)  # a refit never keeps the last fit's df_
             if likelihood.learned_parameters:
                 eta = X @ solution.coefs[0] + solution.intercepts[0]
                 fitted = likelihood.conditional_mode(y - eta, sigma)
