@@ -149,6 +149,21 @@ def test_a_half_cauchy_noise_prior_runs_the_numpy_sweep():
     assert not sweep.has_compiled_sweep
 
 
+def test_the_numpy_sweep_draws_each_chains_sigma_from_its_own_conditional():
+    """Each chain's sigma^2 comes from its own residuals: two chains whose RSS differ by a
+    factor 100 get sigma^2 draws a factor ~100 apart (a regression: all chains once took
+    chain 0's draw)."""
+    rng = np.random.default_rng(9)
+    X, y = rng.normal(size=(200, 3)), rng.normal(size=200)
+    sweep = SWEEPS[None].build(X, y, None, True, 2, rng, br.HalfCauchy(1.0))
+    coef = np.zeros((2, 3))
+    coef[1] = np.linalg.lstsq(X - X.mean(0), y - y.mean(), rcond=None)[0] + 10.0  # huge RSS
+    rss = sweep.residual_sum_of_squares(coef)
+    sweep.update_noise(coef, rng)
+    ratio = sweep.sigma2[1] / sweep.sigma2[0]
+    assert rss[1] / rss[0] > 50 and 0.5 * rss[1] / rss[0] < ratio < 2 * rss[1] / rss[0]
+
+
 # ------------------------------------------------------------------ jeffreys: closed form
 def test_jeffreys_gibbs_matches_the_closed_form_of_sigma_under_a_flat_prior():
     """Jeffreys' prior has no draws, so no SBC: instead, with a (practically) flat coefficient

@@ -123,8 +123,8 @@ class _StudentTSweep(_ScaleMixtureSweep):
     sampler on log df (:mod:`._slice`), which leaves it exactly invariant.
     """
 
-    def __init__(self, likelihood, X, y, sigma, fit_intercept, chains, rng):
-        super().__init__(likelihood, X, y, sigma, fit_intercept, chains, rng)
+    def __init__(self, likelihood, X, y, sigma, fit_intercept, chains, rng, sigma_prior=None):
+        super().__init__(likelihood, X, y, sigma, fit_intercept, chains, rng, sigma_prior)
         self.df_prior = likelihood.df if likelihood.learned_parameters else None
         # a learned df starts at its prior mean in every chain; the weights start at 1
         start = self.df_prior.mean if self.df_prior is not None else likelihood.df

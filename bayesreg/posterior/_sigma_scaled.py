@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._conditionals import draw_variance
 from ._gaussian_draws import VARIANCE_FLOOR
 
 __all__ = ["sigma_scaled_sweep"]
@@ -46,8 +45,8 @@ def sigma_scaled_sweep(sweep, mixture, rng):
         rss = sweep.residual_sum_of_squares(coef)
         prior_ss = np.sum(coef**2 / variances, axis=1)
         k = (sweep.n - int(sweep.fit_intercept) + sweep.p) / 2
-        sweep.sigma2[:] = draw_variance(k, (rss + prior_ss) / 2, sweep.sigma_prior, sweep.sigma_prior_scale,
-                                        None, rng, current=sweep.sigma2)[0]
+        # the sweep's noise prior (sigma_prior; default HalfNormal(sd(y)))
+        sweep.sigma2[:] = sweep.noise.draw(k, (rss + prior_ss) / 2, rng, current=sweep.sigma2)
     mixture.update(coef / np.sqrt(sweep.sigma2)[:, None], rng)
     mixture.state.coef[:] = coef
     return coef

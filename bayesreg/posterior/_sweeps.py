@@ -155,7 +155,7 @@ class _GaussianSweep:
             return
         rss = self.residual_sum_of_squares(coef)
         dof = self.n - int(self.fit_intercept)  # the intercept is integrated out
-        self.sigma2[:] = self.noise.draw(dof / 2, rss / 2, rng, current=self.sigma2)[0]
+        self.sigma2[:] = self.noise.draw(dof / 2, rss / 2, rng, current=self.sigma2)
 
     def residual_sum_of_squares(self, coef):
         r"""``||y_c - X_c w||^2`` per chain: :math:`y^\top y - 2 w^\top X^\top y + w^\top X^\top X w`
