@@ -6,6 +6,8 @@ and names its mixture (:attr:`bayesreg.model.priors.Prior.gibbs_mixture`):
 * ``"common_variance"``: ``v_j = t^2`` (the Normal prior);
 * ``"exponential_variance"``: ``v_j ~ Exp(rate 1/(2 s^2))``, Laplace(s) marginally
   (Park & Casella 2008);
+* ``"exponential_variance_with_ridge"``: the elastic net, the Laplace mixture of
+  the L1 part times the Gaussian factor of the L2 part (prior precision ``1/v_j + l2``);
 * ``"half_cauchy_local"``: ``v_j = lambda_j^2 tau^2``, ``lambda_j ~ C+(0, 1)`` (the horseshoe);
 * ``"half_cauchy_plus_local"``: ``v_j = lambda_j^2 tau^2``, ``lambda_j ~ C+(0, eta_j)``,
   ``eta_j ~ C+(0, 1)`` (the horseshoe+), by Makalic & Schmidt's auxiliary variables.
@@ -94,6 +96,57 @@ class _ExponentialVariance(_PriorScale):
         self.update_scale(self.p, 0.5 * np.sum(self.state.local, axis=1), rng)
 
 
+class _ExponentialVarianceWithRidge(_PriorScale):
+    r"""The elastic net, :math:`p(w) \propto e^{-l_1|w| - l_2 w^2/2}` with ``(l1, l2)`` the prior's
+    :meth:`~bayesreg.model.priors.Prior.penalty_weights_at` the scale ``s``.
+
+    :math:`e^{-l_1|w|} = \frac{2}{l_1}\int_0^\infty N(w \mid 0, v)\,\frac{l_1^2}{2}
+    e^{-l_1^2 v/2}\,dv` (the Laplace mixture), so with ``v_j`` the joint density is
+    :math:`N(w_j \mid 0, v_j)\,\mathrm{Exp}(v_j;\ l_1^2/2)\,e^{-l_2 w_j^2/2}` and
+
+    * ``1/v_j | w_j`` is the Laplace's inverse Gaussian at the Laplace scale ``1/l1``
+      (the ridge factor does not involve ``v_j``);
+    * ``w | v`` is Gaussian with prior precision ``1/v_j + l2`` (:attr:`variances`);
+    * a learned scale: ``l1 = l1(1)/s`` and ``l2 = l2(1)/s^2`` (a scale family, whose
+      normaliser is proportional to ``s``), so each coefficient contributes
+      :math:`\frac{l_1}{Z(s)} e^{-l_1^2 v_j/2 - l_2 w_j^2/2} \propto
+      s^{-2} e^{-(l_1(1)^2 v_j + l_2(1) w_j^2)/(2 s^2)}` and ``s^2 | w, v`` is
+      ``v^-k e^{-b/v}`` times the hyperprior with ``k = p`` and
+      ``b = (l1(1)^2 sum v_j + l2(1) sum w_j^2) / 2`` (the Laplace's update when ``l2 = 0``).
+
+    Without an L1 part (``l1_ratio = 0``) there is no ``v_j`` (kept at ``inf``): the
+    prior is ``N(0, 1/l2)`` and a learned scale has ``k = p/2``, ``b = l2(1) sum w_j^2 / 2``.
+    """
+
+    has_compiled_sweep = False
+
+    def __init__(self, prior, state, rng):
+        super().__init__(prior, state, rng)
+        # the weights at scale 1; at scale s they are l1 / s and l2 / s^2
+        self.l1, self.l2 = (float(w) for w in prior.penalty_weights_at(1.0))
+        if self.l1 > 0:
+            laplace_scale2 = state.scale2[:, None] / self.l1**2
+            state.local[:] = 2.0 * laplace_scale2 * np.exp(rng.uniform(-1, 1, state.local.shape))
+        else:
+            state.local[:] = np.inf
+
+    @property
+    def variances(self):
+        ridge = self.l2 / self.state.scale2[:, None]
+        with np.errstate(divide="ignore"):  # v = inf (no L1 part): precision l2 alone
+            return 1.0 / (1.0 / self.state.local + ridge)
+
+    def update(self, coef, rng):
+        if self.l1 > 0:
+            laplace_scale = np.sqrt(self.state.scale2)[:, None] / self.l1
+            self.state.local[:] = draw_laplace_variance(np.abs(coef), laplace_scale, rng)
+            k = self.p
+            b = 0.5 * (self.l1**2 * np.sum(self.state.local, axis=1) + self.l2 * np.sum(coef**2, axis=1))
+        else:
+            k, b = self.p / 2, 0.5 * self.l2 * np.sum(coef**2, axis=1)
+        self.update_scale(k, b, rng)
+
+
 class _HalfCauchyLocal(_PriorScale):
     """``w_j ~ N(0, lambda_j^2 tau^2)``, ``lambda_j ~ C+(0, 1)``, ``tau`` under the prior's hyperprior."""
 
@@ -166,6 +219,7 @@ class _HalfCauchyPlusLocal(_HalfCauchyLocal):
 MIXTURES = {
     "common_variance": _CommonVariance,
     "exponential_variance": _ExponentialVariance,
+    "exponential_variance_with_ridge": _ExponentialVarianceWithRidge,
     "half_cauchy_local": _HalfCauchyLocal,
     "half_cauchy_plus_local": _HalfCauchyPlusLocal,
 }
