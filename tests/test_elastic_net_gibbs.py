@@ -150,7 +150,7 @@ def test_auto_and_the_widgets_see_the_scheme():
 def test_gibbs_matches_nutpie(small_gaussian, prior, sigma):
     """With the intercept, sigma fixed and (with a learned scale) learned."""
     X, y = small_gaussian
-    common = dict(sigma=sigma, draws=3000, random_seed=6, progressbar=False)
+    common = {"sigma": sigma, "draws": 3000, "random_seed": 6, "progressbar": False}
     model = br.PosteriorRegressor(prior, sampler="gibbs", **common).fit(X, y)
     reference = br.PosteriorRegressor(prior, sampler="nutpie", **common)
     with _maybe_divergences():
