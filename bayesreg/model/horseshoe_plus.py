@@ -61,8 +61,9 @@ class HorseshoePlus(GlobalLocalPrior):
             # (docs/validation_results.md); the horseshoe+ has the same global update
             return (
                 "is not available for the horseshoe+ with the Bernoulli likelihood: as for "
-                "the horseshoe, its global scale mixes too slowly under the Polya-Gamma "
-                "augmentation for the draws to pass simulation-based calibration."
+                "the horseshoe, when heavy-tailed coefficients (nearly) separate the classes "
+                "the Polya-Gamma chain climbs the long upper tail of the global scale tau in "
+                "small steps, so its draws fail simulation-based calibration."
             )
         return super().gibbs_refusal(likelihood)
 
