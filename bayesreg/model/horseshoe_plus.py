@@ -31,7 +31,7 @@ class HorseshoePlus(GlobalLocalPrior):
     :math:`-\log p(w)` tends to :math:`-\infty` there: **there is no finite MAP
     estimate**, and MAP estimators refuse this prior.  Use
     :class:`bayesreg.PosteriorRegressor` to sample its posterior (nutpie, or the
-    Gibbs sampler of Makalic & Schmidt 2016 for the Gaussian likelihood).
+    Gibbs sampler for the Gaussian likelihood: exact draws of lambda_j | eta_j and eta_j | lambda_j).
 
     Parameters
     ----------
