@@ -12,7 +12,7 @@ slider with the keyboard, and checks that
 * the Laplace posterior follows the slider without pressing Sample (issue 21):
   the posterior figure is redrawn, by the live Gibbs sampler, and the Sample
   button is not shown;
-* for the elastic net (no Gibbs scheme) the Sample button samples in a
+* for the Student-t prior (no Gibbs scheme) the Sample button samples in a
   background thread: a progress bar shows, the slider still updates the readout
   while sampling, and afterwards the posterior figure appears with a PSIS
   preview (Pareto k) at the moved scale;
@@ -240,10 +240,10 @@ def test_explorer_in_jupyterlab(jupyterlab, capsys):
             expect(note).to_contain_text("Gibbs posterior at this scale", timeout=30_000)
             page.locator(".bayesreg-explorer").screenshot(path=ARTIFACTS / "explorer-live.png")
 
-            # Sample (the elastic net has no Gibbs scheme): runs in a background thread,
+            # Sample (the Student-t prior has no Gibbs scheme): runs in a background thread,
             # the slider keeps working meanwhile
-            page.locator(".bayesreg-prior select").select_option(label="ElasticNet")
-            expect(readout).to_contain_text("ElasticNet(alpha=", timeout=30_000)
+            page.locator(".bayesreg-prior select").select_option(label="Student-t")
+            expect(readout).to_contain_text("StudentT(scale=", timeout=30_000)
             expect(page.locator(".bayesreg-sample")).to_be_visible(timeout=30_000)
             status = page.locator(".bayesreg-status")
             page.locator(".bayesreg-sample").click()

@@ -239,10 +239,11 @@ def test_same_seed_gives_identical_draws_and_idata_groups(small_gaussian):
     assert list(a.summary().index[:2]) == ["intercept", "coef[x0]"]
 
 
-def test_gibbs_rejects_the_elastic_net_with_advice(small_gaussian):
+def test_gibbs_rejects_a_prior_without_a_scheme_with_advice(small_gaussian):
+    """(The elastic net, the example here before it had a scheme, is in test_elastic_net_gibbs.py.)"""
     X, y = small_gaussian
     with pytest.raises(ValueError, match="sampler='nutpie'"):
-        gibbs(br.ElasticNet(1.0, 0.5), sigma=1.0).fit(X, y)
+        gibbs(br.RegularizedHorseshoe(1.0), sigma=1.0).fit(X, y)
 
 
 def test_gibbs_refuses_the_logistic_horseshoe_that_fails_calibration(small_gaussian):

@@ -65,16 +65,17 @@ def test_the_prior_says_which_posterior_is_live(diabetes):
     X, y = diabetes
     cases = [("normal", SIGMA, "auto", "exact"), ("normal", None, "auto", "gibbs"),
              ("laplace", SIGMA, "auto", "gibbs"), ("laplace", None, "auto", "gibbs"),
-             ("elasticnet", SIGMA, "auto", None), ("laplace", SIGMA, "nutpie", None),
+             ("elasticnet", SIGMA, "auto", "gibbs"), ("elasticnet", None, "auto", "gibbs"),
+             ("studentt", SIGMA, "auto", None), ("laplace", SIGMA, "nutpie", None),
              ("laplace", SIGMA, "gibbs", "gibbs")]
     for prior, sigma, sampler, expected in cases:
         explorer = ScaleExplorer(X, y, prior=prior, sigma=sigma, sampler=sampler)
         assert explorer.live_sampler == expected, (prior, sigma, sampler)
-    explorer = ScaleExplorer(X, y, prior="elasticnet", sigma=SIGMA)
+    explorer = ScaleExplorer(X, y, prior="studentt", sigma=SIGMA)
     with pytest.raises(ValueError, match="ScaleExplorer.sample"):
         explorer.live_posterior(1.0)
     # a family without a live posterior keeps the Sample button and says so
-    view = PriorScaleExplorer(X, y, prior="elasticnet", sigma=SIGMA, scale=1.0)
+    view = PriorScaleExplorer(X, y, prior="studentt", sigma=SIGMA, scale=1.0)
     assert view.controls["sample"].layout.display is None
     assert view.state["posterior"] is None and "Sample" in view.posterior_note.value
 

@@ -31,7 +31,7 @@ class HorseshoePlus(GlobalLocalPrior):
     :math:`-\log p(w)` tends to :math:`-\infty` there: **there is no finite MAP
     estimate**, and MAP estimators refuse this prior.  Use
     :class:`bayesreg.PosteriorRegressor` to sample its posterior (nutpie, or the
-    Gibbs sampler of Makalic & Schmidt 2016 for the Gaussian likelihood).
+    Gibbs sampler for the Gaussian likelihood: exact draws of lambda_j | eta_j and eta_j | lambda_j).
 
     Parameters
     ----------
@@ -61,8 +61,9 @@ class HorseshoePlus(GlobalLocalPrior):
             # (docs/validation_results.md); the horseshoe+ has the same global update
             return (
                 "is not available for the horseshoe+ with the Bernoulli likelihood: as for "
-                "the horseshoe, its global scale mixes too slowly under the Polya-Gamma "
-                "augmentation for the draws to pass simulation-based calibration."
+                "the horseshoe, when heavy-tailed coefficients (nearly) separate the classes "
+                "the Polya-Gamma chain climbs the long upper tail of the global scale tau in "
+                "small steps, so its draws fail simulation-based calibration."
             )
         return super().gibbs_refusal(likelihood)
 

@@ -234,7 +234,7 @@ class Prior(PerFeatureScales):
             return None
         if not self._gibbs_likelihoods:
             return (
-                "covers the Normal, Laplace, Horseshoe and HorseshoePlus priors (scale mixtures of normals); "
+                "covers the Normal, Laplace, ElasticNet, Horseshoe and HorseshoePlus priors (scale mixtures of normals); "
                 f"got {self!r}."
             )
         return f"does not cover {self!r} with the {likelihood!r} likelihood."

@@ -206,9 +206,12 @@ class ElasticNet(Prior):
     scale: float | tuple | Hyperprior = 1.0
     l1_ratio: float = 0.5
     scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
+    _gibbs_likelihoods = ("gaussian", "bernoulli")
     kind = "elasticnet"
     label = "ElasticNet"
     has_l1_ratio = True
+    #: the Laplace mixture of the L1 part times the Gaussian L2 factor (docs/gibbs.md)
+    gibbs_mixture = "exponential_variance_with_ridge"
 
     def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn, glmnet, logistic):
         r, s = self.l1_ratio, _g4(self.scale)

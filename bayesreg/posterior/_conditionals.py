@@ -42,7 +42,8 @@ import numpy as np
 
 from ..model.hyperpriors import Hyperprior
 
-__all__ = ["draw_horseshoe_local_precision", "draw_inverse_gamma", "draw_laplace_variance", "draw_variance"]
+__all__ = ["draw_half_cauchy_scale_of_scale", "draw_horseshoe_local_precision", "draw_inverse_gamma",
+           "draw_laplace_variance", "draw_variance"]
 
 MAX_REJECTION_ROUNDS = 50
 METROPOLIS_STEPS = 20
@@ -232,3 +233,35 @@ def draw_horseshoe_local_precision(m, rng):
         out[todo[accept]] = eta[accept]
         todo = todo[~accept]
     return out.reshape(m.shape)
+
+
+def draw_half_cauchy_scale_of_scale(local, rng):
+    r"""Exact draws of :math:`E = \eta^2` given :math:`L = \lambda^2`, where
+    :math:`\eta \sim C^+(0, 1)` and :math:`\lambda \mid \eta \sim C^+(0, \eta)` (the horseshoe+).
+
+    .. math::
+
+        p(\eta \mid \lambda) \propto \frac{1}{1 + \eta^2}\,\frac{1}{\eta (1 + \lambda^2/\eta^2)}
+        \quad\Rightarrow\quad p(E \mid L) \propto \frac{1}{(1 + E)(E + L)}, \qquad
+        F(x) = \frac{\log\bigl(L (1 + x) / (x + L)\bigr)}{\log L}
+
+    (partial fractions), inverted in closed form: with :math:`\ell = \log L` and
+    :math:`u \sim U(0, 1)`,
+
+    .. math::
+
+        E = F^{-1}(u) = L\,\frac{\operatorname{expm1}(u\ell)}{e^{u\ell}\,\operatorname{expm1}((1-u)\ell)},
+
+    which tends to :math:`u / (1 - u)` as :math:`L \to 1` (density :math:`1/(1+E)^2`).
+    One uniform per entry.
+    """
+    log_local = np.log(np.maximum(np.asarray(local, dtype=float), 1e-300))
+    u = rng.random(log_local.shape)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        near_one = np.abs(log_local) < 1e-10
+        safe = np.where(near_one, 1.0, log_local)
+        # E = L expm1(u l) / (e^{u l} expm1((1 - u) l)), written as exp of logs where it can
+        # overflow: L e^{-u l} = e^{(1 - u) l}
+        ratio = np.expm1(u * safe) / np.expm1((1.0 - u) * safe)
+        out = np.exp((1.0 - u) * safe) * ratio
+    return np.where(near_one, u / (1.0 - u), out)
