@@ -10,10 +10,28 @@ time, so a new request waits at most one step.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import traceback
+import weakref
 
 __all__ = ["LatestWinsWorker"]
+
+#: Every worker alive, so the interpreter's exit can let their threads finish first.
+_WORKERS = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all_workers(timeout=30.0):
+    """At exit: drop waiting jobs and background tasks, and wait for the running step.
+
+    A daemon thread killed mid-fit (inside numpy, numba or BLAS code) can abort
+    the interpreter's shutdown ("terminate called without an active exception").
+    """
+    for worker in list(_WORKERS):
+        with worker._lock:
+            worker._pending, worker._background = None, None
+        worker.wait(timeout, background=True)
 
 
 class LatestWinsWorker:
@@ -38,6 +56,7 @@ class LatestWinsWorker:
         self._jobs_done.set()
         self._all_done = threading.Event()  # set while the thread has nothing at all to do
         self._all_done.set()
+        _WORKERS.add(self)
 
     def submit(self, func, on_done):
         """Run ``func`` next, replacing a job that has not started yet."""
