@@ -11,6 +11,7 @@ thread that runs the cell), and its bytes can be checked headless.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import threading
@@ -25,6 +26,19 @@ from ..plots._style import bayesreg_style
 
 #: Resolution of the figures sent to the browser (a redraw costs ~ pixels).
 DPI = 80
+
+#: Held by every figure operation of every view. matplotlib's rcParams (the
+#: style's rc_context) and its font cache are process-global and not thread-safe:
+#: a view's live worker redrawing its band while another view draws in the
+#: kernel's thread corrupted FreeType state and aborted the process.
+_MATPLOTLIB_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def _drawing():
+    """The bayesreg style, with the process-wide matplotlib lock held."""
+    with _MATPLOTLIB_LOCK, bayesreg_style():
+        yield
 
 
 def _png(canvas):
@@ -61,7 +75,7 @@ class FigureView:
 
     def __init__(self, figsize=(6.0, 3.6), dpi=DPI, reserve_right=0.0):
         self.reserve_right = reserve_right
-        with bayesreg_style():
+        with _drawing():
             self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
             self.canvas = FigureCanvasAgg(self.figure)
             self.ax = self.figure.add_subplot()
@@ -70,7 +84,7 @@ class FigureView:
 
     def redraw(self, draw):
         """Clear the axes, call ``draw(ax)``, return the figure as PNG bytes."""
-        with bayesreg_style():
+        with _drawing():
             for extra in self.figure.axes:
                 if extra is not self.ax:
                     extra.remove()  # twin axes a plot function may have added
@@ -89,7 +103,7 @@ class FigureView:
 
     def png(self):
         """The figure as it is now (after artists were changed in place)."""
-        with bayesreg_style():
+        with _drawing():
             return _png(self.canvas)
 
     def blit(self, animated, update):
@@ -99,7 +113,7 @@ class FigureView:
         and kept as pixels (matplotlib's blitting), so a slider step costs
         drawing a line and a legend plus the PNG encoding.
         """
-        with bayesreg_style():
+        with _drawing():
             if self._background is None:
                 for artist in animated:
                     artist.set_visible(False)
