@@ -28,13 +28,17 @@ from .scales import check_positive_scale
 __all__ = ["Gamma", "InverseGamma"]
 
 
-
 class _GammaScale:
     """What the Gamma and the inverse gamma share as priors of a scale (see the module docstring)."""
 
     __slots__ = ()
     #: v = s^2 given the rest is InverseGamma(k + a, rate + b): bayesreg.posterior._conditionals
     gibbs_variance_update = "conjugate_inverse_gamma"
+
+    def __post_init__(self):
+        owner = type(self).__name__
+        object.__setattr__(self, "a", check_positive_scale(self.a, "a", owner))
+        object.__setattr__(self, "b", check_positive_scale(self.b, "b", owner))
 
     @property
     def gibbs_parameters(self):
@@ -83,10 +87,6 @@ class Gamma(_GammaScale, Hyperprior):
     a: float = 1.0
     b: float = 1.0
     acts_on = "precision"
-
-    def __post_init__(self):
-        object.__setattr__(self, "a", check_positive_scale(self.a, "a", "Gamma"))
-        object.__setattr__(self, "b", check_positive_scale(self.b, "b", "Gamma"))
 
     @property
     def mean(self):
@@ -140,10 +140,6 @@ class InverseGamma(_GammaScale, Hyperprior):
     a: float = 1.0
     b: float = 1.0
     acts_on = "variance"
-
-    def __post_init__(self):
-        object.__setattr__(self, "a", check_positive_scale(self.a, "a", "InverseGamma"))
-        object.__setattr__(self, "b", check_positive_scale(self.b, "b", "InverseGamma"))
 
     def logpdf(self, x):
         """Log density at ``x`` (``-inf`` for ``x <= 0``)."""

@@ -33,23 +33,11 @@ def likelihood_to_dict(likelihood):
 
 def likelihood_from_dict(data):
     """Rebuild :func:`likelihood_to_dict` output; only bayesreg's own classes."""
-    from .registry import prior_from_dict
+    from .registry import family_from_dict
 
     if isinstance(data, str):
         return data
-    classes = _classes()
-    if not isinstance(data, dict) or data.get("type") not in classes:
-        raise ValueError(f"not a saved bayesreg likelihood: {data!r}")
-    cls = classes[data["type"]]
-    names = {field.name for field in dataclasses.fields(cls)}
-    kwargs = {}
-    for key, value in data.items():
-        if key == "type":
-            continue
-        if key not in names:
-            raise ValueError(f"unknown parameter {key!r} for {cls.__name__} in a saved likelihood")
-        kwargs[key] = prior_from_dict(value) if isinstance(value, dict) else value
-    return cls(**kwargs)
+    return family_from_dict(data, _classes(), "likelihood")
 
 
 def _is_plain(value):

@@ -17,7 +17,7 @@ import pkgutil
 from .hyperpriors import Hyperprior
 from .prior_base import Prior
 
-__all__ = ["import_family_modules", "prior_classes", "prior_families", "prior_from_dict", "prior_to_dict"]
+__all__ = ["family_from_dict", "import_family_modules", "prior_classes", "prior_families", "prior_from_dict", "prior_to_dict"]
 
 
 @functools.cache
@@ -68,15 +68,24 @@ def prior_to_dict(prior):
 
 def prior_from_dict(data):
     """Rebuild a prior from :func:`prior_to_dict` output; only bayesreg's own classes."""
-    if not isinstance(data, dict) or data.get("type") not in prior_classes():
-        raise ValueError(f"not a saved bayesreg prior: {data!r}")
-    cls = prior_classes()[data["type"]]
+    return family_from_dict(data, prior_classes(), "prior")
+
+
+def family_from_dict(data, classes, what):
+    """Rebuild ``{"type": name, field: value, ...}`` as ``classes[name](...)``.
+
+    Only the classes given (bayesreg's own families); nested dicts are priors or
+    hyperpriors (:func:`prior_from_dict`). ``what`` names the kind in the errors.
+    """
+    if not isinstance(data, dict) or data.get("type") not in classes:
+        raise ValueError(f"not a saved bayesreg {what}: {data!r}")
+    cls = classes[data["type"]]
     names = {field.name for field in dataclasses.fields(cls)}
     kwargs = {}
     for key, value in data.items():
         if key == "type":
             continue
         if key not in names:
-            raise ValueError(f"unknown parameter {key!r} for {cls.__name__} in a saved prior")
+            raise ValueError(f"unknown parameter {key!r} for {cls.__name__} in a saved {what}")
         kwargs[key] = prior_from_dict(value) if isinstance(value, dict) else value
     return cls(**kwargs)
