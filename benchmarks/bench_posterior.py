@@ -138,8 +138,8 @@ def elastic_net_sweeps(X, y):
     from bayesreg.posterior.gibbs import sample_gibbs
 
     Xn, yn = X.to_numpy(), y.to_numpy()
-    common = dict(draws=DRAWS, tune=TUNE, chains=2, random_seed=3, progressbar=False,
-                  feature_names=list(X.columns), fit_intercept=True)
+    common = {"draws": DRAWS, "tune": TUNE, "chains": 2, "random_seed": 3, "progressbar": False,
+              "feature_names": list(X.columns), "fit_intercept": True}
     applies = gibbs._compiled_sweep_applies
     rows = []
     for label, prior, sigma in [("ElasticNet(4, 0.5), sigma fixed", br.ElasticNet(4.0, 0.5), SIGMA),
@@ -149,7 +149,9 @@ def elastic_net_sweeps(X, y):
         for sweep in ("numpy", "compiled"):
             gibbs._compiled_sweep_applies = applies if sweep == "compiled" else (lambda *args: False)
             try:
-                call = lambda: sample_gibbs("gaussian", prior, sigma, Xn, yn, **common)  # noqa: E731
+                def call(prior=prior, sigma=sigma):
+                    return sample_gibbs("gaussian", prior, sigma, Xn, yn, **common)
+
                 call()  # warm
                 times, posterior = [], None
                 for _ in range(5):

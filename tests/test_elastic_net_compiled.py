@@ -20,7 +20,13 @@ from scipy import special, stats
 import bayesreg as br
 from bayesreg.posterior import gibbs as gibbs_module
 
-from .test_elastic_net_gibbs import _assert_coef_moments, _grid_moments, _log_enet_unnormalised, _log_z1, _problem
+from .test_elastic_net_gibbs import (
+    _assert_coef_moments,
+    _grid_moments,
+    _log_enet_unnormalised,
+    _log_z1,
+    _problem,
+)
 from .test_posterior import K_MCSE, mcse_mean
 
 
@@ -133,7 +139,7 @@ def test_gamma_hyperprior_on_the_scale_matches_quadrature(paths):
         kept["joint"] = joint(w)  # reused for E[s | w] below
         return lik + special.logsumexp(kept["joint"], axis=1)
 
-    mean, sd, grid, weight = _grid_moments(log_post, [0.6, -0.2], [2.5, 2.5], points=161)
+    mean, sd, _, weight = _grid_moments(log_post, [0.6, -0.2], [2.5, 2.5], points=161)
     js = kept["joint"]
     post_s = np.exp(js - special.logsumexp(js, axis=1, keepdims=True)) @ s  # E[s | w]
     mean_scale = weight @ post_s
