@@ -149,3 +149,22 @@ def test_gamma_hyperprior_on_the_scale_matches_quadrature(paths):
     _assert_coef_moments(model, mean, sd)
     scale = model.idata_.posterior["scale"].values[..., None]
     assert abs(scale.mean() - mean_scale) < K_MCSE * mcse_mean(scale)[0], (scale.mean(), mean_scale)
+
+
+@pytest.mark.slow
+def test_gibbs_with_a_gamma_hyperprior_is_calibrated():
+    """ElasticNet(Gamma(2, 1), 0.5) with sigma learned (compiled sweep): simulation-based
+    calibration of the coefficients, sigma and the scale (60 simulations, 5 bins of ranks)."""
+    import warnings
+
+    from validation import sbc
+
+    from .test_sbc import assert_uniform
+
+    config = sbc.Config("elasticnet-gamma-gauss-learned", br.ElasticNet(br.Gamma(2.0, 1.0), 0.5),
+                        "gaussian-learned", 40, 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # run_config records diagnostics itself
+        result = sbc.run_config(config, simulations=60, sampler="gibbs", draws=400, chains=2, seed=9)
+    assert {"scale", "sigma"} <= set(result["ranks"])
+    assert_uniform(result, bins=5)
