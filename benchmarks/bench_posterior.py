@@ -1,6 +1,7 @@
 """Posterior speed on the diabetes Bayesian lasso (fixed sigma and scale), all samplers in one run.
 
-Run: ``.venv/bin/python benchmarks/bench_posterior.py``.  PyMC's default NUTS is
+Run: ``.venv/bin/python benchmarks/bench_posterior.py``
+(``--elastic-net-only``: only the elastic net's compiled vs numpy Gibbs sweep, seconds).  PyMC's default NUTS is
 the reference; ratios measured in the same run are what to compare across
 machines.  The first fit of each sampler includes compiling the model; the
 refit at a new scale reuses it.
@@ -33,6 +34,9 @@ def timed_fit(model, X, y):
 
 def main():
     X, y = br.datasets.load_diabetes()
+    if "--elastic-net-only" in sys.argv:
+        elastic_net_sweeps(X, y)
+        return
     rows, ess_per_s = [], {}
     for sampler in ("pymc", "nutpie", "gibbs"):
         model = br.PosteriorRegressor(
@@ -83,6 +87,8 @@ def main():
           f"gibbs ESS/s >= 10x nutpie: {gibbs_ratio:.1f}x -> {'met' if gibbs_ratio >= 10 else 'NOT met'}")
     print()
     sampler_only(X, y)
+    print()
+    elastic_net_sweeps(X, y)
     if "--skip-wide" not in sys.argv:
         print()
         wide_horseshoe()
@@ -121,6 +127,45 @@ def sampler_only(X, y):
                      "min bulk ESS (coef)": f"{ess:.0f}", "ESS/s": f"{rate[name]:.0f}",
                      "vs nutpie": f"{rate[name] / rate['nutpie']:.1f}x"})
     print_table(rows, "sampling call alone, diabetes Laplace(4), sigma fixed (no diagnostics, log-lik or MAP)")
+
+
+def elastic_net_sweeps(X, y):
+    """The elastic net's Gibbs sampling call, compiled sweep vs the numpy sweep (forced through
+    ``gibbs._compiled_sweep_applies``), 2 x 1000 draws after 1000: the same draws' law, ratio in one run."""
+    import arviz as az
+
+    from bayesreg.posterior import gibbs
+    from bayesreg.posterior.gibbs import sample_gibbs
+
+    Xn, yn = X.to_numpy(), y.to_numpy()
+    common = {"draws": DRAWS, "tune": TUNE, "chains": 2, "random_seed": 3, "progressbar": False,
+              "feature_names": list(X.columns), "fit_intercept": True}
+    applies = gibbs._compiled_sweep_applies
+    rows = []
+    for label, prior, sigma in [("ElasticNet(4, 0.5), sigma fixed", br.ElasticNet(4.0, 0.5), SIGMA),
+                                ("ElasticNet(HalfCauchy(4), 0.5), sigma learned",
+                                 br.ElasticNet(br.HalfCauchy(4.0), 0.5), None)]:
+        seconds, rate = {}, {}
+        for sweep in ("numpy", "compiled"):
+            gibbs._compiled_sweep_applies = applies if sweep == "compiled" else (lambda *args: False)
+            try:
+                def call(prior=prior, sigma=sigma):
+                    return sample_gibbs("gaussian", prior, sigma, Xn, yn, **common)
+
+                call()  # warm
+                times, posterior = [], None
+                for _ in range(5):
+                    start = time.perf_counter()
+                    posterior = call()
+                    times.append(time.perf_counter() - start)
+            finally:
+                gibbs._compiled_sweep_applies = applies
+            seconds[sweep] = float(np.median(times))
+            rate[sweep] = float(az.ess(posterior[["coef"]], method="bulk")["coef"].min()) / seconds[sweep]
+            rows.append({"diabetes": label, "sweep": sweep, "sampling call, median of 5 (s)": f"{seconds[sweep]:.3f}",
+                         "min bulk ESS/s (coef)": f"{rate[sweep]:.0f}",
+                         "speed-up": f"{seconds['numpy'] / seconds[sweep]:.1f}x"})
+    print_table(rows, f"elastic-net Gibbs sampling call, 2 x {DRAWS} draws after {TUNE}: numpy sweep vs compiled")
 
 
 def wide_horseshoe():

@@ -32,6 +32,14 @@ PRIORS = [
     br.Laplace(br.HalfNormal(0.3)),
     br.Horseshoe(1.0),
     br.Horseshoe(0.1),
+    # the elastic net (issue 21): Laplace mixture plus ridge, from l1_ratio 0 (no mixture) to 1
+    br.ElasticNet(0.5, 0.5),
+    br.ElasticNet(0.7, 0.0),
+    br.ElasticNet(0.5, 1.0),
+    br.ElasticNet(br.HalfCauchy(0.5), 0.3),
+    br.ElasticNet(br.HalfNormal(0.3), 0.8),
+    br.ElasticNet(br.Gamma(2.0, 1.0), 0.5),
+    br.ElasticNet(br.InverseGamma(3.0, 2.0), 0.0),
 ]
 
 
@@ -48,7 +56,8 @@ def _start(prior, sigma, seed, n=30, p=6):
     # a state spanning both branches of every draw: tiny and large coefficients (horseshoe
     # m <= 1 and m > 1), local variances over decades, a learned scale off its prior's centre
     state.coef[:] = rng.normal(size=p) * np.logspace(-3, 0.5, p)
-    state.local[:] = np.exp(rng.uniform(-3, 3, p))
+    without_mixture = np.isinf(state.local).all()  # an elastic net without L1 part has no v_j
+    state.local[:] = np.inf if without_mixture else np.exp(rng.uniform(-3, 3, p))
     state.scale2[:] = np.exp(rng.uniform(-2, 1))
     state.xi[:] = np.exp(rng.uniform(-1, 1))
     if sigma is None:

@@ -26,7 +26,9 @@ def draws(monkeypatch, cores, prior, X, y, **kwargs):
 
 
 @pytest.mark.filterwarnings("ignore::bayesreg.SamplingWarning")  # 3 x 400 draws: not a mixing test
-@pytest.mark.parametrize("prior, sigma", [(br.Laplace(0.5), 1.0), (br.Horseshoe(1.0), None)], ids=repr)
+@pytest.mark.parametrize("prior, sigma", [(br.Laplace(0.5), 1.0), (br.Horseshoe(1.0), None),
+                                          (br.ElasticNet(0.5, 0.5), 1.0),
+                                          (br.ElasticNet(br.Gamma(2.0, 1.0), 0.5), None)], ids=repr)
 def test_same_seed_same_draws_on_one_core_or_several(monkeypatch, regression, prior, sigma):
     """Each chain has its own spawned stream: one thread or three give identical draws."""
     one = draws(monkeypatch, 1, prior, *regression, sigma=sigma)

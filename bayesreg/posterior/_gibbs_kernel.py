@@ -21,10 +21,11 @@ from ._conditionals import MAX_REJECTION_ROUNDS, METROPOLIS_STEPS
 
 # the scale mixtures (Prior.gibbs_mixture) and variance updates (Hyperprior.gibbs_variance_update)
 # as ints for the compiled code; FIXED: a scale that is not learned
-COMMON_VARIANCE, EXPONENTIAL_VARIANCE, HALF_CAUCHY_LOCAL = 0, 1, 2
+COMMON_VARIANCE, EXPONENTIAL_VARIANCE, HALF_CAUCHY_LOCAL, EXPONENTIAL_VARIANCE_WITH_RIDGE = 0, 1, 2, 3
 FIXED, HALF_CAUCHY, HALF_NORMAL, CONJUGATE = 0, 1, 2, 3
 MIXTURES = {"common_variance": COMMON_VARIANCE, "exponential_variance": EXPONENTIAL_VARIANCE,
-            "half_cauchy_local": HALF_CAUCHY_LOCAL}
+            "half_cauchy_local": HALF_CAUCHY_LOCAL,
+            "exponential_variance_with_ridge": EXPONENTIAL_VARIANCE_WITH_RIDGE}
 VARIANCE_UPDATES = {None: FIXED, "auxiliary_inverse_gamma": HALF_CAUCHY,
                     "rejection_inverse_gamma": HALF_NORMAL, "conjugate_inverse_gamma": CONJUGATE}
 
@@ -175,11 +176,14 @@ def gibbs_sweep(data, prior, state, rng, work):
     coef, local, variances = state.coef[0], state.local[0], work.variances
     p = coef.size
     scale2 = state.scale2[0]
+    ridge = prior.l2 / scale2  # the elastic net's L2 precision at this scale
     for j in range(p):  # the prior variance of each coefficient
         if prior.mixture == COMMON_VARIANCE:
             variances[j] = scale2
         elif prior.mixture == EXPONENTIAL_VARIANCE:
             variances[j] = local[j]
+        elif prior.mixture == EXPONENTIAL_VARIANCE_WITH_RIDGE:  # precision 1/v_j + l2/s^2 (v = inf: l2 alone)
+            variances[j] = 1.0 / (1.0 / local[j] + ridge)
         else:
             variances[j] = local[j] * scale2
     _draw_coef(data.gram, data.xty, state.sigma2[0], variances, rng, work.chol, coef)
@@ -208,6 +212,18 @@ def gibbs_sweep(data, prior, state, rng, work):
         k = float(p)
         for j in range(p):
             b += 0.5 * local[j]
+    elif prior.mixture == EXPONENTIAL_VARIANCE_WITH_RIDGE:
+        # the Laplace draw at Laplace scale s/l1; s^2 | w, v: k = p, b = (l1^2 sum v + l2 sum w^2) / 2
+        # (_mixtures._ExponentialVarianceWithRidge derives it); no L1 part: k = p/2, b = l2 sum w^2 / 2
+        sum_v, sum_w2 = 0.0, 0.0
+        if prior.l1 > 0:
+            _laplace_variances(rng, coef, math.sqrt(scale2) / prior.l1, work.buffer, local)
+            k = float(p)
+            for j in range(p):
+                sum_v += local[j]
+        for j in range(p):
+            sum_w2 += coef[j] ** 2
+        b = 0.5 * (prior.l1**2 * sum_v + prior.l2 * sum_w2) if prior.l1 > 0 else 0.5 * prior.l2 * sum_w2
     else:
         for j in range(p):
             work.buffer[j] = coef[j] ** 2 / (2.0 * scale2)

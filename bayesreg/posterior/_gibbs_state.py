@@ -45,6 +45,8 @@ class ChainPrior(NamedTuple):
     scale_update: int
     hyper_scale: float  # the half-Cauchy's or half-normal's scale, or the inverse gamma's b
     hyper_shape: float = 0.0  # the inverse gamma's a (conjugate update)
+    l1: float = 1.0  # the elastic net's penalty weights at scale 1 (l1 / s and l2 / s^2 at scale s);
+    l2: float = 0.0  # other mixtures ignore them
 
 
 class ChainDraws(NamedTuple):

@@ -39,6 +39,8 @@ class _PriorScale:
     has_compiled_sweep = True
     #: Whether the global scale may be drawn with the coefficients integrated out (p > n).
     collapsible_scale = False
+    #: The penalty weights at scale 1 the compiled sweep takes (the elastic net's; others ignore them).
+    l1, l2 = 1.0, 0.0
 
     def __init__(self, prior, state, rng):
         self.state, self.p = state, state.coef.shape[1]
@@ -116,9 +118,8 @@ class _ExponentialVarianceWithRidge(_PriorScale):
 
     Without an L1 part (``l1_ratio = 0``) there is no ``v_j`` (kept at ``inf``): the
     prior is ``N(0, 1/l2)`` and a learned scale has ``k = p/2``, ``b = l2(1) sum w_j^2 / 2``.
+    :mod:`._gibbs_kernel` runs the same updates compiled (``ChainPrior.l1``, ``l2``).
     """
-
-    has_compiled_sweep = False
 
     def __init__(self, prior, state, rng):
         super().__init__(prior, state, rng)

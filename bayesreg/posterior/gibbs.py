@@ -284,7 +284,8 @@ def chain_inputs(sweep, mixture):
         shape, scale = hyper.gibbs_parameters
     elif hyper is not None:
         scale = hyper.gibbs_parameters
-    codes = ChainPrior(kernel.MIXTURES[mixture.name], update, float(scale), float(shape))
+    codes = ChainPrior(kernel.MIXTURES[mixture.name], update, float(scale), float(shape),
+                       float(mixture.l1), float(mixture.l2))
     return data, codes
 
 
