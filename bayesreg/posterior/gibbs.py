@@ -88,6 +88,11 @@ GIBBS_INDICATOR_PRIORS = tuple(
     and cls.gibbs_scheme == "inclusion_indicators"
 )
 
+#: The compiled Laplace sweep (fixed scale) adds an independence Metropolis step on w whose
+#: t proposal is fitted on the burn-in (._independence_step; False: the plain Park-Casella sweep,
+#: which the tests compare it with).
+INDEPENDENCE_STEP = True
+
 #: Update the horseshoe's tau with the coefficients integrated out when p > n
 #: (False: the plain tau | w conditional; the tests compare the two).
 COLLAPSED_TAU = True
@@ -305,7 +310,8 @@ def _sample_compiled(sweep, mixture, state, draws, tune, rng, advance):
 
     def run_chain(c):
         kernel.gaussian_chain(data, codes, chain_state(state, c), tune, streams[c],
-                              SweepWork.for_features(p), ChainDraws(*(a[c] for a in out)))
+                              SweepWork.for_features(p), ChainDraws(*(a[c] for a in out)),
+                              INDEPENDENCE_STEP)
 
     run_chains(run_chain, chains, done=lambda c: advance(tune + draws))
     return {"coef": out.coef, **sweep.record(out.coef, rng, sigma2=out.sigma2),
