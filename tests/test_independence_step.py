@@ -136,3 +136,14 @@ def test_burn_in_moments_are_numpys():
     assert freeze(count, scatter, chol)
     np.testing.assert_allclose(mean, rows.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(np.tril(chol) @ np.tril(chol).T, np.cov(rows.T), rtol=1e-10)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sigma_prior", [None, br.HalfNormal(1.0)], ids=["sigma fixed", "sigma learned"])
+def test_laplace_gibbs_with_the_independence_step_is_calibrated(sigma_prior):
+    """Simulation-based calibration of the compiled Laplace(0.7) sweep with the step on
+    (tune 300: the proposal is fitted on 150 sweeps): 100 simulations, 10 bins."""
+    from .test_sbc_hyperpriors import _assert_uniform, _run
+
+    ranks = _run(br.Laplace(0.7), sigma_prior, simulations=100, seed=21)
+    _assert_uniform(ranks, bins=10)
