@@ -16,7 +16,12 @@ import bayesreg as br
 from bayesreg.posterior import _gibbs_kernel as kernel
 from bayesreg.posterior import gibbs as gibbs_module
 from bayesreg.posterior._convergence import ess_bulk
-from bayesreg.posterior._gibbs_state import ChainDraws, GibbsState, SweepWork, chain_state
+from bayesreg.posterior._gibbs_state import (
+    ChainDraws,
+    GibbsState,
+    SweepWork,
+    chain_state,
+)
 from bayesreg.posterior._independence_step import accumulate, freeze
 
 K_MCSE = 4.5

@@ -184,10 +184,11 @@ def gibbs_sweep(data, prior, state, rng, work):
         else:
             variances[j] = local[j] * scale2
     _draw_coef(data.gram, data.xty, state.sigma2[0], variances, rng, work.chol, coef)
-    if work.proposal_on[0] > 0.0:  # the Laplace's independence step on w (._independence_step)
-        if independence_step(rng, coef, data.gram, data.xty, state.sigma2[0], math.sqrt(scale2),
-                             work.fit_mean, work.proposal_chol, work.proposal, work.buffer):
-            work.accepted[0] += 1.0
+    # the Laplace's independence step on w (._independence_step), once its proposal is fitted
+    if work.proposal_on[0] > 0.0 and independence_step(
+            rng, coef, data.gram, data.xty, state.sigma2[0], math.sqrt(scale2),
+            work.fit_mean, work.proposal_chol, work.proposal, work.buffer):
+        work.accepted[0] += 1.0
     if not data.sigma_fixed:
         # RSS = y'y - 2 w'X'y + w'X'X w: O(p^2) from the statistics, whatever n
         quad, cross = 0.0, 0.0
