@@ -18,6 +18,7 @@ import math
 from numba import njit
 
 from ._conditionals import MAX_REJECTION_ROUNDS, METROPOLIS_STEPS
+from ._independence_step import accumulate, freeze, independence_step
 
 # the scale mixtures (Prior.gibbs_mixture) and variance updates (Hyperprior.gibbs_variance_update)
 # as ints for the compiled code; FIXED: a scale that is not learned
@@ -187,6 +188,11 @@ def gibbs_sweep(data, prior, state, rng, work):
         else:
             variances[j] = local[j] * scale2
     _draw_coef(data.gram, data.xty, state.sigma2[0], variances, rng, work.chol, coef)
+    # the Laplace's independence step on w (._independence_step), once its proposal is fitted
+    if work.proposal_on[0] > 0.0 and independence_step(
+            rng, coef, data.gram, data.xty, state.sigma2[0], math.sqrt(scale2),
+            work.fit_mean, work.proposal_chol, work.proposal, work.buffer):
+        work.accepted[0] += 1.0
     if not data.sigma_fixed:
         # RSS = y'y - 2 w'X'y + w'X'X w: O(p^2) from the statistics, whatever n
         quad, cross = 0.0, 0.0
@@ -239,10 +245,20 @@ def gibbs_sweep(data, prior, state, rng, work):
 
 
 @njit(cache=True, nogil=True)  # chains run in threads (._parallel_chains)
-def gaussian_chain(data, prior, state, tune, rng, work, out):
-    """Run one chain from ``state`` (length-1 views); fills ``out`` (a ChainDraws) after ``tune`` sweeps."""
+def gaussian_chain(data, prior, state, tune, rng, work, out, independent_proposals=True):
+    """Run one chain from ``state`` (length-1 views); fills ``out`` (a ChainDraws) after ``tune`` sweeps.
+
+    ``independent_proposals``: the Laplace prior of fixed scale adds the independence
+    step of :mod:`._independence_step` to the kept sweeps (False: the plain sweep).
+    """
+    # the Laplace of fixed scale: fit the independence proposal on the second half of burn-in
+    fits_proposal = independent_proposals and prior.mixture == EXPONENTIAL_VARIANCE and prior.scale_update == FIXED
     for it in range(tune + out.coef.shape[0]):
         gibbs_sweep(data, prior, state, rng, work)
+        if fits_proposal and it >= tune // 2 and it < tune:
+            accumulate(state.coef[0], work.fit_count, work.fit_mean, work.fit_scatter, work.buffer)
+            if it == tune - 1 and freeze(work.fit_count, work.fit_scatter, work.proposal_chol):
+                work.proposal_on[0] = 1.0
         if it >= tune:
             out.coef[it - tune] = state.coef[0]
             out.local[it - tune] = state.local[0]

@@ -59,16 +59,31 @@ class ChainDraws(NamedTuple):
 
 
 class SweepWork(NamedTuple):
-    """Scratch arrays of the compiled sweep, allocated once per chain."""
+    """Scratch arrays of the compiled sweep, allocated once per chain.
+
+    The ``fit_*``, ``proposal_*`` and ``accepted`` arrays belong to the Laplace
+    sweep's independence step (:mod:`._independence_step`): burn-in moments of
+    the coefficients, the frozen proposal factor, ``proposal_on[0]`` 1.0 once it
+    is frozen (0.0: the plain sweep), and the count of accepted proposals.
+    """
 
     chol: np.ndarray  # (p, p)
     variances: np.ndarray  # (p,)
     buffer: np.ndarray  # (p,)
     index: np.ndarray  # (p,) int
+    fit_count: np.ndarray  # (1,)
+    fit_mean: np.ndarray  # (p,)
+    fit_scatter: np.ndarray  # (p, p)
+    proposal_chol: np.ndarray  # (p, p)
+    proposal_on: np.ndarray  # (1,)
+    proposal: np.ndarray  # (p,)
+    accepted: np.ndarray  # (1,)
 
     @classmethod
     def for_features(cls, p):
-        return cls(np.empty((p, p)), np.empty(p), np.empty(p), np.empty(p, dtype=np.int64))
+        return cls(np.empty((p, p)), np.empty(p), np.empty(p), np.empty(p, dtype=np.int64),
+                   np.zeros(1), np.zeros(p), np.zeros((p, p)), np.zeros((p, p)), np.zeros(1),
+                   np.empty(p), np.zeros(1))
 
 
 def chain_state(state, c):

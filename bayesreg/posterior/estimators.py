@@ -171,9 +171,9 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         else ``"nutpie"``; ``sampler_`` says which ran. Name one to force it.
         The NUTS samplers work for every prior. ``"gibbs"`` samples the same
         model by its exact full conditionals (Normal, Laplace, Horseshoe and HorseshoePlus
-        priors; see :mod:`bayesreg.posterior.gibbs`): no compilation, and
-        often an order of magnitude more effective draws per second; ``tune``
-        is then its burn-in. ``"exact"`` draws independently from the
+        priors; see :mod:`bayesreg.posterior.gibbs`): no compilation, often an order of
+        magnitude more effective draws per second; ``tune`` is then its burn-in (and
+        fits the Laplace's independence proposal). ``"exact"`` draws independently from the
         closed-form posterior (Normal prior with fixed scale and fixed sigma; GPrior,
         sigma fixed or learned). SpikeAndSlab: Gibbs only (NUTS cannot move its
         discrete indicators).
