@@ -116,7 +116,7 @@ def test_sigma_scaled_horseshoe_density_against_quadrature():
         want = [_conditional_by_quadrature(w, sigma * cj, tau0) for cj in c]
         np.testing.assert_allclose(got, want, rtol=1e-7)
     one = br.Horseshoe(tau0, local_scale=sigma * 0.5)
-    density = lambda v: math.exp(float(one.logpdf(v)))  # noqa: E731
+    density = lambda v: math.exp(float(one.logpdf(v)))
     pieces = [(0, 1e-6), (1e-6, 1e-2), (1e-2, 1), (1, 100), (100, np.inf)]
     total = 2 * sum(integrate.quad(density, lo, hi, epsabs=0, epsrel=1e-10, limit=200)[0] for lo, hi in pieces)
     assert total == pytest.approx(1.0, abs=1e-6)
