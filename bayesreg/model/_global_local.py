@@ -12,13 +12,19 @@ import math
 
 import numpy as np
 
+from ._global_local_options import LocalScaleOptions
 from .prior_base import Prior
 
 __all__ = ["GlobalLocalPrior", "log_sech_convolution"]
 
 
-class GlobalLocalPrior(Prior):
-    """Base of the horseshoe-type priors: sampling only (no finite MAP)."""
+class GlobalLocalPrior(LocalScaleOptions, Prior):
+    """Base of the horseshoe-type priors: sampling only (no finite MAP).
+
+    A family writes the coefficients of its *unit form* (``_unit_coefficients``,
+    ``_sample_unit``, ``_log_marginal``); ``local_scale`` and ``scale_by_sigma``
+    multiply them here (:mod:`._global_local_options`).
+    """
 
     __slots__ = ()
     has_map = False
@@ -54,12 +60,54 @@ class GlobalLocalPrior(Prior):
     def logpdf(self, w):
         """Marginal log density of each coefficient alone (elementwise; see the subclass).
 
+        With multipliers ``c_j`` it is ``log p_1(w_j / c_j) - log c_j``, ``p_1``
+        the unit form's; scaled by sigma it is the density at ``sigma = 1`` (that at
+        another sigma is ``given_sigma(sigma).logpdf``), as for the other families.
         ``logpdf(0)`` is ``+inf``, ``logpdf(±inf)`` is ``-inf`` and NaN gives NaN,
         as in ``scipy.stats``.
         """
         w = np.asarray(w, dtype=float)
-        out = np.array([self._log_marginal_at(v) for v in np.abs(w).ravel()])
-        return out.reshape(w.shape)
+        c = self.local_scale_values
+        with np.errstate(invalid="ignore"):
+            u, c = np.broadcast_arrays(np.abs(w) / c, c)
+        out = np.array([self._log_marginal_at(v) for v in u.ravel()]) - np.log(c.ravel())
+        return out.reshape(u.shape)
+
+    # -------------------------------------------------------- the prior in a PyMC model
+    def pymc_data(self):
+        return {**self._options_data(), **self._family_data()}
+
+    def _family_data(self):
+        """The family's own ``pm.Data`` (its global scale, slab, ...)."""
+        return {"global_scale": self.global_scale}
+
+    def create_variable(self, name, data, dims):
+        """``coef = sigma * c * u``: the unit form's non-centred coefficients ``u`` times the options.
+
+        ``sigma`` only when scaled by sigma (created first, ``data[NOISE_SCALE]``),
+        ``c`` the ``pm.Data`` ``"local_scale"``. Returns ``(coef, None)``: the
+        global scale is ``tau``, not a learned prior scale with a penalty.
+        """
+        import pymc as pm
+
+        unit = self._unit_coefficients(data, dims)
+        return pm.Deterministic(name, self._scaled_coefficients(unit, data), dims=dims), None
+
+    def _unit_coefficients(self, data, dims):
+        """The unit form's coefficients in the current PyMC model (an expression)."""
+        raise NotImplementedError
+
+    def sample_prior(self, rng, n_features):
+        """Coefficients drawn from the prior (the unit form's times ``c_j``), with its hyperparameters.
+
+        Scaled by sigma: the draw at ``sigma = 1`` (simulation-based calibration multiplies by sigma).
+        """
+        self.check_n_features(n_features, "sample_prior")
+        unit, hyper = self._sample_unit(rng, n_features)
+        return unit * self.local_scale_values, hyper
+
+    def _sample_unit(self, rng, n_features):
+        raise NotImplementedError
 
     def _log_marginal_at(self, w):
         if math.isnan(w):

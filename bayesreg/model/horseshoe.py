@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import integrate
 
 from ._global_local import GlobalLocalPrior
+from ._global_local_options import global_local_options
 from .hyperpriors import HalfCauchy
 from .scales import check_positive_scale
 
 __all__ = ["Horseshoe"]
 
 
+@global_local_options
 @dataclass(frozen=True)
 class Horseshoe(GlobalLocalPrior):
     r"""Horseshoe prior (Carvalho, Polson & Scott 2010): for sampling only.
@@ -34,9 +36,20 @@ class Horseshoe(GlobalLocalPrior):
     global_scale : float, default=1.0
         The scale :math:`\tau_0` of the half-Cauchy prior on the global
         shrinkage :math:`\tau`.
+    local_scale : float or array-like, default=1.0 (keyword only)
+        Fixed multipliers :math:`c_j` of the local scales (one per feature, or
+        one number): :math:`w_j \sim N(0, \lambda_j^2 \tau^2 c_j^2)`, i.e.
+        :math:`\lambda_j c_j \sim C^+(0, c_j)`. A feature with a larger
+        :math:`c_j` is shrunk less (see :mod:`bayesreg.model._global_local_options`).
+    scale_by_sigma : bool, default=False (keyword only)
+        True: :math:`w_j \mid \lambda_j, \tau, \sigma \sim N(0, \sigma^2 \lambda_j^2 \tau^2 c_j^2)`,
+        the form of Carvalho, Polson & Scott (2010) and of Makalic & Schmidt's
+        bayesreg (Gaussian-type likelihoods with a noise scale only; docs/maths.md).
     """
 
     global_scale: float = 1.0
+    local_scale: float | tuple = field(default=1.0, repr=False, kw_only=True)
+    scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     family_name = "horseshoe"
     _gibbs_likelihoods = ("gaussian",)
     gibbs_mixture = "half_cauchy_local"
@@ -71,25 +84,21 @@ class Horseshoe(GlobalLocalPrior):
         return super().gibbs_refusal(likelihood)
 
     # -------------------------------------------------------- the prior in a PyMC model
-    def pymc_data(self):
-        return {"global_scale": self.global_scale}
-
-    def create_variable(self, name, data, dims):
-        """``coef = z * lambda * tau``, non-centred; ``z`` is named ``"_z"``, a sampler internal.
+    def _unit_coefficients(self, data, dims):
+        """``z * lambda * tau``, non-centred; ``z`` is named ``"_z"``, a sampler internal.
 
         Variables whose names start with ``"_"`` are dropped from ``idata_``;
-        ``tau`` and ``lambda`` are reported. Returns ``(coef, None)``: the
-        global scale is ``tau``, not a learned prior scale with a penalty.
+        ``tau`` and ``lambda`` are reported.
         """
         import pymc as pm
 
         tau = pm.HalfCauchy("tau", beta=data["global_scale"])
         lam = pm.HalfCauchy("lambda", beta=1.0, dims=dims)
         z = pm.Normal("_z", 0.0, 1.0, dims=dims)
-        return pm.Deterministic(name, z * lam * tau, dims=dims), None
+        return z * lam * tau
 
-    def sample_prior(self, rng, n_features):
-        """``coef = z * lambda * tau`` drawn from the prior, with ``{"tau": tau}``."""
+    def _sample_unit(self, rng, n_features):
+        """``z * lambda * tau`` drawn from the prior, with ``{"tau": tau}``."""
         tau = float(HalfCauchy(self.global_scale).sample(rng))
         lam = HalfCauchy(1.0).sample(rng, n_features)
         return rng.standard_normal(n_features) * lam * tau, {"tau": tau}

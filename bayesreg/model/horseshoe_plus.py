@@ -3,17 +3,19 @@ r"""The horseshoe+ prior (Bhadra, Datta, Polson & Willard 2017): a density and a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scipy import integrate
 
 from ._global_local import GlobalLocalPrior, log_sech_convolution
+from ._global_local_options import global_local_options
 from .hyperpriors import HalfCauchy
 from .scales import check_positive_scale
 
 __all__ = ["HorseshoePlus"]
 
 
+@global_local_options
 @dataclass(frozen=True)
 class HorseshoePlus(GlobalLocalPrior):
     r"""Horseshoe+ prior (Bhadra et al. 2017): for sampling only.
@@ -38,9 +40,17 @@ class HorseshoePlus(GlobalLocalPrior):
     global_scale : float, default=1.0
         The scale :math:`\tau_0` of the half-Cauchy prior on the global
         shrinkage :math:`\tau`.
+    local_scale : float or array-like, default=1.0 (keyword only)
+        Fixed multipliers :math:`c_j` of the local scales:
+        :math:`w_j \sim N(0, \lambda_j^2 \tau^2 c_j^2)` (as for :class:`Horseshoe`).
+    scale_by_sigma : bool, default=False (keyword only)
+        True: :math:`w_j \mid \lambda_j, \tau, \sigma \sim N(0, \sigma^2 \lambda_j^2 \tau^2 c_j^2)`
+        (as for :class:`Horseshoe`; docs/maths.md).
     """
 
     global_scale: float = 1.0
+    local_scale: float | tuple = field(default=1.0, repr=False, kw_only=True)
+    scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     family_name = "horseshoe+"
     _gibbs_likelihoods = ("gaussian",)
     gibbs_mixture = "half_cauchy_plus_local"
@@ -68,15 +78,11 @@ class HorseshoePlus(GlobalLocalPrior):
         return super().gibbs_refusal(likelihood)
 
     # -------------------------------------------------------- the prior in a PyMC model
-    def pymc_data(self):
-        return {"global_scale": self.global_scale}
-
-    def create_variable(self, name, data, dims):
-        """``coef = z * eta * nu * tau``, non-centred, with ``lambda = eta * nu`` reported.
+    def _unit_coefficients(self, data, dims):
+        """``z * eta * nu * tau``, non-centred, with ``lambda = eta * nu`` reported.
 
         ``z``, ``eta`` and ``nu`` are named ``"_z"``, ``"_eta"``, ``"_nu"`` (sampler
         internals, dropped from ``idata_``); ``tau`` and ``lambda`` are reported.
-        Returns ``(coef, None)``.
         """
         import pymc as pm
 
@@ -85,10 +91,10 @@ class HorseshoePlus(GlobalLocalPrior):
         nu = pm.HalfCauchy("_nu", beta=1.0, dims=dims)
         lam = pm.Deterministic("lambda", eta * nu, dims=dims)
         z = pm.Normal("_z", 0.0, 1.0, dims=dims)
-        return pm.Deterministic(name, z * lam * tau, dims=dims), None
+        return z * lam * tau
 
-    def sample_prior(self, rng, n_features):
-        """``coef = z * eta * nu * tau`` drawn from the prior, with ``{"tau": tau}``."""
+    def _sample_unit(self, rng, n_features):
+        """``z * eta * nu * tau`` drawn from the prior, with ``{"tau": tau}``."""
         tau = float(HalfCauchy(self.global_scale).sample(rng))
         lam = HalfCauchy(1.0).sample(rng, n_features) * HalfCauchy(1.0).sample(rng, n_features)
         return rng.standard_normal(n_features) * lam * tau, {"tau": tau}

@@ -3,18 +3,20 @@ r"""The regularized horseshoe (Piironen & Vehtari 2017): a horseshoe with a Stud
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special
 
 from ._global_local import GlobalLocalPrior, log_sech_convolution
+from ._global_local_options import global_local_options
 from .hyperpriors import HalfCauchy
 from .scales import check_positive_scale
 
 __all__ = ["RegularizedHorseshoe"]
 
 
+@global_local_options
 @dataclass(frozen=True)
 class RegularizedHorseshoe(GlobalLocalPrior):
     r"""Regularized horseshoe prior (Piironen & Vehtari 2017): for sampling only.
@@ -48,11 +50,20 @@ class RegularizedHorseshoe(GlobalLocalPrior):
         The slab scale :math:`s`.
     slab_df : float, default=4.0
         The slab's degrees of freedom :math:`\nu`.
+    local_scale : float or array-like, default=1.0 (keyword only)
+        Fixed multipliers :math:`c_j` of each coefficient's whole prior,
+        :math:`w_j = c_j u_j` with :math:`u_j` the regularized horseshoe above:
+        the slab scale of feature j is then :math:`c_j s` too.
+    scale_by_sigma : bool, default=False (keyword only)
+        True: :math:`w_j = \sigma u_j`, the prior (slab included) in units of the
+        noise scale (NUTS only, as every regularized horseshoe).
     """
 
     global_scale: float = 1.0
     slab_scale: float = 2.0
     slab_df: float = 4.0
+    local_scale: float | tuple = field(default=1.0, repr=False, kw_only=True)
+    scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     family_name = "regularized horseshoe"
 
     def __post_init__(self):
@@ -71,16 +82,16 @@ class RegularizedHorseshoe(GlobalLocalPrior):
         )
 
     # -------------------------------------------------------- the prior in a PyMC model
-    def pymc_data(self):
+    def _family_data(self):
         return {"global_scale": self.global_scale, "slab_scale": self.slab_scale,
                 "slab_df": self.slab_df}
 
-    def create_variable(self, name, data, dims):
-        """``coef = z * tau * lambda_tilde``, non-centred (Piironen & Vehtari 2017, Appendix C).
+    def _unit_coefficients(self, data, dims):
+        """``z * tau * lambda_tilde``, non-centred (Piironen & Vehtari 2017, Appendix C).
 
         ``c^2 = slab_scale^2 * c_aux`` with ``c_aux ~ InvGamma(slab_df/2, slab_df/2)``;
         ``z`` and ``c_aux`` are sampler internals (``"_z"``, ``"_c_aux"``); ``tau``,
-        ``lambda`` and the slab scale ``c`` are reported. Returns ``(coef, None)``.
+        ``lambda`` and the slab scale ``c`` are reported.
         """
         import pymc as pm
         import pytensor.tensor as pt
@@ -93,10 +104,10 @@ class RegularizedHorseshoe(GlobalLocalPrior):
         pm.Deterministic("c", pt.sqrt(c2))
         lam_tilde = pt.sqrt(c2 * lam**2 / (c2 + tau**2 * lam**2))
         z = pm.Normal("_z", 0.0, 1.0, dims=dims)
-        return pm.Deterministic(name, z * lam_tilde * tau, dims=dims), None
+        return z * lam_tilde * tau
 
-    def sample_prior(self, rng, n_features):
-        """Coefficients drawn from the prior, with ``{"tau": tau, "c": c}``."""
+    def _sample_unit(self, rng, n_features):
+        """Coefficients drawn from the unit form, with ``{"tau": tau, "c": c}``."""
         tau = float(HalfCauchy(self.global_scale).sample(rng))
         c2 = self.slab_df * self.slab_scale**2 / (2.0 * rng.standard_gamma(self.slab_df / 2))
         lam2 = HalfCauchy(1.0).sample(rng, n_features) ** 2

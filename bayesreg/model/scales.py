@@ -33,9 +33,9 @@ def check_positive_scale(value, name, owner):
     if isinstance(value, (list, tuple)) or getattr(value, "ndim", 0) >= 1:
         raise TypeError(
             f"{owner}: {name} must be one positive number, got the array {value!r}. One scale per "
-            "feature is offered by the Normal, Laplace and ElasticNet priors (their scale); the "
-            "horseshoe family's local scales already differ per feature, and fixed per-feature "
-            "multipliers of them are not implemented."
+            "feature is offered by the Normal, Laplace and ElasticNet priors (their scale) and, "
+            "for the horseshoe family, by its local_scale (fixed multipliers of the local "
+            "scales, e.g. Horseshoe(global_scale=1.0, local_scale=[...]))."
         )
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(

@@ -14,7 +14,8 @@ import dataclasses
 
 import numpy as np
 
-__all__ = ["NOISE_SCALE", "mapping_at_sigma", "prior_at_sigma", "sigma_scalable", "sigma_scaled_from_penalty"]
+__all__ = ["NOISE_SCALE", "mapping_at_sigma", "prior_at_sigma", "require_sigma", "sigma_scalable",
+           "sigma_scaled_from_penalty"]
 
 #: The name under which a PyMC model passes the noise scale to a prior scaled by sigma
 #: (``data[NOISE_SCALE]`` in ``Prior.create_variable``).
@@ -35,14 +36,19 @@ def prior_at_sigma(prior, sigma):
     """
     if not prior.scale_by_sigma:
         return prior
+    require_sigma(prior, sigma)
+    prior._require_fixed_scale("the prior at a given sigma")
+    return dataclasses.replace(prior, scale=_times(prior.scale, sigma), scale_by_sigma=False)
+
+
+def require_sigma(prior, sigma):
+    """Raise a clear ValueError if a prior scaled by sigma meets a model without one (``sigma`` None)."""
     if sigma is None:
         raise ValueError(
             f"{prior!r} scales the coefficients by the noise scale sigma, which this model has "
             "none of (a likelihood without sigma, e.g. Bernoulli or Poisson, or no sigma "
             "given to the mapping). Use scale_by_sigma=False with it, or pass sigma."
         )
-    prior._require_fixed_scale("the prior at a given sigma")
-    return dataclasses.replace(prior, scale=_times(prior.scale, sigma), scale_by_sigma=False)
 
 
 def _times(scale, factor):
