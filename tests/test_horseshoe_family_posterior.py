@@ -113,7 +113,7 @@ def test_compare_and_save_load_work_unchanged(which, request, sparse_data, tmp_p
 
 @pytest.mark.slow
 def test_horseshoe_plus_gibbs_is_calibrated():
-    """Gibbs (the two exact blocks of the local scales), 100 simulations, 5 bins (20 per bin expected)."""
+    """Gibbs (slice update of log lambda, then the two exact blocks), 100 simulations, 5 bins (20 per bin expected)."""
     result = sbc.run_config(PLUS, simulations=100, sampler="gibbs", draws=500, chains=2, seed=3)
     assert set(result["ranks"]) == {"coef[0]", "coef[1]", "coef[2]", "coef[3]", "tau"}
     assert_uniform(result, bins=5)
