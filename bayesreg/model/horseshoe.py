@@ -38,6 +38,8 @@ class Horseshoe(GlobalLocalPrior):
 
     global_scale: float = 1.0
     family_name = "horseshoe"
+    kind = "horseshoe"
+    label = "Horseshoe (posterior only)"
     _gibbs_likelihoods = ("gaussian",)
     gibbs_mixture = "half_cauchy_local"
 

@@ -42,6 +42,8 @@ class HorseshoePlus(GlobalLocalPrior):
 
     global_scale: float = 1.0
     family_name = "horseshoe+"
+    kind = "horseshoeplus"
+    label = "Horseshoe+ (posterior only)"
     _gibbs_likelihoods = ("gaussian",)
     gibbs_mixture = "half_cauchy_plus_local"
 

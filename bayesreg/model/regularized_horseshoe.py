@@ -54,6 +54,8 @@ class RegularizedHorseshoe(GlobalLocalPrior):
     slab_scale: float = 2.0
     slab_df: float = 4.0
     family_name = "regularized horseshoe"
+    kind = "regularizedhorseshoe"
+    label = "Regularized horseshoe (posterior only)"
 
     def __post_init__(self):
         for name in ("global_scale", "slab_scale", "slab_df"):

@@ -154,8 +154,8 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
                 f"The explorer cannot use this data: {describe_error(exc)}")
             self.children = [self.message]
             return
-        if scale is None and isinstance(getattr(prior, "scale", None), (int, float)):
-            scale = float(prior.scale)  # a Prior instance: start at its scale
+        if scale is None and isinstance(getattr(prior, "control_scale", None), (int, float)):
+            scale = float(prior.control_scale)  # a Prior instance: start at its scale
         self._build(scale)
         self._update_all()
 
@@ -172,7 +172,7 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
             style={"description_width": "80px"},
         )
         slider.add_class("bayesreg-scale")
-        kind = widgets.Dropdown(options=prior_options(), value=self.explorer.kind,
+        kind = widgets.Dropdown(options=prior_options(posterior_only=True), value=self.explorer.kind,
                                 description="prior", style={"description_width": "80px"})
         kind.add_class("bayesreg-prior")
         likelihood = widgets.Dropdown(
