@@ -40,7 +40,7 @@ def test_live_horseshoe_posterior_equals_an_independent_gibbs_reference(diabetes
     Gibbs posterior of Horseshoe(global_scale=2.0) within Monte Carlo error (4 MCSE of the
     means and sds, both fits' ESS); sigma fixed (horseshoe) and learned (horseshoe+)."""
     X, y = diabetes
-    view = PriorScaleExplorer(X, y, prior=prior(global_scale=1.0), sigma=sigma)
+    view = PriorScaleExplorer(X, y, prior=prior(global_scale=1.0), sigma=sigma, n_path=12)
     assert view.state["scale"] == 1.0  # an instance starts at its own global scale
     assert view.wait(120)
     view.controls["scale"].value = 2.0
@@ -109,7 +109,7 @@ def test_no_map_readout_or_line_and_the_message_says_why(diabetes):
     path figure has no MAP line, only the Gibbs band along the whole scale grid; the
     forest plot has no MAP marker; switching back to the lasso brings the MAP back."""
     X, y = diabetes
-    options = dict((kind, label) for label, kind in prior_options(posterior_only=True))
+    options = {kind: label for label, kind in prior_options(posterior_only=True)}
     assert {"horseshoe", "horseshoeplus", "regularizedhorseshoe"} <= set(options)
     assert {"horseshoe", "horseshoeplus"}.isdisjoint(kind for _, kind in prior_options())
     view = PriorScaleExplorer(X, y, prior="laplace", sigma=SIGMA, scale=1.0, n_path=12,

@@ -10,8 +10,6 @@ and :meth:`~LiveExplorerMethods.band_step` from its worker.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..workflow.posterior_path import PosteriorPath
 from ._explorer_data import scale_key
 from ._likelihood_choice import live_refusal, live_sampler
