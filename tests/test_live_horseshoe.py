@@ -180,3 +180,11 @@ def test_a_prior_with_coupled_coefficients_gets_no_psis_preview(diabetes):
     draws = fit.idata_.posterior["coef"].values.reshape(-1, X.shape[1])
     with pytest.raises(ValueError, match="independent"):
         psis_reweight(draws, br.Horseshoe(global_scale=1.0), br.Horseshoe(global_scale=2.0))
+
+
+def test_the_path_plot_needs_a_map_path_or_a_posterior_path():
+    """plot_regularization_path(None, None): a clear error naming what to give."""
+    from bayesreg.plots import plot_regularization_path
+
+    with pytest.raises(ValueError, match="map_path, a posterior_path or both"):
+        plot_regularization_path(None, None)
