@@ -30,6 +30,22 @@ class GlobalLocalPrior(LocalScaleOptions, Prior):
     has_map = False
     #: The family's name in sentences ("horseshoe", "horseshoe+", ...).
     family_name = ""
+    #: The coefficients share the global scale tau: the joint density is not a product.
+    independent_coefficients = False
+
+    @classmethod
+    def from_controls(cls, scale, l1_ratio=0.5):
+        """The prior a widget's scale slider describes: the global scale ``tau_0`` at ``scale``.
+
+        The slider moves the scale of the half-Cauchy prior on the global shrinkage
+        tau (tau itself is learned); ``l1_ratio`` is ignored.
+        """
+        return cls(global_scale=scale)
+
+    @property
+    def control_scale(self):
+        """The number a widget's scale slider sets: ``global_scale``."""
+        return self.global_scale
 
     def _no_map(self, what):
         name = type(self).__name__

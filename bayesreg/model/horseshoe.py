@@ -51,6 +51,8 @@ class Horseshoe(GlobalLocalPrior):
     local_scale: float | tuple = field(default=1.0, repr=False, kw_only=True)
     scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     family_name = "horseshoe"
+    kind = "horseshoe"
+    label = "Horseshoe (posterior only)"
     _gibbs_likelihoods = ("gaussian",)
     gibbs_mixture = "half_cauchy_local"
 

@@ -52,6 +52,8 @@ class HorseshoePlus(GlobalLocalPrior):
     local_scale: float | tuple = field(default=1.0, repr=False, kw_only=True)
     scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     family_name = "horseshoe+"
+    kind = "horseshoeplus"
+    label = "Horseshoe+ (posterior only)"
     _gibbs_likelihoods = ("gaussian",)
     gibbs_mixture = "half_cauchy_plus_local"
 

@@ -130,6 +130,17 @@ class Prior(PerFeatureScales):
         """
         return cls(scale=scale)
 
+    @property
+    def control_scale(self):
+        """The number a widget's scale slider sets (:meth:`from_controls`' ``scale``)."""
+        return self.scale
+
+    #: Whether the coefficients are independent a priori, so the joint prior density is
+    #: the product of :meth:`logpdf` over the coefficients (what reweighting a posterior
+    #: from one prior to another needs). False for the global-local priors, whose
+    #: coefficients share the global scale tau.
+    independent_coefficients = True
+
     def with_scale(self, scale):
         """The same prior at another scale (the prior scale a slider or a grid moves).
 

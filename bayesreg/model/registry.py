@@ -46,13 +46,16 @@ def prior_classes():
 
 
 
-def prior_families():
+def prior_families(map_only=True):
     """The coefficient-prior families the widgets offer, by :attr:`Prior.kind`, in definition order.
 
-    A family is offered when its class sets ``kind`` and has a MAP (the views
-    show the MAP beside the posterior).
+    A family is offered when its class sets ``kind``; with ``map_only`` (the
+    default: the views that show the MAP beside the posterior) only if it also
+    has a MAP. ``map_only=False`` adds the posterior-only families (the
+    horseshoe-type priors), which the prior-scale explorer shows without a MAP.
     """
-    return {cls.kind: cls for cls in _subclasses(Prior) if cls.kind and cls.has_map}
+    return {cls.kind: cls for cls in _subclasses(Prior)
+            if cls.kind and (cls.has_map or not map_only)}
 
 
 def prior_to_dict(prior):

@@ -65,6 +65,8 @@ class RegularizedHorseshoe(GlobalLocalPrior):
     local_scale: float | tuple = field(default=1.0, repr=False, kw_only=True)
     scale_by_sigma: bool = field(default=False, repr=False, kw_only=True)
     family_name = "regularized horseshoe"
+    kind = "regularizedhorseshoe"
+    label = "Regularized horseshoe (posterior only)"
 
     def __post_init__(self):
         for name in ("global_scale", "slab_scale", "slab_df"):

@@ -64,8 +64,9 @@ def plot_forest(comparison_or_table, *, ax=None, highlight_flags=True):
                   alpha=0.6, label=interval, zorder=2)
         ax.plot(table["median"], rows, "o", color=POSTERIOR_COLOR, ms=6,
                 label="posterior median", zorder=3)
-        ax.plot(table["map"], rows, "D", color=MAP_COLOR, ms=6, mfc="white", mew=1.8,
-                label="MAP", zorder=4)
+        if np.isfinite(np.asarray(table["map"], dtype=float)).any():  # none: no MAP (horseshoe)
+            ax.plot(table["map"], rows, "D", color=MAP_COLOR, ms=6, mfc="white", mew=1.8,
+                    label="MAP", zorder=4, gid="map")
         ax.set_yticks(rows, [str(i) for i in table.index])
         ax.set_ylim(-0.7, n - 0.3)
         ax.grid(axis="y", visible=False)

@@ -160,7 +160,9 @@ def plot_regularization_path(
 
     Parameters
     ----------
-    map_path : bayesreg.MAPPath
+    map_path : bayesreg.MAPPath or None
+        None for a prior without a MAP (the horseshoe): the posterior alone is
+        drawn (``posterior_path`` is then required) and no MAP line.
     posterior_path : bayesreg.PosteriorPath, optional
     chosen_scales : dict or list, optional
         ``{label: scale}`` (floats or :class:`bayesreg.ScaleChoice`), e.g. the
@@ -180,10 +182,16 @@ def plot_regularization_path(
     -------
     matplotlib.axes.Axes
     """
-    names = [str(f) for f in map_path.feature_names]
+    if map_path is None and posterior_path is None:
+        raise ValueError("plot_regularization_path: give a map_path, a posterior_path or both "
+                         "(a prior without a MAP, such as the horseshoe, has only the latter).")
+    shown = map_path if map_path is not None else posterior_path  # its features and grid
+    names = [str(f) for f in shown.feature_names]
     index = _select(names, features)
-    scales = np.asarray(map_path.scales, dtype=float)
+    scales = np.asarray(shown.scales, dtype=float)
     order = np.argsort(scales)
+    # the line each feature's label ends: the MAP, or the posterior median without one
+    ends = (map_path.coefs if map_path is not None else posterior_path.median)[order[-1]]
     with bayesreg_style():
         if ax is None:
             import matplotlib.pyplot as plt
@@ -192,7 +200,7 @@ def plot_regularization_path(
         ax.set_xscale("log")
         ax.axhline(0.0, color=REFERENCE_COLOR, lw=0.8, alpha=0.5)
         map_colors = feature_colors(len(index)) if color_by_feature else [MAP_COLOR] * len(index)
-        for k, j in enumerate(index):
+        for k, j in enumerate(index if map_path is not None else ()):
             ax.plot(scales[order], map_path.coefs[order, j], color=map_colors[k], lw=1.4,
                     label="MAP" if k == 0 else "_nolegend_", gid=f"map:{names[j]}")
         if posterior_path is not None:
@@ -200,17 +208,20 @@ def plot_regularization_path(
             _draw_posterior(ax, posterior_path, names, index, post_colors, color_by_feature)
         labels = _EndLabels(ax)
         for k, j in enumerate(index):
-            labels.add(names[j], scales[order[-1]], map_path.coefs[order[-1], j], map_colors[k])
+            labels.add(names[j], scales[order[-1]], ends[j], map_colors[k])
         for i, (label, scale) in enumerate(_chosen(chosen_scales).items()):
             ax.axvline(scale, color=ACCENT_COLORS[i % len(ACCENT_COLORS)], lw=1.6, ls=":",
                        label=f"{label.replace('_', ' ')}: scale {scale:.3g}")
         if current_scale is not None:
             ax.axvline(float(current_scale), color=REFERENCE_COLOR, lw=1.4,
                        label=f"current scale {float(current_scale):.3g}", gid="current_scale")
-        ax.set_xlabel(f"prior scale of {type(map_path.prior).__name__} prior (log axis)")
+        ax.set_xlabel(f"prior scale of {type(shown.prior).__name__} prior (log axis)")
         ax.set_ylabel("coefficient")
         if posterior_path is None:
             ax.set_title("Regularization path: MAP")
+        elif map_path is None:
+            ax.set_title(f"Regularization path: posterior {posterior_path.hdi_prob:.0%} HDI "
+                         "(no MAP)")
         else:
             ax.set_title(f"Regularization path: MAP and posterior "
                          f"{posterior_path.hdi_prob:.0%} HDI")

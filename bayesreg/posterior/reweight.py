@@ -78,6 +78,13 @@ def _coefficient_log_density(prior, draws):
             f"reweighting needs coefficient priors of fixed scale (Normal, Laplace, "
             f"ElasticNet with a number as scale); got {prior!r}."
         )
+    if not prior.independent_coefficients:
+        # the sum of logpdf would treat coefficients that share a global scale as independent
+        raise ValueError(
+            f"reweighting needs a prior whose coefficients are independent (the joint "
+            f"density a product of logpdf); {prior!r} couples them through its global scale. "
+            "Sample the posterior at each scale instead."
+        )
     return prior.logpdf(draws).sum(axis=1)
 
 

@@ -28,6 +28,9 @@ def plot_path(path, band, scale, ax, live=False):
     """
     from ..plots.path import plot_regularization_path
 
+    if path is None:  # a prior without a MAP: the posterior band alone, no MAP line
+        _plot_posterior_only_path(band, scale, ax, live)
+        return
     plot_regularization_path(path, band, current_scale=scale, color_by_feature=True, ax=ax)
     if band is None and live:
         ax.set_title("MAP path (posterior band being drawn...)")
@@ -39,6 +42,25 @@ def plot_path(path, band, scale, ax, live=False):
         ax.set_title(f"MAP (lines), Gibbs posterior {band.hdi_prob:.0%} HDI (bands)")
     else:
         ax.set_title(f"MAP (lines), posterior {band.hdi_prob:.0%} HDI at the sampled scales")
+
+
+def _plot_posterior_only_path(band, scale, ax, live):
+    """The path figure of a prior without a MAP: its posterior band along the grid, or
+    only the current-scale marker while the band is drawn (or before Sample)."""
+    from ..plots.path import plot_regularization_path
+
+    if band is not None:
+        plot_regularization_path(None, band, current_scale=scale, color_by_feature=True, ax=ax)
+        title = {"gibbs": "Gibbs posterior", "sampled": "posterior"}.get(band.sampler, "posterior")
+        ax.set_title(f"No MAP (posterior only): {title} {band.hdi_prob:.0%} HDI (bands)")
+        return
+    ax.set_xscale("log")
+    ax.axvline(float(scale), color="0.2", lw=1.4, label=f"current scale {float(scale):.3g}",
+               gid="current_scale")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.08, 1.0))
+    ax.set_xlabel("prior scale (log axis)")
+    ax.set_title("No MAP (posterior only): posterior band being drawn..." if live
+                 else "No MAP (posterior only): press Sample for the posterior")
 
 
 def current_scale_artists(ax):
@@ -77,6 +99,8 @@ def plot_posterior(table, title, ax):
 
 
 def readout_html(state):
+    if state.get("has_map") is False:  # the horseshoe: the readout says why there is no MAP
+        return _posterior_only_readout_html(state)
     sk = state["penalties"]["sklearn"]
     rows = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in state["formulas"])
     if sk is None:  # not an L1/L2 penalty, or no library fits this likelihood with it
@@ -92,6 +116,24 @@ def readout_html(state):
     return (
         f"<div><b>{html.escape(repr(state['prior']))}</b> with the {likelihood} likelihood, "
         f"n = {state['n_samples']}{noise} is {equals}"
+        f"<ul style='margin:2px 0'>{rows}</ul></div>"
+    )
+
+
+def _noise_text(state):
+    if state["sigma"] is None:  # a likelihood without a noise scale (Poisson, Bernoulli)
+        return ""
+    if not state["sigma_fixed"]:  # no MAP to estimate it for: the posterior learns it
+        return ", sigma learned by the posterior"
+    return f", sigma = {state['sigma']:.4g} (fixed)"
+
+
+def _posterior_only_readout_html(state):
+    likelihood = html.escape(state.get("likelihood_label", "Gaussian"))
+    rows = "".join(f"<li>{html.escape(line)}</li>" for line in state["formulas"])
+    return (
+        f"<div><b>{html.escape(repr(state['prior']))}</b> with the {likelihood} likelihood, "
+        f"n = {state['n_samples']}{_noise_text(state)}: <b>no MAP readout</b>"
         f"<ul style='margin:2px 0'>{rows}</ul></div>"
     )
 

@@ -10,11 +10,9 @@ and :meth:`~LiveExplorerMethods.band_step` from its worker.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..workflow.posterior_path import PosteriorPath
 from ._explorer_data import scale_key
-from ._likelihood_choice import live_sampler
+from ._likelihood_choice import live_refusal, live_sampler
 from ._prior_choice import family_prior
 
 __all__ = ["LiveExplorerMethods"]
@@ -29,6 +27,15 @@ class LiveExplorerMethods:
             return None  # the closed form itself, no draws
         return live_sampler(family_prior(family, 1.0), self.likelihood, self.sigma_fixed,
                             self.sampler)
+
+    def _live_refusal(self, family):
+        """Why the family is not drawn live (the Gibbs sampler's reason), or None.
+
+        None too where the user named a NUTS sampler (then the Sample button is asked for).
+        """
+        if self.sampler != "auto" or self._has_exact(family):
+            return None
+        return live_refusal(family_prior(family, 1.0), self.likelihood)
 
     @property
     def live_sampler(self):
@@ -69,7 +76,7 @@ class LiveExplorerMethods:
         family = self.family if family is None else family
         if self._live_sampler(family) is None:
             return False
-        scales = [scale_key(s) for s in self._path(family).scales]
+        scales = [scale_key(s) for s in self._grid(family)]
         todo = self._live.band_todo(family, scales)
         if todo is None:
             return False
@@ -80,13 +87,13 @@ class LiveExplorerMethods:
     def band_diagnostics(self, family=None):
         """The worst R-hat and smallest ESS of the live band as drawn (None before it is)."""
         family = self.family if family is None else family
-        scales = [scale_key(s) for s in self._path(family).scales]
+        scales = [scale_key(s) for s in self._grid(family)]
         summary = self._live.band_summaries(family, scales)
         return None if summary is None else summary[6]
 
     def _live_band(self, family):
         """The live band of the finest stage drawn on the whole grid, or None (cached)."""
-        scales = np.asarray(self._path(family).scales, dtype=float)
+        scales = self._grid(family)
         summary = self._live.band_summaries(family, [scale_key(s) for s in scales])
         if summary is None:
             return None

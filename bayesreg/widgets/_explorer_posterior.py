@@ -39,12 +39,18 @@ def exact_summary(X, y, scale, sigma, hdi_prob):
     return mean, sd, mean - half, mean + half
 
 
-def no_posterior_part():
-    """The posterior part of the state before anything was sampled for the family."""
+def no_posterior_part(refusal=None):
+    """The posterior part of the state before anything was sampled for the family.
+
+    ``refusal``: why its posterior is not drawn live (the Gibbs sampler's reason),
+    said in the note so the user knows why the Sample button is needed.
+    """
+    note = "No posterior sampled yet for this prior: press Sample."
+    if refusal:
+        note = f"No live posterior for this prior. {refusal} {note}"
     return {
         "posterior": None, "posterior_source": None, "source_scale": None,
-        "khat": None, "ess": None, "reliable": None,
-        "posterior_note": "No posterior sampled yet for this prior: press Sample.",
+        "khat": None, "ess": None, "reliable": None, "posterior_note": note,
     }
 
 
@@ -82,7 +88,7 @@ def sampled_part(draws, reff, source_prior, target_prior, map_coef, feature_name
     reweighted to ``target_prior`` by PSIS, flagged unreliable above the
     Pareto k threshold.
     """
-    source, scale = source_prior.scale, target_prior.scale
+    source, scale = source_prior.control_scale, target_prior.control_scale
     if source == scale:
         table = weighted_summary(
             draws, map_coef=map_coef, feature_names=feature_names, hdi_prob=hdi_prob

@@ -72,7 +72,7 @@ class SampledExplorerMethods:
         prior = check_posterior(posterior, self.X, self.y,
                                 self.sigma if self.sigma_fixed else None, self.standardize,
                                 self.likelihood)
-        self._store(family_of(prior), scale_key(prior.scale), posterior)
+        self._store(family_of(prior), scale_key(prior.control_scale), posterior)
 
     def _store(self, family, scale, model):
         import arviz as az

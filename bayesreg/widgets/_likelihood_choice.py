@@ -14,8 +14,8 @@ from ..model.likelihoods import get_likelihood, likelihood_families
 from ..posterior import PosteriorClassifier, PosteriorRegressor
 from ..posterior.gibbs import check_gibbs
 
-__all__ = ["LIVE_SAMPLERS", "check_likelihood", "likelihood_options", "live_sampler",
-           "map_estimator", "posterior_estimator"]
+__all__ = ["LIVE_SAMPLERS", "check_likelihood", "likelihood_options", "live_refusal",
+           "live_sampler", "map_estimator", "posterior_estimator"]
 
 #: The samplers that need no compilation, so a posterior can follow the slider.
 LIVE_SAMPLERS = ("exact", "gibbs")
@@ -96,3 +96,17 @@ def live_sampler(prior, likelihood, sigma_fixed, requested):
     if requested == "auto":
         return offered[0] if offered else None
     return requested if requested in offered else None
+
+
+def live_refusal(prior, likelihood):
+    """Why the Gibbs sampler does not draw ``prior``'s posterior with ``likelihood``, or None.
+
+    The sampler's own words (:func:`bayesreg.posterior.gibbs.check_gibbs`: the
+    prior's :meth:`~bayesreg.model.priors.Prior.gibbs_refusal`, or the likelihood's
+    lack of an augmentation), e.g. why the logistic horseshoe is refused.
+    """
+    try:
+        check_gibbs(prior, "The live posterior", likelihood)
+    except ValueError as exc:
+        return str(exc)
+    return None

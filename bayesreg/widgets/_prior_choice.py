@@ -19,9 +19,13 @@ def _normalised(name):
     return str(name).lower().replace("-", "").replace("_", "").replace(" ", "")
 
 
-def prior_options():
-    """``[(label, kind), ...]``: the choices of a prior dropdown, in the registry's order."""
-    return [(cls.label, kind) for kind, cls in prior_families().items()]
+def prior_options(posterior_only=False):
+    """``[(label, kind), ...]``: the choices of a prior dropdown, in the registry's order.
+
+    ``posterior_only``: also the families without a MAP (the explorer shows their
+    posterior alone).
+    """
+    return [(cls.label, kind) for kind, cls in prior_families(not posterior_only).items()]
 
 
 def _choices_text(families):
@@ -29,16 +33,16 @@ def _choices_text(families):
     return f"one of {sorted(families)} (or a {classes} prior)"
 
 
-def prior_kind(prior):
+def prior_kind(prior, posterior_only=False):
     """The views' name of ``prior``'s family: its class's ``kind`` ("laplace", ...).
 
     ``prior`` is a family's kind or class name (case, "-", "_" and spaces
     ignored) or a prior instance of an offered family.  Anything else is a
     ValueError that names the valid choices; a prior without a MAP (the
     horseshoe) is refused with the reason: the views show the MAP beside the
-    posterior.
+    posterior; ``posterior_only=True`` (the explorer) accepts it.
     """
-    families = prior_families()
+    families = prior_families(not posterior_only)
     if isinstance(prior, Prior):
         _refuse_scaled_by_sigma(prior)
         name = type(prior).__name__
@@ -88,17 +92,17 @@ def make_prior(kind, scale, l1_ratio=0.5):
     -------
     Prior
     """
-    return prior_families()[prior_kind(kind)].from_controls(scale, l1_ratio)
+    return prior_families(False)[prior_kind(kind, True)].from_controls(scale, l1_ratio)
 
 
 def has_l1_ratio(kind):
     """Whether the family ``kind`` has an ``l1_ratio`` control (asked of its class)."""
-    return prior_families()[prior_kind(kind)].has_l1_ratio
+    return prior_families(False)[prior_kind(kind, True)].has_l1_ratio
 
 
 def family_of(prior):
     """The views' cache key of ``prior``'s family: ``(kind, l1_ratio or None)``."""
-    kind = prior_kind(prior)
+    kind = prior_kind(prior, True)
     return kind, (prior.l1_ratio if type(prior).has_l1_ratio else None)
 
 

@@ -46,8 +46,9 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
     * ``"exact"``: Normal prior with a fixed ``sigma``, the closed form, at once;
     * ``"gibbs"``: a prior and likelihood with a Gibbs scheme (they say so:
       :meth:`bayesreg.model.priors.Prior.samplers`, the likelihood's Gibbs
-      augmentation; today the Normal and Laplace priors with the Gaussian,
-      Student-t, Laplace and Bernoulli-logit likelihoods): drawn at each new scale in
+      augmentation; today the Normal, Laplace and elastic-net priors with the Gaussian,
+      Student-t, Laplace and Bernoulli-logit likelihoods, the horseshoe and horseshoe+
+      with all but the Bernoulli-logit, whose refusal the note gives): drawn at each new scale in
       a background thread (2 chains x 1000 draws, tens of milliseconds; a move
       while a fit runs replaces the waiting request, and a fit for a scale the
       slider has left is never shown), with its diagnostics in the note; the
@@ -69,9 +70,14 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    prior : {"normal", "laplace", "elasticnet"} or Prior, default="laplace"
-        The family; a ``Normal``/``Laplace``/``ElasticNet`` instance also gives
-        the initial scale (and an ElasticNet its ``l1_ratio``).
+    prior : str or Prior, default="laplace"
+        The family ("normal", "laplace", "elasticnet", "studentt", "horseshoe",
+        "horseshoeplus", "regularizedhorseshoe": the registry's); an instance also
+        gives the initial scale (and an ElasticNet its ``l1_ratio``).  A family
+        without a MAP (``Prior.has_map`` False: the horseshoe family) is shown
+        posterior only: the slider moves its ``control_scale`` (the global scale
+        ``tau_0``), the readout says "the horseshoe has no MAP: posterior only"
+        and no MAP line or marker is drawn (``state["map_coef"]`` is None).
     sigma : float or None, default=None
         Fixed noise sd; None estimates it for the MAP (and learns it when sampling).
         Ignored by a likelihood without a noise scale (Poisson, Bernoulli-logit).
@@ -154,8 +160,8 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
                 f"The explorer cannot use this data: {describe_error(exc)}")
             self.children = [self.message]
             return
-        if scale is None and isinstance(getattr(prior, "scale", None), (int, float)):
-            scale = float(prior.scale)  # a Prior instance: start at its scale
+        if scale is None and isinstance(getattr(prior, "control_scale", None), (int, float)):
+            scale = float(prior.control_scale)  # a Prior instance: start at its scale
         self._build(scale)
         self._update_all()
 
@@ -172,7 +178,9 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
             style={"description_width": "80px"},
         )
         slider.add_class("bayesreg-scale")
-        kind = widgets.Dropdown(options=prior_options(), value=self.explorer.kind,
+        # every family, those without a MAP too (shown posterior only)
+        kind = widgets.Dropdown(options=prior_options(posterior_only=True),
+                                value=self.explorer.kind,
                                 description="prior", style={"description_width": "80px"})
         kind.add_class("bayesreg-prior")
         likelihood = widgets.Dropdown(

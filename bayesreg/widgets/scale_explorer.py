@@ -46,6 +46,7 @@ from ._explorer_posterior import (
 )
 from ._likelihood_choice import check_likelihood, map_estimator
 from ._live_posterior import LivePosteriors, frame
+from ._posterior_only import posterior_only_map_state, sampled_elsewhere_part
 from ._prior_choice import family_key, family_prior, make_prior, prior_kind
 from ._readout import penalty_readout
 
@@ -129,7 +130,7 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
             self.sigma, self.sigma_fixed = None, False
         # (kind, l1_ratio) as ONE value, replaced whole by set_family: a method that reads
         # it once sees one family even while another thread switches it
-        self._current = (prior_kind(prior), check_l1_ratio(l1_ratio))
+        self._current = (prior_kind(prior, posterior_only=True), check_l1_ratio(l1_ratio))
         self.hdi_prob = hdi_prob
         self.sampler, self.draws, self.tune, self.chains = sampler, draws, tune, chains
         self.random_seed = random_seed
@@ -179,7 +180,7 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         leaves the explorer as it was.
         """
         current_kind, current_l1_ratio = self._current
-        new_kind = current_kind if kind is None else prior_kind(kind)
+        new_kind = current_kind if kind is None else prior_kind(kind, posterior_only=True)
         new_l1_ratio = current_l1_ratio if l1_ratio is None else check_l1_ratio(l1_ratio)
         self._current = (new_kind, new_l1_ratio)
 
@@ -192,12 +193,31 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         return family_prior(family, 1.0).has_conjugate_posterior(self.likelihood.name,
                                                                  self.sigma_fixed)
 
+    @property
+    def has_map(self):
+        """Whether the current family has a MAP (the horseshoe has none: posterior only)."""
+        return self._has_map(self.family)
+
+    def _has_map(self, family):
+        return family_prior(family, 1.0).has_map  # the family says so
+
+    def _grid(self, family):
+        """The scales of the path and of the posterior band (``n_path``, log-spaced)."""
+        path = self._path(family)
+        if path is not None:
+            return np.asarray(path.scales, dtype=float)
+        lo, hi = self.scale_range
+        return np.geomspace(lo, hi, self.n_path)
+
     # ---------------------------------------------------------------- MAP
     def path(self):
-        """The MAP path of the current family over ``n_path`` log-spaced scales (cached)."""
+        """The MAP path of the current family over ``n_path`` log-spaced scales (cached);
+        None for a family without a MAP (the horseshoe)."""
         return self._path(self.family)
 
     def _path(self, family):
+        if not self._has_map(family):
+            return None
         with self._lock:
             cached = self._paths.get(family)
         if cached is None:
@@ -222,6 +242,9 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         if cached is not None:
             return dict(cached)
         prior = family_prior(family, scale)
+        if not prior.has_map:  # the horseshoe: no MAP, no penalty, the posterior only
+            return posterior_only_map_state(prior, family, scale, self.likelihood, self.sigma,
+                                            self.sigma_fixed, self.n_samples)
         readout = penalty_readout(
             prior, n_samples=self.n_samples, sigma=self.sigma, y_sd=float(np.std(self.y)),
             likelihood=self.likelihood,
@@ -245,6 +268,7 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
             "logistic_C": (readout["logistic"] or {}).get("C"),
             "penalties": {k: readout[k] for k in ("sklearn", "glmnet", "logistic")},
             "formulas": readout["formulas"],
+            "has_map": True,
             "map_coef": np.ravel(fit.coef_),
             "map_intercept": float(np.ravel(fit.intercept_)[0]),
         }
@@ -294,7 +318,9 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
             result = exact_part(self._X_prior, self.y, scale, self.sigma, self.hdi_prob, map_coef,
                                 self.feature_names)
         elif source is None:
-            result = no_posterior_part()
+            result = no_posterior_part(self._live_refusal(family))
+        elif source != scale and not family_prior(family, scale).independent_coefficients:
+            result = sampled_elsewhere_part(sampled)  # no PSIS preview for such a prior
         else:
             with self._lock:
                 draws, reff, _ = self._sampled[family][source]
