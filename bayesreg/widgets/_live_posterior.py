@@ -120,7 +120,7 @@ class LivePosteriors:
         messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
         result = (draws.reshape(-1, draws.shape[-1]), diagnostics, messages)
         with self._fits_lock:
-            self._fits[(family, float(prior.scale))] = result
+            self._fits[(family, float(prior.reference_scale))] = result
             while len(self._fits) > MAX_FITS:
                 self._fits.popitem(last=False)
         return result
@@ -166,7 +166,7 @@ class LivePosteriors:
         # the refined band's diagnostics are reported; the coarse one is a preview it replaces
         diagnostics = (compute_diagnostics(posterior, None, ["coef"])
                        if stage == len(BAND_STAGES) - 1 else None)
-        self._rows.setdefault((family, stage), {})[float(prior.scale)] = columns + (diagnostics,)
+        self._rows.setdefault((family, stage), {})[float(prior.reference_scale)] = columns + (diagnostics,)
 
     def band_summaries(self, family, scales):
         """The finest complete stage's ``(stage, mean, median, sd, low, high, diagnostics)``.

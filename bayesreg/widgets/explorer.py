@@ -71,7 +71,12 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
     y : array-like of shape (n_samples,)
     prior : {"normal", "laplace", "elasticnet"} or Prior, default="laplace"
         The family; a ``Normal``/``Laplace``/``ElasticNet`` instance also gives
-        the initial scale (and an ElasticNet its ``l1_ratio``).
+        the initial scale (and an ElasticNet its ``l1_ratio``) and the form the
+        slider keeps: ``scale_by_sigma=True`` (the readout maps it at the
+        explorer's sigma: the lasso's alpha is sigma / (n s)), and per-feature
+        scales, of which the slider moves the overall (reference) scale while the
+        relative scales stay (the readout gives scikit-learn's column scaling
+        and glmnet's ``penalty.factor``). Switching the family keeps the form.
     sigma : float or None, default=None
         Fixed noise sd; None estimates it for the MAP (and learns it when sampling).
         Ignored by a likelihood without a noise scale (Poisson, Bernoulli-logit).
@@ -154,8 +159,8 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
                 f"The explorer cannot use this data: {describe_error(exc)}")
             self.children = [self.message]
             return
-        if scale is None and isinstance(getattr(prior, "scale", None), (int, float)):
-            scale = float(prior.scale)  # a Prior instance: start at its scale
+        if scale is None and isinstance(prior, Prior) and not prior.is_hierarchical:
+            scale = float(prior.reference_scale)  # a Prior instance: start at its (overall) scale
         self._build(scale)
         self._update_all()
 
