@@ -145,8 +145,9 @@ class PerFeatureScales:
                 prior = dataclasses.replace(prior, scale=np.asarray(relative) * reference)
             except (TypeError, ValueError) as exc:
                 raise ValueError(
-                    f"{owner}: {type(self).__name__} takes no per-feature scales ({exc}); choose "
-                    "a family that does (Normal, Laplace, ElasticNet) or one scale for every feature."
+                    f"{owner}: {type(self).__name__} takes no per-feature scales ({exc}); "
+                    "choose a family that does (Normal, Laplace, ElasticNet) or one scale for "
+                    "every feature."
                 ) from None
             prior = prior.with_scale(reference)
         if "scale_by_sigma" in names and prior.scale_by_sigma != bool(scale_by_sigma):

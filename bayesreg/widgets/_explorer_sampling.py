@@ -15,7 +15,7 @@ import pandas as pd
 from .._warnings import recording_warnings
 from ._explorer_data import check_posterior, scale_key
 from ._likelihood_choice import posterior_estimator
-from ._prior_choice import family_of, prior_form
+from ._prior_choice import family_key, family_of, prior_form
 
 __all__ = ["SampledExplorerMethods"]
 
@@ -72,14 +72,15 @@ class SampledExplorerMethods:
         prior = check_posterior(posterior, self.X, self.y,
                                 self.sigma if self.sigma_fixed else None, self.standardize,
                                 self.likelihood)
-        if not _same_form(prior_form(prior), self.form):  # else it would be cached where it is never shown
+        # another form would be cached under a family key the explorer never shows
+        if not _same_form(prior_form(prior), self.form):
             raise ValueError(
                 f"posterior's prior {prior!r} is not in the explorer's form (scale_by_sigma and "
                 f"relative per-feature scales of {self.prior_at(prior.reference_scale)!r}). Fit "
                 "the posterior with the explorer's prior at some scale, or build the explorer "
                 "with the posterior's prior.")
-        self._store(family_of(prior)[:2] + (self.form,), scale_key(prior.reference_scale),
-                    posterior)
+        family = family_key(family_of(prior)[:2] + (self.form,))
+        self._store(family, scale_key(prior.reference_scale), posterior)
 
     def _store(self, family, scale, model):
         import arviz as az

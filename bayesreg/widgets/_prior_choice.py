@@ -97,15 +97,18 @@ def has_l1_ratio(kind):
 
 
 def family_of(prior):
-    """The views' cache key of ``prior``'s family: ``(kind, l1_ratio or None, form)``."""
+    """The views' cache key of ``prior``'s family (see :func:`family_key`)."""
     kind = prior_kind(prior)
-    return kind, (prior.l1_ratio if type(prior).has_l1_ratio else None), prior_form(prior)
+    return family_key((kind, prior.l1_ratio if type(prior).has_l1_ratio else None,
+                       prior_form(prior)))
 
 
 def family_key(current):
-    """The cache key of ``(kind, l1_ratio[, form])``: ``l1_ratio`` only where the family has one."""
+    """The cache key of ``(kind, l1_ratio[, form])``: ``l1_ratio`` only where the family has one,
+    ``form`` (:func:`prior_form`) only where it is not today's scalar form."""
     kind, l1_ratio, form = (tuple(current) + (None,))[:3]
-    return kind, (l1_ratio if has_l1_ratio(kind) else None), form
+    key = kind, (l1_ratio if has_l1_ratio(kind) else None)
+    return key if form is None else key + (form,)
 
 
 def family_prior(family, scale):

@@ -124,9 +124,10 @@ def penalty_readout(prior, *, n_samples, sigma, y_sd, likelihood="gaussian"):
     lines = None
     # the prior's formulas are those of least squares with glmnet's standardised y
     if sk is not None and glm is not None and likelihood.glmnet_standardizes_y:
-        lines = plain.penalty_formulas(
-            n_samples=n_samples, sigma=sigma, y_sd=y_sd, sklearn=sk, glmnet=glm,
-            logistic=logistic if logistic is not None else to_penalty(plain, likelihood="bernoulli"))
+        plain_logistic = logistic if logistic is not None else to_penalty(plain,
+                                                                          likelihood="bernoulli")
+        lines = plain.penalty_formulas(n_samples=n_samples, sigma=sigma, y_sd=y_sd, sklearn=sk,
+                                       glmnet=glm, logistic=plain_logistic)
         if lines is not None and logistic is None:  # not the prior's: drop it
             lines = [line for line in lines if not line.startswith("LogisticRegression")]
     if lines is None:

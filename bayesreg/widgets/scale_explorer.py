@@ -175,7 +175,8 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
     @property
     def family(self):
         """Key of the current prior family: ``(kind, l1_ratio)`` for a family with an
-        ``l1_ratio`` (the elastic net), else ``(kind, None)``."""
+        ``l1_ratio`` (the elastic net), else ``(kind, None)``; ``+ (form,)`` for a prior
+        scaled by sigma or with per-feature scales (:attr:`form`)."""
         return family_key(self._current)
 
     def set_family(self, kind=None, l1_ratio=None):
