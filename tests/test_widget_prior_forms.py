@@ -95,6 +95,7 @@ def test_explorer_keeps_the_sigma_scaling_and_maps_alpha_sigma_over_n_s(diabetes
     assert view.message.value == ""
 
 
+@pytest.mark.slow  # ~25 s on a loaded machine (12000 numpy Gibbs sweeps and the live fit)
 def test_explorer_live_posterior_of_a_sigma_scaled_laplace_equals_park_casella(diabetes):
     """The live (Gibbs) posterior of the sigma-scaled Laplace at the slider's scale equals a
     Park & Casella Gibbs sampler written in numpy at Laplace scale sigma * s (4 MCSE)."""

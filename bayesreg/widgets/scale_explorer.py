@@ -96,7 +96,8 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         Of each live fit (why these: :mod:`bayesreg.widgets._live_posterior`).
     posterior : PosteriorRegressor, optional
         A fitted posterior on the same data with a fixed-scale prior of a
-        family the explorer offers: it seeds the cache of sampled posteriors.
+        family the explorer offers, in the explorer's :attr:`form` (else a
+        ValueError): it seeds the cache of sampled posteriors.
     standardize : bool, default=False
         True: the prior, the scale axis and the penalty are those of the columns divided
         by their sd (divisor n, as glmnet); every coefficient shown is on X's scale.
