@@ -258,19 +258,22 @@ def test_scaled_laplace_posterior_is_unimodal_where_todays_is_bimodal():
     assert _local_maxima(_joint_log_posterior(br.Laplace(0.2, scale_by_sigma=True), w, sigma, **stats_)) == 1
 
 
-# ---------------------------------------------------------------- widgets: a clear refusal, no silent drop
-def test_widgets_refuse_a_scaled_prior_instead_of_dropping_the_flag(data):
+# ---------------------------------------------------------------- widgets: the flag is carried, never dropped
+def test_widgets_keep_the_flag_of_a_scaled_prior(data):
+    """The views used to refuse a prior scaled by sigma (issue 18: they now carry it): its
+    family is offered, the flag is kept at every scale, and a seed posterior is accepted.
+    (tests/test_widget_prior_forms.py checks the numbers.)"""
     from bayesreg.widgets._explorer_data import check_posterior
-    from bayesreg.widgets._prior_choice import prior_kind
+    from bayesreg.widgets._prior_choice import family_of, family_prior, prior_kind
 
     assert prior_kind(br.Laplace(1.0)) == "laplace"
-    with pytest.raises(ValueError, match="scale_by_sigma=False"):
-        prior_kind(br.Laplace(1.0, scale_by_sigma=True))
+    assert prior_kind(br.Laplace(1.0, scale_by_sigma=True)) == "laplace"
+    assert family_prior(family_of(br.Laplace(1.0, scale_by_sigma=True)), 0.3) == \
+        br.Laplace(0.3, scale_by_sigma=True)
     X, y = data
     post = br.PosteriorRegressor(br.Normal(0.3, scale_by_sigma=True), sigma=0.8, sampler="exact",
                                  draws=2000, chains=2, random_seed=0).fit(X, y)
-    with pytest.raises(ValueError, match="scaled by sigma"):
-        check_posterior(post, X, y, 0.8)
+    assert check_posterior(post, X, y, 0.8) == br.Normal(0.3, scale_by_sigma=True)
 
 
 def test_plot_labels_show_the_flag_only_when_set():

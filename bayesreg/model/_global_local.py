@@ -43,9 +43,14 @@ class GlobalLocalPrior(LocalScaleOptions, Prior):
         return cls(global_scale=scale)
 
     @property
-    def control_scale(self):
-        """The number a widget's scale slider sets: ``global_scale``."""
+    def reference_scale(self):
+        """The number a widget's scale slider sets (:attr:`control_scale`): ``global_scale``.
+
+        The per-feature multipliers ``local_scale`` are not rescaled around it."""
         return self.global_scale
+
+    def at_reference_scale(self):
+        return self
 
     def _no_map(self, what):
         name = type(self).__name__

@@ -103,6 +103,57 @@ class PerFeatureScales:
             return dataclasses.replace(self, scale=self.relative_scales * float(scale))
         return dataclasses.replace(self, scale=scale)
 
+    @property
+    def form(self):
+        """What a view keeps while its controls move the scale or switch the family.
+
+        ``(scale_by_sigma, relative scales as a tuple or None)``: hashable, so a
+        view can key its caches on it. :meth:`in_form` puts another prior (or the
+        same family at another scale) in this form.
+        """
+        relative = self.relative_scales
+        return (bool(getattr(self, "scale_by_sigma", False)),
+                None if relative is None else tuple(float(c) for c in relative))
+
+    def in_form(self, form, owner="in_form"):
+        """This prior at its reference scale, in ``form`` (another prior's :attr:`form`).
+
+        The flag ``scale_by_sigma`` is set, and the relative scales :math:`c_j`
+        are put around this prior's reference scale (renormalised to this
+        family's power mean, so the reference scale, the number a slider shows,
+        is unchanged). ``None`` or ``(False, None)`` is today's scalar form.
+
+        Raises
+        ------
+        ValueError
+            If the family has no ``scale_by_sigma`` or no per-feature scales.
+        """
+        if form is None:
+            return self
+        scale_by_sigma, relative = form
+        names = {f.name for f in dataclasses.fields(self)}
+        if scale_by_sigma and "scale_by_sigma" not in names:
+            raise ValueError(
+                f"{owner}: {type(self).__name__} has no form scaled by sigma (no scale_by_sigma "
+                "field); choose a family that has one (Normal, Laplace, ElasticNet) or a prior "
+                "with scale_by_sigma=False."
+            )
+        reference = self.reference_scale
+        prior = self.at_reference_scale()
+        if relative is not None:
+            try:
+                prior = dataclasses.replace(prior, scale=np.asarray(relative) * reference)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"{owner}: {type(self).__name__} takes no per-feature scales ({exc}); "
+                    "choose a family that does (Normal, Laplace, ElasticNet) or one scale for "
+                    "every feature."
+                ) from None
+            prior = prior.with_scale(reference)
+        if "scale_by_sigma" in names and prior.scale_by_sigma != bool(scale_by_sigma):
+            prior = dataclasses.replace(prior, scale_by_sigma=bool(scale_by_sigma))
+        return prior
+
     def check_n_features(self, n_features, owner="fit"):
         """Raise a clear ValueError unless a per-feature scale has one entry per feature."""
         if self.has_per_feature_scale and len(self.scale) != n_features:

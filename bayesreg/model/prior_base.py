@@ -132,8 +132,9 @@ class Prior(PerFeatureScales):
 
     @property
     def control_scale(self):
-        """The number a widget's scale slider sets (:meth:`from_controls`' ``scale``)."""
-        return self.scale
+        """The number a widget's scale slider sets (:meth:`from_controls`' ``scale``): the
+        overall (reference) scale, around which per-feature scales keep their ratios."""
+        return self.reference_scale
 
     #: Whether the coefficients are independent a priori, so the joint prior density is
     #: the product of :meth:`logpdf` over the coefficients (what reweighting a posterior

@@ -148,11 +148,6 @@ def check_posterior(posterior, X, y, sigma, standardize=False, likelihood=None):
         raise ValueError(
             "posterior must be a fitted PosteriorRegressor with a fixed-scale prior."
         )
-    if prior.scale_by_sigma:
-        raise ValueError(
-            f"posterior's prior {prior!r} is scaled by sigma; the explorer shows today's form "
-            "(scale_by_sigma=False). Fit the posterior with scale_by_sigma=False to add it."
-        )
     if posterior.n_features_in_ != X.shape[1]:
         raise ValueError(
             f"posterior was fitted on {posterior.n_features_in_} features; the explorer "

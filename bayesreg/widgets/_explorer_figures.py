@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
+
 from ..plots.forest import plot_forest
 from ._base import message_html
 
@@ -106,7 +108,8 @@ def readout_html(state):
     if sk is None:  # not an L1/L2 penalty, or no library fits this likelihood with it
         equals = "its own penalty"
     else:
-        params = ", ".join(f"{k}={v:.4g}" for k, v in sk.items() if k != "estimator")
+        params = ", ".join(f"{k}={v:.4g}" for k, v in sk.items()
+                           if k != "estimator" and np.ndim(v) == 0)  # column_scale: in the lines
         equals = f"<b>{sk['estimator']}({params})</b>"
     if state["sigma"] is None:  # a likelihood without a noise scale (Poisson, Bernoulli)
         noise = ""

@@ -55,6 +55,8 @@ class LikelihoodViewMethods:
         first = next(iter(self._explorers.values()))
         kwargs = {**kwargs, "scale_range": first.scale_range}
         has_sigma = get_likelihood(name).has_sigma  # a fixed sigma is the noise scale's
-        return ScaleExplorer(X, y, self.explorer.kind, sigma=sigma if has_sigma else None,
+        # the prior in the explorer's form (scale_by_sigma, per-feature scales), refused by a
+        # likelihood without sigma when scaled by sigma
+        return ScaleExplorer(X, y, self.explorer.prior_at(1.0), sigma=sigma if has_sigma else None,
                              l1_ratio=self.explorer.l1_ratio, likelihood=name, **kwargs)
 

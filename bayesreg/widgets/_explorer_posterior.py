@@ -66,8 +66,12 @@ def pending_part(sampler):
     }
 
 
-def exact_part(X, y, scale, sigma, hdi_prob, map_coef, feature_names):
-    """The posterior part of the state from the closed form (compare's table layout)."""
+def exact_part(X, y, scale, sigma, hdi_prob, map_coef, feature_names, shown_scale=None):
+    """The posterior part of the state from the closed form (compare's table layout).
+
+    ``scale``: the Normal prior's sd (one per feature for a per-feature prior, sigma
+    times the scale for one scaled by sigma); ``shown_scale``: the slider's scale.
+    """
     mean, sd, low, high = exact_summary(X, y, scale, sigma, hdi_prob)
     table = pd.DataFrame(
         {"map": map_coef, "mean": mean, "median": mean, "sd": sd,
@@ -75,21 +79,25 @@ def exact_part(X, y, scale, sigma, hdi_prob, map_coef, feature_names):
         index=pd.Index(feature_names, name="feature"),
     )
     return {
-        "posterior": table, "posterior_source": "exact", "source_scale": scale,
+        "posterior": table, "posterior_source": "exact",
+        "source_scale": scale if shown_scale is None else shown_scale,
         "khat": None, "ess": None, "reliable": True,
         "posterior_note": "Exact posterior (Normal prior, fixed sigma): closed form.",
     }
 
 
-def sampled_part(draws, reff, source_prior, target_prior, map_coef, feature_names, hdi_prob):
+def sampled_part(draws, reff, source_prior, target_prior, map_coef, feature_names, hdi_prob,
+                 sigma=None):
     """The posterior part of the state from draws sampled under ``source_prior``.
 
     The same prior: the draws' own summary; another scale: the draws
     reweighted to ``target_prior`` by PSIS, flagged unreliable above the
-    Pareto k threshold.
+    Pareto k threshold.  A prior scaled by sigma is reweighted at the fixed
+    ``sigma`` (its density at another scale depends on sigma); with sigma
+    learned there is no preview.
     """
-    source, scale = source_prior.control_scale, target_prior.control_scale
-    if source == scale:
+    source = source_prior.control_scale
+    if source_prior == target_prior:
         table = weighted_summary(
             draws, map_coef=map_coef, feature_names=feature_names, hdi_prob=hdi_prob
         )
@@ -98,7 +106,13 @@ def sampled_part(draws, reff, source_prior, target_prior, map_coef, feature_name
             "khat": None, "ess": None, "reliable": True,
             "posterior_note": f"Sampled posterior at this scale ({len(draws)} draws).",
         }
-    rw = psis_reweight(draws, source_prior, target_prior, reff=reff)
+    if source_prior.scale_by_sigma and sigma is None:
+        return {**no_posterior_part(), "posterior_note": (
+            f"No preview at this scale: the prior is scaled by sigma, which is learned, so "
+            f"the draws at scale {_g4(source)} cannot be reweighted without sigma's draws; "
+            "press Sample for this scale.")}
+    rw = psis_reweight(draws, source_prior.given_sigma(sigma), target_prior.given_sigma(sigma),
+                       reff=reff)
     table = weighted_summary(
         draws, rw.weights, map_coef=map_coef, feature_names=feature_names, hdi_prob=hdi_prob,
     )

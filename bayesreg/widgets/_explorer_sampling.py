@@ -15,7 +15,7 @@ import pandas as pd
 from .._warnings import recording_warnings
 from ._explorer_data import check_posterior, scale_key
 from ._likelihood_choice import posterior_estimator
-from ._prior_choice import family_of
+from ._prior_choice import family_key, family_of, prior_form
 
 __all__ = ["SampledExplorerMethods"]
 
@@ -72,7 +72,15 @@ class SampledExplorerMethods:
         prior = check_posterior(posterior, self.X, self.y,
                                 self.sigma if self.sigma_fixed else None, self.standardize,
                                 self.likelihood)
-        self._store(family_of(prior), scale_key(prior.control_scale), posterior)
+        # another form would be cached under a family key the explorer never shows
+        if not _same_form(prior_form(prior), self.form):
+            raise ValueError(
+                f"posterior's prior {prior!r} is not in the explorer's form (scale_by_sigma and "
+                f"relative per-feature scales of {self.prior_at(prior.control_scale)!r}). Fit "
+                "the posterior with the explorer's prior at some scale, or build the explorer "
+                "with the posterior's prior.")
+        family = family_key(family_of(prior)[:2] + (self.form,))
+        self._store(family, scale_key(prior.control_scale), posterior)
 
     def _store(self, family, scale, model):
         import arviz as az
@@ -90,3 +98,11 @@ class SampledExplorerMethods:
             # previews of this family may now have a nearer source
             self._posteriors = {k: v for k, v in self._posteriors.items() if k[0] != family}
 
+
+
+def _same_form(a, b):
+    """Whether two forms (``Prior.form`` or None) agree, relative scales up to rounding."""
+    a, b = a or (False, None), b or (False, None)
+    if a[0] != b[0] or (a[1] is None) != (b[1] is None):
+        return False
+    return a[1] is None or (len(a[1]) == len(b[1]) and np.allclose(a[1], b[1], rtol=1e-9))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from ..model.priors import Prior
 from ..model.registry import prior_classes, prior_families
 
-__all__ = ["family_key", "family_of", "family_prior", "has_l1_ratio", "make_prior", "prior_kind",
-           "prior_options"]
+__all__ = ["family_key", "family_of", "family_prior", "has_l1_ratio", "make_prior", "prior_form",
+           "prior_kind", "prior_options"]
 
 
 def _normalised(name):
@@ -44,7 +44,6 @@ def prior_kind(prior, posterior_only=False):
     """
     families = prior_families(not posterior_only)
     if isinstance(prior, Prior):
-        _refuse_scaled_by_sigma(prior)
         name = type(prior).__name__
     elif isinstance(prior, str):
         name = prior
@@ -66,19 +65,19 @@ def prior_kind(prior, posterior_only=False):
     raise ValueError(message)
 
 
-def _refuse_scaled_by_sigma(prior):
-    """The views build today's form from their controls: a prior scaled by sigma would be dropped silently."""
-    if prior.scale_by_sigma:
-        raise ValueError(
-            f"{prior!r}: the views show priors in today's form (scale_by_sigma=False), whose "
-            "penalty readout and sliders they are built for. Pass the family's name or "
-            f"{type(prior).__name__}(...) without scale_by_sigma; fit the sigma-scaled model "
-            "with MAPRegressor or PosteriorRegressor."
-        )
+def prior_form(prior):
+    """The form a view keeps from ``prior`` (``Prior.form``: its ``scale_by_sigma`` and relative
+    per-feature scales), or None (today's scalar form) for a family's name."""
+    form = prior.form if isinstance(prior, Prior) else None
+    return None if form == (False, None) else form  # one key for today's form
 
 
-def make_prior(kind, scale, l1_ratio=0.5):
+def make_prior(kind, scale, l1_ratio=0.5, form=None):
     """The fixed-scale prior of family ``kind`` at ``scale`` (``l1_ratio`` where it has one).
+
+    ``scale`` is the overall (reference) scale a slider moves; ``form`` (a
+    :func:`prior_form`) keeps the flag ``scale_by_sigma`` and the relative
+    per-feature scales around it (``Prior.in_form``).
 
     Parameters
     ----------
@@ -87,12 +86,13 @@ def make_prior(kind, scale, l1_ratio=0.5):
     scale : float
     l1_ratio : float, default=0.5
         Used only by a family with an ``l1_ratio`` (the elastic net).
+    form : tuple or None, default=None
 
     Returns
     -------
     Prior
     """
-    return prior_families(False)[prior_kind(kind, True)].from_controls(scale, l1_ratio)
+    return prior_families(False)[prior_kind(kind, True)].from_controls(scale, l1_ratio).in_form(form)
 
 
 def has_l1_ratio(kind):
@@ -101,18 +101,21 @@ def has_l1_ratio(kind):
 
 
 def family_of(prior):
-    """The views' cache key of ``prior``'s family: ``(kind, l1_ratio or None)``."""
+    """The views' cache key of ``prior``'s family (see :func:`family_key`)."""
     kind = prior_kind(prior, True)
-    return kind, (prior.l1_ratio if type(prior).has_l1_ratio else None)
+    return family_key((kind, prior.l1_ratio if type(prior).has_l1_ratio else None,
+                       prior_form(prior)))
 
 
 def family_key(current):
-    """The cache key of a ``(kind, l1_ratio)`` pair: ``l1_ratio`` only where the family has one."""
-    kind, l1_ratio = current
-    return kind, (l1_ratio if has_l1_ratio(kind) else None)
+    """The cache key of ``(kind, l1_ratio[, form])``: ``l1_ratio`` only where the family has one,
+    ``form`` (:func:`prior_form`) only where it is not today's scalar form."""
+    kind, l1_ratio, form = (tuple(current) + (None,))[:3]
+    key = kind, (l1_ratio if has_l1_ratio(kind) else None)
+    return key if form is None else key + (form,)
 
 
 def family_prior(family, scale):
-    """The prior of the family key ``family`` at ``scale``."""
-    kind, l1_ratio = family
-    return make_prior(kind, float(scale), 0.5 if l1_ratio is None else l1_ratio)
+    """The prior of the family key ``family`` at the overall scale ``scale``."""
+    kind, l1_ratio, form = (tuple(family) + (None,))[:3]
+    return make_prior(kind, float(scale), 0.5 if l1_ratio is None else l1_ratio, form)

@@ -6,6 +6,7 @@ import threading
 import time
 
 import ipywidgets as widgets
+import numpy as np
 
 from ..workflow.compare import compare
 from ..model._checks import check_bool
@@ -14,7 +15,7 @@ from ._base import FigureView, describe_error, image_widget, message_html
 from ._explorer_data import check_data, scale_key
 from ._likelihood_choice import LIVE_SAMPLERS, check_likelihood, map_estimator, posterior_estimator
 from ._live_worker import LatestWinsWorker
-from ._prior_choice import has_l1_ratio, make_prior, prior_kind, prior_options
+from ._prior_choice import has_l1_ratio, make_prior, prior_form, prior_kind, prior_options
 from .._warnings import recording_warnings
 
 __all__ = ["CoefficientComparison"]
@@ -47,8 +48,11 @@ class CoefficientComparison(widgets.VBox):
     ----------
     X, y : array-like
     prior : {"normal", "laplace", "elasticnet"}, default="laplace"
-        Or a Normal/Laplace/ElasticNet instance (its family is used).  Anything
-        else, the horseshoe included (it has no MAP), is a ValueError.
+        Or a Normal/Laplace/ElasticNet instance: its family, and its form, which
+        every setting keeps: ``scale_by_sigma=True`` and per-feature scales (the
+        slider moves the overall, reference, scale; the relative scales stay;
+        one per column of X, else a ValueError).  Anything else, the horseshoe
+        included (it has no MAP), is a ValueError.
     sigma : float or None, default=None
         The likelihood's noise scale (None: estimated/learned; always None for
         a likelihood without one, Poisson or Bernoulli-logit).
@@ -77,6 +81,7 @@ class CoefficientComparison(widgets.VBox):
     def __init__(self, X, y, prior="laplace", sigma=None, *, scale=1.0, l1_ratio=0.5,
                  posterior=None, hdi_prob=0.94, sampler="auto", draws=1000, tune=500, chains=2,
                  random_seed=0, standardize=False, likelihood="gaussian"):
+        self._form = prior_form(prior)  # scale_by_sigma and relative per-feature scales, kept
         prior = prior_kind(prior)  # a clear ValueError before any widget is built
         self.likelihood = check_likelihood(likelihood)
         super().__init__()
@@ -102,6 +107,8 @@ class CoefficientComparison(widgets.VBox):
             # the labels as given to a classifier (it keeps classes_); numbers as floats
             self.y = y if self.likelihood.is_classification else y_checked
             self.X = _as_frame(X_checked, names)
+            # one scale per column, and a noise scale for a prior scaled by sigma
+            self._check_form(make_prior(prior, 1.0, l1_ratio, self._form))
             if posterior is not None:
                 self._seed_posterior[posterior.prior] = posterior
         except Exception as exc:
@@ -140,9 +147,14 @@ class CoefficientComparison(widgets.VBox):
                          self.message]
 
     # ---------------------------------------------------------------- fitting
+    def _check_form(self, prior):
+        prior.check_n_features(self.X.shape[1], "CoefficientComparison")
+        if prior.scale_by_sigma and not self.likelihood.has_sigma:
+            prior.given_sigma(None)  # its clear ValueError: no noise scale to scale by
+
     def _prior(self):
         return make_prior(self.controls["prior"].value, scale_key(self.controls["scale"].value),
-                          self.controls["l1_ratio"].value)
+                          self.controls["l1_ratio"].value, self._form)
 
     def _request(self):
         self.controls["l1_ratio"].layout.display = (
@@ -212,7 +224,7 @@ class CoefficientComparison(widgets.VBox):
         table = comparison.table
         sampler = posterior.sampler_
         state = {
-            "prior": prior, "scale": prior.scale, "map_coef": map_model.coef_,
+            "prior": prior, "scale": prior.control_scale, "map_coef": map_model.coef_,
             "likelihood": self.likelihood.name,
             "posterior_source": sampler if sampler in LIVE_SAMPLERS else "sampled",
             "penalty": map_model.penalty_, "table": table, "comparison": comparison,
@@ -232,8 +244,13 @@ def _as_frame(X, names):
 def _penalty_text(penalty):
     if penalty is None:  # no library fits this prior with this likelihood
         return "its own penalty (no library equivalent)"
-    params = ", ".join(f"{k}={v:.4g}" for k, v in penalty.items() if k != "estimator")
-    return f"{penalty['estimator']}({params})"
+    params = ", ".join(f"{k}={v:.4g}" for k, v in penalty.items()
+                       if k != "estimator" and np.ndim(v) == 0)
+    text = f"{penalty['estimator']}({params})"
+    if penalty.get("column_scale") is not None:  # per-feature scales: rescaled columns
+        scales = ", ".join(f"{c:.3g}" for c in penalty["column_scale"])
+        text += f" on the columns X_j * c_j, c = [{scales}] (coef_j * c_j)"
+    return text
 
 
 def _flags_html(flagged):

@@ -73,11 +73,16 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
     prior : str or Prior, default="laplace"
         The family ("normal", "laplace", "elasticnet", "studentt", "horseshoe",
         "horseshoeplus", "regularizedhorseshoe": the registry's); an instance also
-        gives the initial scale (and an ElasticNet its ``l1_ratio``).  A family
-        without a MAP (``Prior.has_map`` False: the horseshoe family) is shown
-        posterior only: the slider moves its ``control_scale`` (the global scale
-        ``tau_0``), the readout says "the horseshoe has no MAP: posterior only"
-        and no MAP line or marker is drawn (``state["map_coef"]`` is None).
+        gives the initial scale (and an ElasticNet its ``l1_ratio``) and the form the
+        slider keeps: ``scale_by_sigma=True`` (the readout maps it at the
+        explorer's sigma: the lasso's alpha is sigma / (n s)), and per-feature
+        scales, of which the slider moves the overall (reference) scale while the
+        relative scales stay (the readout gives scikit-learn's column scaling
+        and glmnet's ``penalty.factor``). Switching the family keeps the form.
+        A family without a MAP (``Prior.has_map`` False: the horseshoe family) is
+        shown posterior only: the slider moves its ``control_scale`` (the global
+        scale ``tau_0``), the readout says "the horseshoe has no MAP: posterior
+        only" and no MAP line or marker is drawn (``state["map_coef"]`` is None).
     sigma : float or None, default=None
         Fixed noise sd; None estimates it for the MAP (and learns it when sampling).
         Ignored by a likelihood without a noise scale (Poisson, Bernoulli-logit).
@@ -160,8 +165,8 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
                 f"The explorer cannot use this data: {describe_error(exc)}")
             self.children = [self.message]
             return
-        if scale is None and isinstance(getattr(prior, "control_scale", None), (int, float)):
-            scale = float(prior.control_scale)  # a Prior instance: start at its scale
+        if scale is None and isinstance(prior, Prior) and not prior.is_hierarchical:
+            scale = float(prior.control_scale)  # a Prior instance: start at its (overall) scale
         self._build(scale)
         self._update_all()
 

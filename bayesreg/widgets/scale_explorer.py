@@ -47,7 +47,7 @@ from ._explorer_posterior import (
 from ._likelihood_choice import check_likelihood, map_estimator
 from ._live_posterior import LivePosteriors, frame
 from ._posterior_only import posterior_only_map_state, sampled_elsewhere_part
-from ._prior_choice import family_key, family_prior, make_prior, prior_kind
+from ._prior_choice import family_key, family_prior, make_prior, prior_form, prior_kind
 from ._readout import penalty_readout
 
 __all__ = ["ScaleExplorer", "make_prior", "penalty_readout", "prior_kind"]
@@ -61,7 +61,10 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
     prior : {"normal", "laplace", "elasticnet"} or Prior, default="laplace"
-        The prior family (a Prior's own scale is ignored; see :meth:`state`).
+        The prior family (a Prior's own scale is ignored; see :meth:`state`).  A
+        Prior also gives the form every scale keeps (:attr:`form`): ``scale_by_sigma=True``
+        and per-feature scales, whose relative sizes stay while the overall
+        (reference) scale moves; switching the family keeps them too.
     sigma : float or None, default=None
         Fixed noise sd.  None: the MAP and the penalty use
         :func:`bayesreg.estimate_sigma`, and sampled posteriors learn sigma.
@@ -94,7 +97,8 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         Of each live fit (why these: :mod:`bayesreg.widgets._live_posterior`).
     posterior : PosteriorRegressor, optional
         A fitted posterior on the same data with a fixed-scale prior of a
-        family the explorer offers: it seeds the cache of sampled posteriors.
+        family the explorer offers, in the explorer's :attr:`form` (else a
+        ValueError): it seeds the cache of sampled posteriors.
     standardize : bool, default=False
         True: the prior, the scale axis and the penalty are those of the columns divided
         by their sd (divisor n, as glmnet); every coefficient shown is on X's scale.
@@ -128,9 +132,10 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
             self.sigma_fixed = False
         else:  # no noise scale at all: nothing fixed, nothing learned
             self.sigma, self.sigma_fixed = None, False
-        # (kind, l1_ratio) as ONE value, replaced whole by set_family: a method that reads
-        # it once sees one family even while another thread switches it
-        self._current = (prior_kind(prior, posterior_only=True), check_l1_ratio(l1_ratio))
+        # (kind, l1_ratio, form) as ONE value, replaced whole by set_family: a method that
+        # reads it once sees one family even while another thread switches it
+        self._current = (prior_kind(prior, posterior_only=True), check_l1_ratio(l1_ratio), prior_form(prior))
+        self._check_form(self.prior_at(1.0))
         self.hdi_prob = hdi_prob
         self.sampler, self.draws, self.tune, self.chains = sampler, draws, tune, chains
         self.random_seed = random_seed
@@ -140,6 +145,9 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
             if scale_range is None
             else tuple(float(s) for s in scale_range)
         )
+        if scale_range is None and self.prior_at(1.0).scale_by_sigma:
+            # the coefficients' scales in units of sigma: the same range divided by sigma
+            self.scale_range = tuple(s / self.sigma for s in self.scale_range)
         self.n_path = int(n_path)
         self._lock = threading.Lock()
         self._paths = {}  # family -> MAPPath
@@ -169,7 +177,8 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
     @property
     def family(self):
         """Key of the current prior family: ``(kind, l1_ratio)`` for a family with an
-        ``l1_ratio`` (the elastic net), else ``(kind, None)``."""
+        ``l1_ratio`` (the elastic net), else ``(kind, None)``; ``+ (form,)`` for a prior
+        scaled by sigma or with per-feature scales (:attr:`form`)."""
         return family_key(self._current)
 
     def set_family(self, kind=None, l1_ratio=None):
@@ -179,14 +188,31 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         family, an ``l1_ratio`` outside [0, 1] or NaN) raises a ValueError and
         leaves the explorer as it was.
         """
-        current_kind, current_l1_ratio = self._current
+        current_kind, current_l1_ratio, form = self._current
         new_kind = current_kind if kind is None else prior_kind(kind, posterior_only=True)
         new_l1_ratio = current_l1_ratio if l1_ratio is None else check_l1_ratio(l1_ratio)
-        self._current = (new_kind, new_l1_ratio)
+        family_prior((new_kind, new_l1_ratio, form), 1.0)  # a family without the form: refused
+        self._current = (new_kind, new_l1_ratio, form)
+
+    @property
+    def form(self):
+        """``(scale_by_sigma, relative per-feature scales)`` kept at every scale, or None
+        (today's scalar form); see :attr:`bayesreg.model.priors.Prior.form`."""
+        return self._current[2]
+
+    def _check_form(self, prior):
+        """A per-feature prior has one scale per column; a prior scaled by sigma needs one."""
+        prior.check_n_features(self.X.shape[1], "ScaleExplorer")
+        if prior.scale_by_sigma and not self.likelihood.has_sigma:
+            prior.given_sigma(None)  # its clear ValueError: no noise scale to scale by
 
     def prior_at(self, scale):
-        """The prior of the current family at ``scale``."""
+        """The prior of the current family at the overall (reference) ``scale``, in :attr:`form`."""
         return family_prior(self.family, scale)
+
+    def _exact_scale(self, family, scale):
+        """The Normal sd (one, or one per feature) of the closed-form posterior at ``scale``."""
+        return family_prior(family, scale).given_sigma(self.sigma).scale_values
 
     def _has_exact(self, family):
         # the prior says whether its posterior has a closed form (the Normal with fixed sigma)
@@ -315,8 +341,9 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         if cached is not None:
             return dict(cached)
         if exact:
-            result = exact_part(self._X_prior, self.y, scale, self.sigma, self.hdi_prob, map_coef,
-                                self.feature_names)
+            result = exact_part(self._X_prior, self.y, self._exact_scale(family, scale),
+                                self.sigma, self.hdi_prob, map_coef, self.feature_names,
+                                shown_scale=scale)
         elif source is None:
             result = no_posterior_part(self._live_refusal(family))
         elif source != scale and not family_prior(family, scale).independent_coefficients:
@@ -326,7 +353,7 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
                 draws, reff, _ = self._sampled[family][source]
             result = sampled_part(draws, reff, family_prior(family, source),
                                   family_prior(family, scale), map_coef, self.feature_names,
-                                  self.hdi_prob)
+                                  self.hdi_prob, sigma=self.sigma if self.sigma_fixed else None)
         result = table_on_original_scale(result, self._scaling)
         with self._lock:
             self._posteriors[key] = result
@@ -360,7 +387,8 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
             return cached
         if exact:
             scales = np.asarray(self._path(family).scales, dtype=float)
-            rows = [exact_summary(self._X_prior, self.y, s, self.sigma, self.hdi_prob) for s in scales]
+            rows = [exact_summary(self._X_prior, self.y, self._exact_scale(family, s), self.sigma,
+                                  self.hdi_prob) for s in scales]
             mean, sd, low, high = (self._scaling.to_original(np.array(c)) for c in zip(*rows))
             median, sampler = mean, "exact"
         else:

@@ -9,7 +9,7 @@ from ..plots.shrinkage import plot_one_coefficient, plot_shrinkage_curves
 from ..teaching.shrinkage import one_coefficient_posterior, prior_variance, with_variance
 from ..model.priors import Laplace, Normal
 from ._base import FigureView, describe_error, image_widget, message_html
-from ._prior_choice import has_l1_ratio, make_prior, prior_kind, prior_options
+from ._prior_choice import has_l1_ratio, make_prior, prior_form, prior_kind, prior_options
 
 __all__ = ["ShrinkageDemo1D"]
 
@@ -41,12 +41,16 @@ class ShrinkageDemo1D(widgets.VBox):
     se : float, default=1.0
     prior : {"normal", "laplace", "elasticnet"}, default="laplace"
         Or a Normal/Laplace/ElasticNet instance (its family is used).  Anything
-        else, the horseshoe included (it has no MAP), is a ValueError.
+        else, the horseshoe included (it has no MAP), is a ValueError; so is a
+        prior scaled by sigma (the one coefficient has a standard error ``se`` but
+        no noise scale sigma to scale by: pass ``scale = sigma * s``) and one with
+        per-feature scales (there is one coefficient: pass its scale).
     scale : float, default=1.0
     l1_ratio : float, default=0.5
     """
 
     def __init__(self, z=1.5, se=1.0, prior="laplace", scale=1.0, l1_ratio=0.5):
+        _refuse_form(prior)
         prior = prior_kind(prior)  # a clear ValueError before any widget is built
         super().__init__()
         self.add_class("bayesreg-shrinkage-demo")
@@ -114,6 +118,25 @@ class ShrinkageDemo1D(widgets.VBox):
             self.message.value = ""
         except Exception as exc:
             self.message.value = message_html(describe_error(exc))
+
+
+def _refuse_form(prior):
+    """One coefficient with a known ``se``: no sigma to scale by, no other features."""
+    form = prior_form(prior)
+    if form is None:
+        return
+    scaled_by_sigma, relative = form
+    if scaled_by_sigma:
+        raise ValueError(
+            f"ShrinkageDemo1D shows one coefficient whose likelihood is given by its standard "
+            f"error se, with no noise scale sigma, so {prior!r} (scaled by sigma) has no scale "
+            "here. Pass the prior in today's form at scale = sigma * s (e.g. "
+            f"{type(prior).__name__}(scale=sigma * s)); PriorScaleExplorer and "
+            "CoefficientComparison take it as it is.")
+    raise ValueError(
+        f"ShrinkageDemo1D shows one coefficient, so {prior!r}'s per-feature scales have no "
+        "meaning here. Pass the one scale of the coefficient you want to see (scale=s_j); "
+        "PriorScaleExplorer and CoefficientComparison take per-feature scales.")
 
 
 def _curves_with_marker(se, priors, z, ax):
