@@ -244,6 +244,24 @@ def test_progress_bar_counts_the_blocks_only_when_asked(client, capsys, schedule
     assert silent.out == "" and silent.err == ""
 
 
+@pytest.mark.parametrize("scheduler", ["distributed", "threads"])
+def test_map_regressor_shows_the_bar_of_blocks_by_default_and_not_when_told(client, capsys, scheduler):
+    rng = da.random.default_rng(18)
+    X = rng.standard_normal((2000, 2), chunks=(400, 2))
+    y = X[:, 0] + rng.standard_normal(2000, chunks=400)
+    config = {"scheduler": "threads"} if scheduler == "threads" else {}
+    with dask.config.set(config):
+        shown_model = br.MAPRegressor(br.Laplace(0.5), sigma=1.0).fit(X, y)  # default: a bar
+        shown = capsys.readouterr()
+        silent_model = br.MAPRegressor(br.Laplace(0.5), sigma=1.0, progressbar=False).fit(X, y)
+        silent = capsys.readouterr()
+    assert "Dask statistics" in shown.out + shown.err and "5/5 blocks" in shown.out + shown.err
+    assert silent.out == "" and silent.err == ""
+    np.testing.assert_array_equal(shown_model.coef_, silent_model.coef_)
+    with pytest.raises(TypeError, match="progressbar must be True or False"):
+        br.MAPRegressor(br.Laplace(0.5), sigma=1.0, progressbar="yes").fit(X, y)
+
+
 # ------------------------------------------------------------------ refusals (before any pass)
 def test_likelihoods_without_statistics_refuse_dask_input_with_the_way_out(client):
     X, y = on_workers(seed=15)
