@@ -132,6 +132,43 @@ def test_the_local_scheduler_is_used_when_it_is_chosen(client):
     assert_same_statistics(stats, SufficientStatistics.from_arrays(*dask.compute(X, y, scheduler="sync")))
 
 
+def _counted_block(block_id=None, *, calls, seed, rows):
+    """``make_block``'s rows, here in this process, counting how often each block is made."""
+    calls[block_id[0]] = calls.get(block_id[0], 0) + 1
+    return make_block(block_id, seed=seed, rows=rows, forbid_pid=None)
+
+
+def test_rows_y_is_made_from_are_generated_once_per_block():
+    """y = f(X) must not make X's blocks twice (to_delayed fused them into y's graph: 2x the work)."""
+    calls = {}
+    Z = da.map_blocks(_counted_block, calls=calls, seed=16, rows=BLOCKS, dtype=float,
+                      chunks=(BLOCKS, (P + 1,)), meta=np.empty((0, 0)))
+    X = Z[:, :P]
+    y = X[:, :2] @ COEF[:2] + Z[:, P]  # y uses a slice of X's block (fused: made again)
+    with dask.config.set(scheduler="sync"):
+        stats = SufficientStatistics.from_dask(X, y)
+    assert calls == {i: 1 for i in range(len(BLOCKS))}
+    Xm, Zy = in_memory(seed=16)
+    assert_same_statistics(stats, SufficientStatistics.from_arrays(Xm, Xm[:, :2] @ COEF[:2] + Zy))
+
+
+def test_partitions_of_a_dataframe_are_made_once_for_x_and_y_together():
+    calls = {}
+
+    def part(i):
+        calls[i] = calls.get(i, 0) + 1
+        Z = make_block((i, 0), seed=17, rows=BLOCKS, forbid_pid=None)
+        return pd.DataFrame(Z, columns=columns)
+
+    columns = ["a", "b", "c", "d", "target"]
+    frame = dd.from_map(part, range(len(BLOCKS)), meta=pd.DataFrame(columns=columns, dtype=float))
+    calls.clear()  # only the pass counts (not any look at a partition for the frame's meta)
+    with dask.config.set(scheduler="sync"):
+        stats = SufficientStatistics.from_dask(frame[["a", "b", "c", "d"]], frame["target"])
+    assert calls == {i: 1 for i in range(len(BLOCKS))}
+    assert_same_statistics(stats, SufficientStatistics.from_arrays(*in_memory(seed=17)))
+
+
 def test_an_error_in_a_block_names_the_block(client):
     X, y = on_workers(seed=5)
     y = da.where(da.arange(y.shape[0], chunks=y.chunks) == 1200, np.nan, y)  # in block 1
@@ -207,6 +244,24 @@ def test_progress_bar_counts_the_blocks_only_when_asked(client, capsys, schedule
         silent = capsys.readouterr()
     assert "Dask statistics" in shown.out + shown.err and "5/5 blocks" in shown.out + shown.err
     assert silent.out == "" and silent.err == ""
+
+
+@pytest.mark.parametrize("scheduler", ["distributed", "threads"])
+def test_map_regressor_shows_the_bar_of_blocks_by_default_and_not_when_told(client, capsys, scheduler):
+    rng = da.random.default_rng(18)
+    X = rng.standard_normal((2000, 2), chunks=(400, 2))
+    y = X[:, 0] + rng.standard_normal(2000, chunks=400)
+    config = {"scheduler": "threads"} if scheduler == "threads" else {}
+    with dask.config.set(config):
+        shown_model = br.MAPRegressor(br.Laplace(0.5), sigma=1.0).fit(X, y)  # default: a bar
+        shown = capsys.readouterr()
+        silent_model = br.MAPRegressor(br.Laplace(0.5), sigma=1.0, progressbar=False).fit(X, y)
+        silent = capsys.readouterr()
+    assert "Dask statistics" in shown.out + shown.err and "5/5 blocks" in shown.out + shown.err
+    assert silent.out == "" and silent.err == ""
+    np.testing.assert_array_equal(shown_model.coef_, silent_model.coef_)
+    with pytest.raises(TypeError, match="progressbar must be True or False"):
+        br.MAPRegressor(br.Laplace(0.5), sigma=1.0, progressbar="yes").fit(X, y)
 
 
 # ------------------------------------------------------------------ refusals (before any pass)

@@ -68,6 +68,10 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         scikit-learn's ``Lasso``.
     max_iter : int, default=100_000
         Maximum coordinate-descent iterations.
+    progressbar : bool, default=True
+        On Dask input, show a bar of the row blocks whose statistics are done
+        (the one distributed pass, as ``PosteriorRegressor`` does); in-memory
+        fits make no pass and show nothing.
 
     Attributes
     ----------
@@ -106,7 +110,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, prior, *, likelihood="gaussian", sigma=None, fit_intercept=True,
-                 standardize=False, tol=1e-10, max_iter=100_000):
+                 standardize=False, tol=1e-10, max_iter=100_000, progressbar=True):
         self.prior = prior
         self.likelihood = likelihood
         self.sigma = sigma
@@ -114,6 +118,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
         self.standardize = standardize
         self.tol = tol
         self.max_iter = max_iter
+        self.progressbar = progressbar
 
     def fit(self, X, y=None, exposure=None, offset=None):
         """Fit the MAP estimate.

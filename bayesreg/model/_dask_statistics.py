@@ -61,8 +61,8 @@ def _merge_blocks(*stats):
 
 
 # ---------------------------------------------------------------- the input, checked on the client
-def _x_blocks(X):
-    """Delayed row blocks of X (all columns in each) and its column names, or a clear error."""
+def _checked_x(X):
+    """X split into row blocks only (all columns in each), its column names and row chunks; or a clear error."""
     if not hasattr(X, "ndim") or not hasattr(X, "to_delayed"):
         raise TypeError(f"{WHERE}: X must be a dask array or dask DataFrame, got {type(X).__name__}.")
     if X.ndim != 2:
@@ -76,16 +76,16 @@ def _x_blocks(X):
         if bad:
             raise TypeError(f"{WHERE}: X has non-numeric columns {bad}; encode them as numbers "
                             "(e.g. dask.dataframe.get_dummies) or drop them.")
-        return list(X.to_delayed()), tuple(str(c) for c in X.columns), None
+        return X, tuple(str(c) for c in X.columns), None
     if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
         raise TypeError(f"{WHERE}: X has dtype {X.dtype}; pass numbers.")
     if X.numblocks[1] > 1:  # a block must hold whole rows: split the rows only
         X = X.rechunk({1: -1})
-    return list(X.to_delayed().ravel()), None, X.chunks[0]
+    return X, None, X.chunks[0]
 
 
-def _y_blocks(y, x_row_chunks, n_x_blocks):
-    """Delayed blocks of y aligned with X's row blocks, or a clear error."""
+def _aligned_y(y, x_row_chunks):
+    """y as a 1-D Dask collection split into X's row blocks where they are known, or a clear error."""
     if not is_dask_collection(y):
         raise TypeError(
             f"{WHERE}: X is a Dask collection but y is a {type(y).__name__}; pass y as a Dask "
@@ -106,13 +106,34 @@ def _y_blocks(y, x_row_chunks, n_x_blocks):
                              f"{int(sum(chunks[0]))}; pass X and y of the same rows.")
         if known:
             y = y.rechunk((x_row_chunks,))  # moves only y, the small one
-    blocks = list(y.to_delayed())
-    if len(blocks) != n_x_blocks:
+    return y
+
+
+def _row_blocks(X, y):
+    """Delayed row blocks of X and of y from ONE graph, so what they share is computed once.
+
+    ``to_delayed()`` optimises each collection on its own, and the optimiser
+    fuses every shared upstream task into each one's graph under a new name: a
+    ``y`` made from ``X`` (``X @ beta + noise``, a column of the same
+    DataFrame) then generated or read every block of X twice, once for X and
+    once inside y's block. Unoptimised, both graphs keep the shared tasks'
+    keys, and Dask computes a key once. (Optimising the two together does not
+    help: array fusion still copies a shared root into y's block, and a jointly
+    optimised DataFrame pair gives blocks of the wrong columns.)
+    """
+    x_blocks, y_blocks = (_delayed_blocks(c) for c in (X, y))
+    if len(y_blocks) != len(x_blocks):
         raise ValueError(
-            f"{WHERE}: X has {n_x_blocks} row blocks but y has {len(blocks)}; pass y split like X "
+            f"{WHERE}: X has {len(x_blocks)} row blocks but y has {len(y_blocks)}; pass y split like X "
             "(a column of the same dask DataFrame, or y.rechunk(X.chunks[0]) for arrays)."
         )
-    return blocks
+    return x_blocks, y_blocks
+
+
+def _delayed_blocks(collection):
+    """The row blocks of a Dask collection, unoptimised (see ``_row_blocks``), as a list of Delayed."""
+    blocks = collection.to_delayed(optimize_graph=False)
+    return list(blocks.ravel()) if hasattr(blocks, "ravel") else list(blocks)
 
 
 # ---------------------------------------------------------------- the reduction
@@ -121,9 +142,10 @@ def statistics_from_dask(cls, X, y, *, progressbar=False):
     import dask
     from dask.base import tokenize
 
-    x_blocks, names, x_row_chunks = _x_blocks(X)
-    y_blocks = _y_blocks(y, x_row_chunks, len(x_blocks))
+    X, names, x_row_chunks = _checked_x(X)
+    y = _aligned_y(y, x_row_chunks)
     token = tokenize(X, y)
+    x_blocks, y_blocks = _row_blocks(X, y)
     leaves = [dask.delayed(_block_statistics, pure=True)(cls, xb, yb, i,
                                                          dask_key_name=f"{BLOCK_KEY}-{token}-{i}")
               for i, (xb, yb) in enumerate(zip(x_blocks, y_blocks))]
