@@ -19,7 +19,6 @@ fail, never skip, without it.
 """
 
 import os
-import sys
 
 import numpy as np
 import pandas as pd
@@ -31,7 +30,6 @@ da = pytest.importorskip("dask.array")
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 import dask  # noqa: E402
-from cloudpickle import register_pickle_by_value  # noqa: E402
 
 import bayesreg as br  # noqa: E402
 from bayesreg.model.sufficient_statistics import SufficientStatistics  # noqa: E402
@@ -73,14 +71,10 @@ def in_memory(seed, rows=BLOCKS):
     return Z[:, :P], Z[:, P]
 
 
-@pytest.fixture(scope="module")
-def client():
-    """A LocalCluster of 2 worker processes, started once for the module."""
-    register_pickle_by_value(sys.modules[__name__])  # workers need not import the tests package
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=":0") as cluster:
-        with distributed.Client(cluster) as client:
-            yield client
+@pytest.fixture
+def client(dask_client):
+    """The session's LocalCluster of 2 worker processes (tests/conftest.py), shared by the Dask tests."""
+    return dask_client
 
 
 def assert_same_statistics(got, expected, rtol=1e-10):

@@ -61,12 +61,12 @@ def _merge_blocks(*stats):
 
 
 # ---------------------------------------------------------------- the input, checked on the client
-def _x_blocks(X):
+def _x_blocks(X, where=WHERE):
     """Delayed row blocks of X (all columns in each) and its column names, or a clear error."""
     if not hasattr(X, "ndim") or not hasattr(X, "to_delayed"):
-        raise TypeError(f"{WHERE}: X must be a dask array or dask DataFrame, got {type(X).__name__}.")
+        raise TypeError(f"{where}: X must be a dask array or dask DataFrame, got {type(X).__name__}.")
     if X.ndim != 2:
-        raise ValueError(f"{WHERE}: X must be 2-D (n_samples, n_features), got {X.ndim} dimension(s). "
+        raise ValueError(f"{where}: X must be 2-D (n_samples, n_features), got {X.ndim} dimension(s). "
                          "Pass a DataFrame (series.to_frame()) or reshape the array to (-1, 1).")
     if hasattr(X, "columns"):  # a dask DataFrame: one block per partition
         from pandas.api.types import is_bool_dtype, is_numeric_dtype
@@ -74,21 +74,21 @@ def _x_blocks(X):
         bad = [str(c) for c, dtype in X.dtypes.items()
                if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype))]
         if bad:
-            raise TypeError(f"{WHERE}: X has non-numeric columns {bad}; encode them as numbers "
+            raise TypeError(f"{where}: X has non-numeric columns {bad}; encode them as numbers "
                             "(e.g. dask.dataframe.get_dummies) or drop them.")
         return list(X.to_delayed()), tuple(str(c) for c in X.columns), None
     if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
-        raise TypeError(f"{WHERE}: X has dtype {X.dtype}; pass numbers.")
+        raise TypeError(f"{where}: X has dtype {X.dtype}; pass numbers.")
     if X.numblocks[1] > 1:  # a block must hold whole rows: split the rows only
         X = X.rechunk({1: -1})
     return list(X.to_delayed().ravel()), None, X.chunks[0]
 
 
-def _y_blocks(y, x_row_chunks, n_x_blocks):
+def _y_blocks(y, x_row_chunks, n_x_blocks, where=WHERE):
     """Delayed blocks of y aligned with X's row blocks, or a clear error."""
     if not is_dask_collection(y):
         raise TypeError(
-            f"{WHERE}: X is a Dask collection but y is a {type(y).__name__}; pass y as a Dask "
+            f"{where}: X is a Dask collection but y is a {type(y).__name__}; pass y as a Dask "
             "array or Series with the same row blocks, e.g. dask.array.from_array(y, "
             "chunks=X.chunks[0]) or a column of the same dask DataFrame."
         )
@@ -97,19 +97,19 @@ def _y_blocks(y, x_row_chunks, n_x_blocks):
     elif getattr(y, "ndim", 1) == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if getattr(y, "ndim", 1) != 1:
-        raise ValueError(f"{WHERE}: y must be 1-D (n_samples,), got {y.ndim} dimensions.")
+        raise ValueError(f"{where}: y must be 1-D (n_samples,), got {y.ndim} dimensions.")
     chunks = getattr(y, "chunks", None)
     if x_row_chunks is not None and chunks is not None and chunks[0] != x_row_chunks:
         known = not (np.isnan(x_row_chunks).any() or np.isnan(chunks[0]).any())
         if known and sum(chunks[0]) != sum(x_row_chunks):
-            raise ValueError(f"{WHERE}: X has {int(sum(x_row_chunks))} rows but y has "
+            raise ValueError(f"{where}: X has {int(sum(x_row_chunks))} rows but y has "
                              f"{int(sum(chunks[0]))}; pass X and y of the same rows.")
         if known:
             y = y.rechunk((x_row_chunks,))  # moves only y, the small one
     blocks = list(y.to_delayed())
     if len(blocks) != n_x_blocks:
         raise ValueError(
-            f"{WHERE}: X has {n_x_blocks} row blocks but y has {len(blocks)}; pass y split like X "
+            f"{where}: X has {n_x_blocks} row blocks but y has {len(blocks)}; pass y split like X "
             "(a column of the same dask DataFrame, or y.rechunk(X.chunks[0]) for arrays)."
         )
     return blocks
