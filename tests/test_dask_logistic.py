@@ -138,5 +138,7 @@ def test_bad_dask_input_to_the_classifier_gets_a_clear_error(dask_client, make, 
 
 
 def test_a_non_convex_prior_is_refused_on_dask_with_the_way_out(dask_client):
+    from bayesreg.model.student_t import StudentT
+
     with pytest.raises(ValueError, match=r"L1/L2 priors.*X\.compute\(\)"):
-        br.MAPClassifier(br.StudentT(1.0, df=3.0)).fit(*on_workers(seed=7))
+        br.MAPClassifier(StudentT(scale=1.0, df=3.0)).fit(*on_workers(seed=7))
