@@ -91,13 +91,15 @@ def _newton_block(X, y, index, positive, centre, scale, fit_intercept, theta):
 
 
 def _polya_gamma_block(X, y, index, positive, centre, scale, fit_intercept, theta, seed, sweep):
+    """Every chain's ``A' Omega A`` (theta is (chains, size)), then ``A' kappa``, packed."""
     from polyagamma import random_polyagamma
 
     A = _design(X, centre, scale, fit_intercept)
     kappa = (y == positive) - 0.5
     rng = np.random.default_rng([seed, sweep, index])  # reproducible wherever the block runs
-    omega = random_polyagamma(1.0, A @ theta, random_state=rng)
-    return np.concatenate([((A.T * omega) @ A).ravel(), A.T @ kappa])
+    omega = random_polyagamma(1.0, theta @ A.T, random_state=rng)  # (chains, rows)
+    precision = [((A.T * w) @ A).ravel() for w in omega]
+    return np.concatenate([*precision, A.T @ kappa])
 
 
 # ---------------------------------------------------------------- the passes (on the client)
@@ -120,8 +122,12 @@ def newton_pass(rows, summary, centre, scale, fit_intercept, theta):
 
 
 def polya_gamma_pass(rows, summary, centre, scale, fit_intercept, theta, seed, sweep):
-    r"""``(A' Omega A, A' kappa)`` with fresh :math:`\omega_i \sim PG(1, a_i^\top\theta)` (one sweep's pass)."""
-    size = theta.size
+    r"""One sweep's pass for every chain: ``(A' Omega A`` of shape (chains, size, size), ``A' kappa)``.
+
+    ``theta`` (chains, size); :math:`\omega_i \sim PG(1, a_i^\top\theta_c)` drawn on
+    the workers from generators seeded by ``(seed, sweep, block)``.
+    """
+    chains, size = theta.shape
     packed = rows.reduce(_polya_gamma_block, summary.classes[1], centre, scale, fit_intercept,
                          theta, int(seed), int(sweep))
-    return packed[:size * size].reshape(size, size), packed[size * size:]
+    return packed[:chains * size * size].reshape(chains, size, size), packed[chains * size * size:]

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .sufficient_statistics import SufficientStatistics
 
 __all__ = ["ColumnScaling"]
 
@@ -80,7 +79,7 @@ class ColumnScaling:
         """``X / scales`` (X itself when not standardizing): the data the prior sees."""
         if self.scales is None:
             return X
-        if isinstance(X, SufficientStatistics):
+        if hasattr(X, "scale_columns"):  # SufficientStatistics, or Dask rows for the Gibbs passes
             return X.scale_columns(1.0 / self.scales)
         return X / self.scales
 
