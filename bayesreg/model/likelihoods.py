@@ -244,7 +244,7 @@ class BernoulliLogit(Likelihood):
         return _logistic_passes.newton_pass(rows, summary, centre, scale, fit_intercept, theta)
 
     def polya_gamma_pass(self, rows, summary, centre, scale, fit_intercept, theta, seed, sweep):
-        """One Gibbs sweep's pass: Polya-Gamma draws on the workers, ``(A' Omega A, A' kappa)``."""
+        """One Gibbs sweep's pass, all chains (theta is (chains, size)): Polya-Gamma draws on the workers."""
         return _logistic_passes.polya_gamma_pass(rows, summary, centre, scale, fit_intercept,
                                                  theta, seed, sweep)
 
