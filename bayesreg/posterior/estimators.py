@@ -362,7 +362,11 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         return tags
 
     def fit(self, X, y):
-        """Sample the posterior given data ``X`` and binary labels ``y``."""
+        """Sample the posterior given data ``X`` and binary labels ``y``.
+
+        Dask ``X``, ``y``: the Polya-Gamma Gibbs sampler, one distributed pass per
+        sweep, the rows staying on the workers (docs page "Large data").
+        """
         self._check_params()
         with restore_on_failure(self):
             if is_dask_collection(X) or is_dask_collection(y):  # one distributed pass per sweep
