@@ -13,7 +13,7 @@ workers draw every row's :math:`\omega_i` for every chain at the chains'
 current coefficients and reduce :math:`A^\top\Omega A` and
 :math:`A^\top\kappa`; the client draws :math:`\theta` (p+1 numbers per chain)
 and the prior's variances as the in-memory sampler does. Exact -- the same
-Markov chain as :class:`._sweeps._LogisticSweep`'s joint draw -- but O(n) work
+update as :class:`._sweeps._LogisticSweep`'s joint draw, on a centred design -- but O(n) work
 per sweep: ``tune + draws`` passes over the rows.
 
 The design is :math:`A = [1, (X - \bar x) c]` (columns centred at their means,
