@@ -7,14 +7,14 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..model._checks import (
-    adopt_statistics, check_map_prior, restore_on_failure, statistics_of_dask_input,
-)
+from ..model._checks import adopt_statistics, check_map_prior, restore_on_failure
+from ..model._dask_statistics import is_dask_collection
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import BernoulliLogit
 from ..model.mapping import to_penalty
 from ..model.sufficient_statistics import SufficientStatistics
+from ._logistic_dask import logistic_map_on_dask
 from .solve import solve_map
 
 __all__ = ["MAPClassifier"]
@@ -59,6 +59,8 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         ``tol * n_samples`` on the standardised columns.
     max_iter : int, default=100_000
         Maximum solver (Newton) iterations.
+    progressbar : bool, default=False
+        On Dask input, show a bar counting the passes over the rows.
 
     Attributes
     ----------
@@ -73,18 +75,22 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         is not an L1/L2 penalty (``prior.is_convex`` False).
     n_iter_ : int
         Solver iterations.
+    n_passes_ : int
+        On Dask input only: the passes over the rows the fit made (one to read
+        the moments and labels, then about one per Newton step).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Defined when X has string column names.
     """
 
     def __init__(self, prior, *, fit_intercept=True, standardize=False, tol=1e-10,
-                 max_iter=100_000):
+                 max_iter=100_000, progressbar=False):
         self.prior = prior
         self.fit_intercept = fit_intercept
         self.standardize = standardize
         self.tol = tol
         self.max_iter = max_iter
+        self.progressbar = progressbar
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -98,7 +104,12 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Converted to float64 (float32 input too: coefficients and
-            predictions are always float64).
+            predictions are always float64).  A ``dask.array`` or
+            ``dask.dataframe`` (with ``y`` a Dask array or Series of the same
+            row blocks) is fitted where it lives, by proximal Newton with one
+            distributed pass per step (:mod:`bayesreg.map._logistic_dask`):
+            the same MAP as in memory, for the Normal, Laplace and ElasticNet
+            priors.
         y : array-like of shape (n_samples,) with exactly two classes
 
         Returns
@@ -108,7 +119,8 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         params = check_params(self.get_params(deep=False), type(self).__name__)
         prior = check_map_prior(self.prior, type(self).__name__)
         with restore_on_failure(self):
-            statistics_of_dask_input(self, X, y, _BERNOULLI_LOGIT)  # Dask: refused
+            if is_dask_collection(X) or is_dask_collection(y):  # passes over the rows where they live
+                return self._fit_dask(X, y, prior, params)
             if isinstance(X, SufficientStatistics):  # the likelihood's clear refusal
                 adopt_statistics(self, X, y, _BERNOULLI_LOGIT, type(self).__name__)
             X, y = validate_data(self, X, y, dtype=np.float64)
@@ -127,6 +139,25 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
             self.intercept_ = float(solution.intercepts[0])
             self.penalty_ = penalty
             self.n_iter_ = int(solution.n_iter[0])
+            if hasattr(self, "n_passes_"):  # left by an earlier fit on Dask data
+                del self.n_passes_
+        return self
+
+    def _fit_dask(self, X, y, prior, params):
+        found = logistic_map_on_dask(
+            X, y, prior, _BERNOULLI_LOGIT, fit_intercept=self.fit_intercept,
+            standardize=params["standardize"], tol=self.tol, max_iter=self.max_iter,
+            progressbar=params["progressbar"], owner=type(self).__name__,
+        )
+        self.n_features_in_ = found.coef.size
+        if found.feature_names is not None:
+            self.feature_names_in_ = np.asarray(found.feature_names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        self.classes_ = found.summary.classes
+        self.coef_, self.intercept_ = found.coef, found.intercept
+        self.penalty_ = to_penalty(prior, likelihood=_BERNOULLI_LOGIT)
+        self.n_iter_, self.n_passes_ = int(found.n_iter), int(found.n_passes)
         return self
 
     def decision_function(self, X):

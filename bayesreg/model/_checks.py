@@ -214,7 +214,8 @@ def statistics_of_dask_input(estimator, X, y, likelihood):
         raise ValueError(
             f"{owner}.fit: X is a Dask collection, but the {likelihood.label} likelihood has no "
             "fixed-size sufficient statistics, and bayesreg fits Dask data only through those "
-            "(the Gaussian likelihood: MAPRegressor and PosteriorRegressor); the distributed "
+            "(the Gaussian likelihood: MAPRegressor and PosteriorRegressor) or by passes over "
+            "the rows (the logistic one: MAPClassifier, PosteriorClassifier); the distributed "
             "passes of the other likelihoods are not built yet. Fit on rows that fit in "
             "memory instead: X.compute(), y.compute(), or a random sample of them "
             "(dask.dataframe: X.sample(frac=...))."

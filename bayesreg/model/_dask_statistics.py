@@ -61,12 +61,12 @@ def _merge_blocks(*stats):
 
 
 # ---------------------------------------------------------------- the input, checked on the client
-def _checked_x(X):
+def _checked_x(X, where=WHERE):
     """X split into row blocks only (all columns in each), its column names and row chunks; or a clear error."""
     if not hasattr(X, "ndim") or not hasattr(X, "to_delayed"):
-        raise TypeError(f"{WHERE}: X must be a dask array or dask DataFrame, got {type(X).__name__}.")
+        raise TypeError(f"{where}: X must be a dask array or dask DataFrame, got {type(X).__name__}.")
     if X.ndim != 2:
-        raise ValueError(f"{WHERE}: X must be 2-D (n_samples, n_features), got {X.ndim} dimension(s). "
+        raise ValueError(f"{where}: X must be 2-D (n_samples, n_features), got {X.ndim} dimension(s). "
                          "Pass a DataFrame (series.to_frame()) or reshape the array to (-1, 1).")
     if hasattr(X, "columns"):  # a dask DataFrame: one block per partition
         from pandas.api.types import is_bool_dtype, is_numeric_dtype
@@ -74,21 +74,21 @@ def _checked_x(X):
         bad = [str(c) for c, dtype in X.dtypes.items()
                if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype))]
         if bad:
-            raise TypeError(f"{WHERE}: X has non-numeric columns {bad}; encode them as numbers "
+            raise TypeError(f"{where}: X has non-numeric columns {bad}; encode them as numbers "
                             "(e.g. dask.dataframe.get_dummies) or drop them.")
         return X, tuple(str(c) for c in X.columns), None
     if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
-        raise TypeError(f"{WHERE}: X has dtype {X.dtype}; pass numbers.")
+        raise TypeError(f"{where}: X has dtype {X.dtype}; pass numbers.")
     if X.numblocks[1] > 1:  # a block must hold whole rows: split the rows only
         X = X.rechunk({1: -1})
     return X, None, X.chunks[0]
 
 
-def _aligned_y(y, x_row_chunks):
+def _aligned_y(y, x_row_chunks, where=WHERE):
     """y as a 1-D Dask collection split into X's row blocks where they are known, or a clear error."""
     if not is_dask_collection(y):
         raise TypeError(
-            f"{WHERE}: X is a Dask collection but y is a {type(y).__name__}; pass y as a Dask "
+            f"{where}: X is a Dask collection but y is a {type(y).__name__}; pass y as a Dask "
             "array or Series with the same row blocks, e.g. dask.array.from_array(y, "
             "chunks=X.chunks[0]) or a column of the same dask DataFrame."
         )
@@ -97,19 +97,19 @@ def _aligned_y(y, x_row_chunks):
     elif getattr(y, "ndim", 1) == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if getattr(y, "ndim", 1) != 1:
-        raise ValueError(f"{WHERE}: y must be 1-D (n_samples,), got {y.ndim} dimensions.")
+        raise ValueError(f"{where}: y must be 1-D (n_samples,), got {y.ndim} dimensions.")
     chunks = getattr(y, "chunks", None)
     if x_row_chunks is not None and chunks is not None and chunks[0] != x_row_chunks:
         known = not (np.isnan(x_row_chunks).any() or np.isnan(chunks[0]).any())
         if known and sum(chunks[0]) != sum(x_row_chunks):
-            raise ValueError(f"{WHERE}: X has {int(sum(x_row_chunks))} rows but y has "
+            raise ValueError(f"{where}: X has {int(sum(x_row_chunks))} rows but y has "
                              f"{int(sum(chunks[0]))}; pass X and y of the same rows.")
         if known:
             y = y.rechunk((x_row_chunks,))  # moves only y, the small one
     return y
 
 
-def _row_blocks(X, y):
+def _row_blocks(X, y, where=WHERE):
     """Delayed row blocks of X and of y from ONE graph, so what they share is computed once.
 
     ``to_delayed()`` optimises each collection on its own, and the optimiser
@@ -124,7 +124,7 @@ def _row_blocks(X, y):
     x_blocks, y_blocks = (_delayed_blocks(c) for c in (X, y))
     if len(y_blocks) != len(x_blocks):
         raise ValueError(
-            f"{WHERE}: X has {len(x_blocks)} row blocks but y has {len(y_blocks)}; pass y split like X "
+            f"{where}: X has {len(x_blocks)} row blocks but y has {len(y_blocks)}; pass y split like X "
             "(a column of the same dask DataFrame, or y.rechunk(X.chunks[0]) for arrays)."
         )
     return x_blocks, y_blocks

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .sufficient_statistics import SufficientStatistics
 
 __all__ = ["ColumnScaling"]
 
@@ -36,8 +35,9 @@ class ColumnScaling:
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float64, validated; or SufficientStatistics
-        The training data (the scales are computed from it once).
+    X : ndarray of shape (n_samples, n_features), float64, validated; or an object with ``column_sd``
+        The training data (the scales are computed from it once), or a summary
+        of them (SufficientStatistics; the first pass over Dask rows).
     standardize : bool
         Whether to divide the columns by their standard deviation.
     owner : str
@@ -55,8 +55,9 @@ class ColumnScaling:
         self.scales = None
         if not standardize:
             return
-        # from SufficientStatistics: the sd from the centred diagonal of X'X
-        scales = X.column_sd if isinstance(X, SufficientStatistics) else np.std(X, axis=0)
+        # from SufficientStatistics (the centred diagonal of X'X) or a first pass over Dask
+        # rows (RowsSummary): their column_sd; from rows: numpy's
+        scales = X.column_sd if hasattr(X, "column_sd") else np.std(X, axis=0)
         constant = np.flatnonzero(~(scales > 0))
         if constant.size:
             j = int(constant[0])
@@ -78,7 +79,7 @@ class ColumnScaling:
         """``X / scales`` (X itself when not standardizing): the data the prior sees."""
         if self.scales is None:
             return X
-        if isinstance(X, SufficientStatistics):
+        if hasattr(X, "scale_columns"):  # SufficientStatistics, or Dask rows for the Gibbs passes
             return X.scale_columns(1.0 / self.scales)
         return X / self.scales
 

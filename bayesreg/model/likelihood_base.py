@@ -76,6 +76,11 @@ class Likelihood:
             "fits need the rows themselves. Pass X and y instead of SufficientStatistics."
         )
 
+    #: Whether fits take Dask rows by repeated passes over them (the logistic likelihood:
+    #: ``rows_summary``, ``newton_pass``, ``polya_gamma_pass``; see
+    #: :mod:`bayesreg.model._logistic_passes`), where there are no fixed-size statistics.
+    has_distributed_passes: ClassVar[bool] = False
+
     def dispersion(self, sigma):
         r"""The factor :math:`\phi` of the MAP objective in the libraries' form.
 

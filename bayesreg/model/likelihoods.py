@@ -36,6 +36,7 @@ from scipy import special
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
+from . import _logistic_passes
 from .likelihood_base import Likelihood, _registry
 
 __all__ = [
@@ -230,6 +231,22 @@ class BernoulliLogit(Likelihood):
         """Labels 0/1 for every draw and row, ``P(y = 1) = expit(eta)``."""
         eta = np.asarray(eta, float)
         return (rng.uniform(size=eta.shape) < special.expit(eta)).astype(int)
+
+    # -- Dask rows: one distributed pass per Newton step or Gibbs sweep (see _logistic_passes) --
+    has_distributed_passes: ClassVar[bool] = True
+
+    def rows_summary(self, rows, owner):
+        """The first pass over :class:`~bayesreg.model._dask_passes.DaskRows`: n, column moments, labels."""
+        return _logistic_passes.rows_summary(self, rows, owner)
+
+    def newton_pass(self, rows, summary, centre, scale, fit_intercept, theta):
+        """One pass: the loss, its gradient and ``A' W A`` at ``theta`` (design ``[1, (X - centre)/scale]``)."""
+        return _logistic_passes.newton_pass(rows, summary, centre, scale, fit_intercept, theta)
+
+    def polya_gamma_pass(self, rows, summary, centre, scale, fit_intercept, theta, seed, sweep):
+        """One Gibbs sweep's pass, all chains (theta is (chains, size)): Polya-Gamma draws on the workers."""
+        return _logistic_passes.polya_gamma_pass(rows, summary, centre, scale, fit_intercept,
+                                                 theta, seed, sweep)
 
     sklearn_estimators: ClassVar[tuple] = ("LogisticRegression",)
     glmnet_family: ClassVar[str] = "binomial"

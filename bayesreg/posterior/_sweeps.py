@@ -189,6 +189,8 @@ class _LogisticSweep:
 
     @classmethod
     def build(cls, X, y, sigma, fit_intercept, chains, rng, sigma_prior=None):
+        if hasattr(X, "build_sweep"):  # rows on a Dask cluster: one pass per sweep (._dask_gibbs)
+            return X.build_sweep(fit_intercept, chains, rng)
         return cls(X, y, fit_intercept, chains, rng)
 
     def __init__(self, X, y, fit_intercept, chains, rng):

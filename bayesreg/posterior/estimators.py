@@ -10,11 +10,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..map import MAPClassifier, MAPRegressor
 from ..model._checks import adopt_statistics, check_noise_learnable, restore_on_failure
 from ..model._checks import statistics_of_dask_input
+from ..model._dask_statistics import is_dask_collection
 from ..model._params import check_params, check_sigma_prior_applies
 from ..model.column_scaling import ColumnScaling
 from ..model.likelihoods import get_likelihood
 from ..model.offset import check_offset
 from ..model.sufficient_statistics import SufficientStatistics
+from ._dask_fit import fit_classifier_on_dask
 from ._expected_value import predictive_moments
 from ._map_cache import SameModelMAP
 from ._predictive import PredictiveIntervals
@@ -360,10 +362,15 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         return tags
 
     def fit(self, X, y):
-        """Sample the posterior given data ``X`` and binary labels ``y``."""
+        """Sample the posterior given data ``X`` and binary labels ``y``.
+
+        Dask ``X``, ``y``: the Polya-Gamma Gibbs sampler, one distributed pass per
+        sweep, the rows staying on the workers (docs page "Large data").
+        """
         self._check_params()
         with restore_on_failure(self):
-            statistics_of_dask_input(self, X, y, self._likelihood)  # Dask: refused
+            if is_dask_collection(X) or is_dask_collection(y):  # one distributed pass per sweep
+                return fit_classifier_on_dask(self, X, y)
             if isinstance(X, SufficientStatistics):  # the likelihood's clear refusal
                 adopt_statistics(self, X, y, self._likelihood, type(self).__name__)
             X, y = validate_data(self, X, y, dtype=np.float64)

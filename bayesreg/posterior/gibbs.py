@@ -182,7 +182,7 @@ def sample_gibbs(likelihood, prior, sigma, X, y, *, fit_intercept, draws, tune, 
         # prior on the columns c_j x_j is the same posterior (a linear change of variables,
         # bayesreg.model._per_feature): the prior precision of w_j is that of v_j over c_j^2
         prior = prior.at_reference_scale()
-        X = X.scale_columns(factors) if isinstance(X, SufficientStatistics) else X * factors
+        X = X.scale_columns(factors) if hasattr(X, "scale_columns") else X * factors  # rows: numpy
     if isinstance(X, SufficientStatistics):
         if not likelihood.has_sufficient_statistics:
             likelihood.sufficient_statistics(None, None)  # its clear refusal
