@@ -38,7 +38,7 @@ import numpy as np
 
 from ._per_feature import check_scale_or_vector
 from .scales import check_positive_scale
-from .sigma_scaling import NOISE_SCALE, require_sigma
+from .sigma_scaling import NOISE_SCALE, check_scale_by_sigma_flag, require_sigma
 
 __all__ = ["LocalScaleOptions", "global_local_options"]
 
@@ -120,13 +120,9 @@ def global_local_options(cls):
                                       lambda v, o: check_positive_scale(v, "local_scale", o),
                                       name="local_scale")
         object.__setattr__(self, "local_scale", local)
-        flag = self.scale_by_sigma
-        if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(
-                f"{owner}: scale_by_sigma must be True (w_j | sigma ~ N(0, sigma^2 tau^2 lambda_j^2), "
-                f"the form of Carvalho et al. and Makalic & Schmidt) or False (today's form), got {flag!r}."
-            )
-        object.__setattr__(self, "scale_by_sigma", bool(flag))
+        check_scale_by_sigma_flag(
+            self, owner, "w_j | sigma ~ N(0, sigma^2 tau^2 lambda_j^2), the form of Carvalho et al. "
+            "and Makalic & Schmidt")
 
     def __repr__(self):
         text = plain_repr(self)[:-1]

@@ -51,6 +51,17 @@ def require_sigma(prior, sigma):
         )
 
 
+def check_scale_by_sigma_flag(prior, owner, scaled_form):
+    """Store ``prior.scale_by_sigma`` as a bool, or raise a TypeError naming both forms."""
+    flag = prior.scale_by_sigma
+    if not isinstance(flag, (bool, np.bool_)):
+        raise TypeError(
+            f"{owner}: scale_by_sigma must be True ({scaled_form}) or False (today's form), "
+            f"got {flag!r}."
+        )
+    object.__setattr__(prior, "scale_by_sigma", bool(flag))
+
+
 def _times(scale, factor):
     """A scale (a number, or one per feature stored as a tuple) times ``factor``."""
     return np.asarray(scale) * factor if isinstance(scale, tuple) else scale * factor
@@ -67,13 +78,8 @@ def sigma_scalable(cls):
 
     def __post_init__(self):
         plain_post_init(self)
-        flag = self.scale_by_sigma
-        if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(
-                f"{cls.__name__}: scale_by_sigma must be True (w | sigma ~ prior(sigma * scale), "
-                f"Park & Casella's form) or False (today's form), got {flag!r}."
-            )
-        object.__setattr__(self, "scale_by_sigma", bool(flag))
+        check_scale_by_sigma_flag(
+            self, cls.__name__, "w | sigma ~ prior(sigma * scale), Park & Casella's form")
 
     def __repr__(self):
         text = plain_repr(self)
