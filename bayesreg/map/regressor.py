@@ -14,6 +14,7 @@ from ..model.column_scaling import ColumnScaling
 from ..model.mapping import to_penalty
 from ..model.sufficient_statistics import SufficientStatistics
 from ..model.offset import check_offset
+from ._validation import validate_training_data
 from .noise import estimate_sigma
 from .solve import solve_map
 
@@ -158,7 +159,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             if isinstance(X, SufficientStatistics):  # the Gaussian's route, p x p whatever n
                 X = adopt_statistics(self, X, y, likelihood, owner)
             else:
-                X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+                X, y = validate_training_data(self, X, y, y_numeric=True, dtype=np.float64)
                 y, _ = likelihood.check_target(y, owner)
             n_samples = X.n_samples if isinstance(X, SufficientStatistics) else X.shape[0]
             offset = check_offset(likelihood, exposure, offset, n_samples, f"{owner}.fit")

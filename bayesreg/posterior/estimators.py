@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..map import MAPClassifier, MAPRegressor
+from ..map._validation import validate_training_data
 from ..model._checks import adopt_statistics, check_noise_learnable, restore_on_failure
 from ..model._checks import statistics_of_dask_input
 from ..model._dask_statistics import is_dask_collection
@@ -268,7 +269,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
             if isinstance(X, SufficientStatistics):
                 X = adopt_statistics(self, X, y, params["likelihood"], owner)
             else:
-                X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+                X, y = validate_training_data(self, X, y, y_numeric=True, dtype=np.float64)
                 y, _ = params["likelihood"].check_target(y, owner)
             n_samples = X.n_samples if isinstance(X, SufficientStatistics) else X.shape[0]
             offset = check_offset(params["likelihood"], exposure, offset, n_samples, f"{owner}.fit")
