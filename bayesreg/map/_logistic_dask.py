@@ -5,12 +5,13 @@ rows computes the weighted cross-products of the quadratic model of the loss
 (:math:`A^\top W A`, the gradient :math:`A^\top(p - y)`, from which
 :math:`A^\top W z` follows, and the loss itself); the penalized quadratic is
 minimised on the client by coordinate descent on (p+1) x (p+1) numbers
-(:func:`._logistic._penalized_quadratic_min`); the step is accepted when the
+(:func:`._proximal_newton.penalized_quadratic_min`); the step is accepted when the
 penalized deviance decreases enough (Armijo). The pass that evaluates a trial
 point also gives the next quadratic model, so a step costs one pass (a
 backtracking halving costs one more).
 
-It is the in-memory solver of :mod:`._logistic` step for step -- the same
+It is the in-memory solver of :mod:`._logistic` step for step (one
+:func:`._proximal_newton.proximal_newton` loop) -- the same
 design :math:`A = [1, (X - \bar x)/d]`, the same damping, the same
 stopping rule (every KKT condition to ``tol * n``) -- so the two give the same
 MAP to rounding. Before the Newton passes, one pass reads n, the column
@@ -22,15 +23,12 @@ Which passes a likelihood offers is its own business
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from scipy import special
-from sklearn.exceptions import ConvergenceWarning
 
 from ..model._dask_passes import DaskRows, pass_progress
 from ..model.column_scaling import ColumnScaling
-from ._logistic import _DAMPING, _kkt_violation, _penalized_quadratic_min
+from ._proximal_newton import back_to_original, proximal_newton
 
 __all__ = ["DaskMAP", "logistic_map_on_dask"]
 
@@ -92,53 +90,44 @@ def logistic_map_on_dask(X, y, prior, likelihood, *, fit_intercept, standardize,
         if fit_intercept:
             theta[0] = special.logit(summary.y_mean)
 
-        def evaluate(t):
+        def penalized_pass(t):
             loss, grad, hess = likelihood.newton_pass(rows, summary, centre, d, fit_intercept, t)
-            value = loss + lam @ np.abs(t) + 0.5 * mu @ t**2
-            return value, grad + mu * t, hess
+            return loss + lam @ np.abs(t) + 0.5 * mu @ t**2, grad + mu * t, hess
 
-        theta, n_iter, passes = _proximal_newton(evaluate, theta, lam, mu, tol * summary.n_samples,
-                                                 max_iter, advance, summary.n_samples)
-    coef = theta[k:] / d + 0.0  # + 0.0: no -0.0
-    intercept = float(theta[0] - centre @ coef) if fit_intercept else 0.0
-    return DaskMAP(coef, intercept, n_iter, passes + 1, summary, rows.feature_names)
-
-
-def _proximal_newton(evaluate, theta, lam, mu, tolerance, max_iter, advance, n_samples):
-    """:func:`._logistic.logistic_map`'s loop with ``evaluate(theta) -> (value, grad, hess)`` a pass.
-
-    Returns ``(theta, n_iter, n_passes)``.
-    """
-    size = theta.size
-    value, grad, hess = evaluate(theta)
-    passes = 1
-    violation = np.inf
-    for n_iter in range(1, max_iter + 1):
-        violation = _kkt_violation(grad, theta, lam)
-        advance(f"KKT violation {violation:.2e}")
-        if violation <= tolerance:
-            break
-        damped = hess.copy()
-        damped.flat[:: size + 1] += mu + _DAMPING * max(hess.diagonal().max(), 1.0)
-        target = _penalized_quadratic_min(damped, damped @ theta - grad, lam, theta)
-        step = target - theta
-        decrease = grad @ step + lam @ (np.abs(target) - np.abs(theta))
-        t = 1.0
-        while True:  # backtracking (Armijo) on the penalized deviance; each trial is a pass
-            trial = theta + t * step
-            trial_value, trial_grad, trial_hess = evaluate(trial)
-            passes += 1
-            if trial_value <= value + 1e-4 * t * decrease or t < 1e-10:
-                break
-            t *= 0.5
-        if trial_value > value or np.array_equal(trial, theta):  # no progress left in float64
-            break
-        theta, value, grad, hess = trial, trial_value, trial_grad, trial_hess
-    if violation > tolerance and violation > 1e-7 * n_samples:  # as the in-memory solver warns
-        warnings.warn(
-            f"logistic MAP on Dask data did not converge in max_iter={max_iter} Newton steps "
-            f"(largest KKT violation {violation:.3g}); increase max_iter.",
-            ConvergenceWarning,
-            stacklevel=4,
+        passes = LastPass(penalized_pass)
+        theta, n_iter = proximal_newton(
+            passes.objective, passes.gradient, passes.hessian, theta, lam, mu, tol=tol,
+            scale=summary.n_samples, max_iter=max_iter, what="logistic MAP on Dask data",
+            advance=advance,
         )
-    return theta, n_iter, passes
+    coef, intercept = back_to_original(theta, d, centre, fit_intercept)
+    return DaskMAP(coef, intercept, n_iter, passes.count + 1, summary, rows.feature_names)
+
+
+class LastPass:
+    """The objective, gradient and Hessian at a point: one Dask pass gives all three.
+
+    The proximal-Newton loop asks for them one at a time (the objective at
+    each trial point, then the gradient and Hessian at the accepted one), so
+    the last pass's results are kept and a new pass runs only at a new point.
+    ``count`` is the number of passes run.
+    """
+
+    def __init__(self, run):
+        self._run = run
+        self._theta, self._result, self.count = None, None, 0
+
+    def _at(self, theta):
+        if self._theta is None or not np.array_equal(self._theta, theta):
+            self._result = self._run(theta)
+            self._theta, self.count = theta.copy(), self.count + 1
+        return self._result
+
+    def objective(self, theta):
+        return self._at(theta)[0]
+
+    def gradient(self, theta):
+        return self._at(theta)[1]
+
+    def hessian(self, theta):
+        return self._at(theta)[2]

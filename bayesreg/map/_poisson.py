@@ -10,25 +10,20 @@ one) and :math:`\eta_i = o_i + b_0 + x_i^\top w`:
 
 the negative log likelihood up to :math:`\sum_i \log y_i!` plus the penalty.
 
-The structure is that of :mod:`._logistic` (same scaling, same inner solver):
-columns centred (with an intercept) and divided by their sd :math:`d_j`,
-:math:`v_j = d_j w_j`, so the penalty becomes per-feature weights
-:math:`\ell_1/d_j`, :math:`\ell_2/d_j^2` and the optimum maps back exactly.
-Each outer step minimises the quadratic model of the loss
-(gradient :math:`A^\top(\mu - y)`, Hessian :math:`A^\top \mathrm{diag}(\mu) A`)
-plus the exact penalty by coordinate descent (finished by an exact solve on the
-support), then backtracks on the true objective (Lee, Sun & Saunders 2014).
+The scaling (centred columns divided by their sd, the penalty moved to
+per-feature weights :math:`\ell_1/d_j`, :math:`\ell_2/d_j^2`, so the optimum
+maps back exactly) and the solver (proximal Newton with backtracking) are those
+of :mod:`._proximal_newton`; this module gives them the Poisson loss (gradient
+:math:`A^\top(\mu - y)`, Hessian :math:`A^\top \mathrm{diag}(\mu) A`).
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 
-from ._logistic import _DAMPING, _kkt_violation, _penalized_quadratic_min
+from ._proximal_newton import StandardisedDesign, proximal_newton
 
 __all__ = ["poisson_map", "poisson_zero_is_map"]
 
@@ -74,24 +69,8 @@ def poisson_map(X, y, l1, l2, fit_intercept, tol, max_iter, init=None, offset=No
     offset = np.zeros(n) if offset is None else np.asarray(offset, dtype=float)
     if poisson_zero_is_map(X, y, l1, l2, fit_intercept, offset):
         return np.zeros(p), _intercept_only(y, offset, fit_intercept), 1  # one KKT check
-    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(p)
-    Z = X - x_mean
-    d = np.sqrt(np.mean(Z**2, axis=0))
-    d[d == 0.0] = 1.0  # an all-zero (centred) column: its coefficient stays 0
-    Z = Z / d
-    A = np.column_stack([np.ones(n), Z]) if fit_intercept else Z
-    k = int(fit_intercept)
-    lam = np.concatenate([np.zeros(k), l1 / d])
-    mu = np.concatenate([np.zeros(k), l2 / d**2])
-
-    theta = np.zeros(p + k)
-    if init is not None:
-        coef0, intercept0 = init
-        theta[k:] = d * coef0
-        if fit_intercept:
-            theta[0] = intercept0 + x_mean @ coef0
-    elif fit_intercept:
-        theta[0] = _intercept_only(y, offset, True)
+    design = StandardisedDesign.of(X, l1, l2, fit_intercept)
+    A, lam, mu = design.A, design.lam, design.mu
 
     def objective(t):
         eta = offset + A @ t
@@ -99,37 +78,18 @@ def poisson_map(X, y, l1, l2, fit_intercept, tol, max_iter, init=None, offset=No
             return np.inf
         return np.sum(np.exp(eta) - y * eta) + lam @ np.abs(t) + 0.5 * mu @ t**2
 
-    scale = max(n, float(np.sum(y)))
-    value = objective(theta)
-    violation = np.inf
-    for n_iter in range(1, max_iter + 1):
-        rate = np.exp(np.minimum(offset + A @ theta, _ETA_MAX))
-        grad = A.T @ (rate - y) + mu * theta
-        violation = _kkt_violation(grad, theta, lam)
-        if violation <= tol * scale:
-            break
-        hess = (A.T * rate) @ A
-        hess.flat[:: p + k + 1] += mu + _DAMPING * max(hess.diagonal().max(), 1.0)
-        target = _penalized_quadratic_min(hess, hess @ theta - grad, lam, theta)
-        step = target - theta
-        decrease = grad @ step + lam @ (np.abs(target) - np.abs(theta))
-        t = 1.0
-        while True:  # backtracking (Armijo) on the true objective
-            trial = theta + t * step
-            trial_value = objective(trial)
-            if trial_value <= value + 1e-4 * t * decrease or t < 1e-10:
-                break
-            t *= 0.5
-        if trial_value > value or np.array_equal(trial, theta):  # no progress left in float64
-            break
-        theta, value = trial, trial_value
-    if violation > tol * scale and violation > 1e-7 * scale:
-        warnings.warn(
-            f"Poisson MAP did not converge in max_iter={max_iter} Newton steps "
-            f"(largest KKT violation {violation:.3g}); increase max_iter.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    coef = theta[k:] / d + 0.0  # + 0.0: no -0.0
-    intercept = float(theta[0] - x_mean @ coef) if fit_intercept else 0.0
+    def rate(t):
+        return np.exp(np.minimum(offset + A @ t, _ETA_MAX))
+
+    def gradient(t):
+        return A.T @ (rate(t) - y) + mu * t
+
+    def hessian(t):
+        return (A.T * rate(t)) @ A
+
+    theta, n_iter = proximal_newton(
+        objective, gradient, hessian, design.start(init, lambda: _intercept_only(y, offset, True)),
+        lam, mu, tol=tol, scale=max(n, float(np.sum(y))), max_iter=max_iter, what="Poisson MAP",
+    )
+    coef, intercept = design.to_original(theta)
     return coef, intercept, n_iter
