@@ -275,32 +275,30 @@ def _least_squares_statistics(stats, y, weights, likelihood, sigma, fit_intercep
         stats, weights, likelihood, sigma, fit_intercept, tol, max_iter, _strongest_first(weights)))
 
 
-def _logistic(X, y01, weights, likelihood, sigma, fit_intercept, tol, max_iter):
-    coefs = np.zeros((len(weights), X.shape[1]))
+def _warm_started_path(fit_one, weights, n_features):
+    """``fit_one(l1, l2, init) -> (coef, intercept, n_iter)`` along ``weights``, strongest
+    penalty first, each fit warm-started at the previous one (a GLM's path)."""
+    coefs = np.zeros((len(weights), n_features))
     intercepts = np.zeros(len(weights))
     n_iter = np.zeros(len(weights), dtype=int)
     init = None
     for i in _strongest_first(weights):
-        l1, l2 = weights[i]
-        coefs[i], intercepts[i], n_iter[i] = fit_logistic(
-            X, y01, l1, l2, fit_intercept, tol, max_iter, init=init
-        )
+        coefs[i], intercepts[i], n_iter[i] = fit_one(*weights[i], init)
         init = (coefs[i], intercepts[i])
     return MAPSolution(coefs, intercepts, n_iter)
+
+
+def _logistic(X, y01, weights, likelihood, sigma, fit_intercept, tol, max_iter):
+    return _warm_started_path(
+        lambda l1, l2, init: fit_logistic(X, y01, l1, l2, fit_intercept, tol, max_iter, init=init),
+        weights, X.shape[1])
 
 
 def _poisson(X, y, weights, likelihood, sigma, fit_intercept, tol, max_iter, offset=None):
-    coefs = np.zeros((len(weights), X.shape[1]))
-    intercepts = np.zeros(len(weights))
-    n_iter = np.zeros(len(weights), dtype=int)
-    init = None
-    for i in _strongest_first(weights):
-        l1, l2 = weights[i]
-        coefs[i], intercepts[i], n_iter[i] = poisson_map(
-            X, y, l1, l2, fit_intercept, tol, max_iter, init=init, offset=offset
-        )
-        init = (coefs[i], intercepts[i])
-    return MAPSolution(coefs, intercepts, n_iter)
+    return _warm_started_path(
+        lambda l1, l2, init: poisson_map(X, y, l1, l2, fit_intercept, tol, max_iter, init=init,
+                                         offset=offset),
+        weights, X.shape[1])
 
 
 #: The solver of each :attr:`~bayesreg.model.likelihoods.Likelihood.map_route`.
