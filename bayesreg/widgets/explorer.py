@@ -330,12 +330,13 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
     def _redraw_map(self):
         """The fast part: penalty readout and MAP path with the current scale."""
         try:
-            live = self.explorer.live_sampler == "gibbs"
+            live = self.explorer.draws_live
             self.controls["l1_ratio"].layout.display = (
                 None if has_l1_ratio(self.explorer.kind) else "none")
             # the Sample button (nutpie) is for families without a live posterior
-            self.controls["sample"].layout.display = None if self.explorer.live_sampler is None \
-                else "none"
+            self.controls["sample"].layout.display = (
+                None if self.explorer.live_sampler is None and self.explorer.can_sample
+                else "none")
             scale = self.controls["scale"].value
             state = self.explorer.map_state(scale)
             self.readout.value = readout_html(state)
@@ -382,8 +383,10 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
                     self.posterior_image.layout.display = None
                 kind = "warning" if state["reliable"] is False else "info"
                 self.posterior_note.value = message_html(state["posterior_note"], kind)
+                if state.get("inclusion_probabilities") is not None:  # the spike-and-slab
+                    self.readout.value = readout_html(state)
                 self.state = state
-                if self.explorer.live_sampler == "gibbs":
+                if self.explorer.draws_live:
                     self.status.value = band_status_html(self.explorer.band_diagnostics(family))
                     self._start_band(family)
             except Exception as exc:

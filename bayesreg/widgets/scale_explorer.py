@@ -33,27 +33,28 @@ import threading
 
 import numpy as np
 
-from ..map import estimate_sigma, map_path
+from ..map import estimate_sigma
 from ..workflow.posterior_path import PosteriorPath
 from ._explorer_data import (
     check_data, check_l1_ratio, column_scaling, default_scale_range, scale_key,
 )
 from ._explorer_live import LiveExplorerMethods
+from ._explorer_map import MapExplorerMethods
 from ._explorer_sampling import SampledExplorerMethods
 from ._explorer_posterior import (
     exact_part, exact_summary, no_posterior_part, pending_part, sampled_part, sampled_summaries,
     table_on_original_scale,
 )
-from ._likelihood_choice import check_likelihood, map_estimator
+from ._likelihood_choice import check_likelihood
 from ._live_posterior import LivePosteriors, frame
-from ._posterior_only import posterior_only_map_state, sampled_elsewhere_part
+from ._posterior_only import sampled_elsewhere_part
 from ._prior_choice import family_key, family_prior, make_prior, prior_form, prior_kind
 from ._readout import penalty_readout
 
 __all__ = ["ScaleExplorer", "make_prior", "penalty_readout", "prior_kind"]
 
 
-class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
+class ScaleExplorer(MapExplorerMethods, LiveExplorerMethods, SampledExplorerMethods):
     """The state of a regression at any prior scale, with caches.
 
     Parameters
@@ -216,91 +217,11 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
 
     def _has_exact(self, family):
         # the prior says whether its posterior has a closed form (the Normal with fixed sigma)
-        return family_prior(family, 1.0).has_conjugate_posterior(self.likelihood.name,
-                                                                 self.sigma_fixed)
-
-    @property
-    def has_map(self):
-        """Whether the current family has a MAP (the horseshoe has none: posterior only)."""
-        return self._has_map(self.family)
-
-    def _has_map(self, family):
-        return family_prior(family, 1.0).has_map  # the family says so
-
-    def _grid(self, family):
-        """The scales of the path and of the posterior band (``n_path``, log-spaced)."""
-        path = self._path(family)
-        if path is not None:
-            return np.asarray(path.scales, dtype=float)
-        lo, hi = self.scale_range
-        return np.geomspace(lo, hi, self.n_path)
-
-    # ---------------------------------------------------------------- MAP
-    def path(self):
-        """The MAP path of the current family over ``n_path`` log-spaced scales (cached);
-        None for a family without a MAP (the horseshoe)."""
-        return self._path(self.family)
-
-    def _path(self, family):
-        if not self._has_map(family):
-            return None
-        with self._lock:
-            cached = self._paths.get(family)
-        if cached is None:
-            lo, hi = self.scale_range
-            scales = np.geomspace(lo, hi, self.n_path)
-            cached = map_path(self.X, self.y, family_prior(family, 1.0), scales, sigma=self.sigma,
-                              likelihood=self.likelihood, standardize=self.standardize)
-            cached = _with_names(cached, self.feature_names)
-            with self._lock:
-                self._paths[family] = cached
-        return cached
-
-    def map_state(self, scale):
-        """Scale, prior, penalty readout and MAP at ``scale`` (cached): the fast part."""
-        return self._map_state(self.family, scale)
-
-    def _map_state(self, family, scale):
-        scale = scale_key(scale)
-        key = (family, scale)
-        with self._lock:
-            cached = self._states.get(key)
-        if cached is not None:
-            return dict(cached)
-        prior = family_prior(family, scale)
-        if not prior.has_map:  # the horseshoe: no MAP, no penalty, the posterior only
-            return posterior_only_map_state(prior, family, scale, self.likelihood, self.sigma,
-                                            self.sigma_fixed, self.n_samples)
-        readout = penalty_readout(
-            prior, n_samples=self.n_samples, sigma=self.sigma, y_sd=float(np.std(self.y)),
-            likelihood=self.likelihood,
-        )
-        fit = map_estimator(prior, self.likelihood, self.sigma, self.standardize).fit(self.X, self.y)
-        penalty = (readout["sklearn"] or {})
-        state = {
-            "scale": scale,
-            "prior": prior,
-            "prior_kind": family[0],
-            "likelihood": self.likelihood.name,
-            "likelihood_label": self.likelihood.label,
-            "l1_ratio": family[1],
-            "sigma": self.sigma,
-            "sigma_fixed": self.sigma_fixed,
-            "n_samples": self.n_samples,
-            # None where no library penalty equals the prior (not an L1/L2 penalty)
-            "estimator": penalty.get("estimator"),
-            "alpha": penalty.get("alpha"),
-            "glmnet_lambda": (readout["glmnet"] or {}).get("lambda"),
-            "logistic_C": (readout["logistic"] or {}).get("C"),
-            "penalties": {k: readout[k] for k in ("sklearn", "glmnet", "logistic")},
-            "formulas": readout["formulas"],
-            "has_map": True,
-            "map_coef": np.ravel(fit.coef_),
-            "map_intercept": float(np.ravel(fit.intercept_)[0]),
-        }
-        with self._lock:
-            self._states[key] = state
-        return dict(state)
+        # of independent Normal coefficients, written here; another conjugate scheme (the
+        # g-prior) is drawn live by its exact sampler (_explorer_live)
+        prior = family_prior(family, 1.0)
+        return (prior.conjugate_scheme == "normal"
+                and prior.has_conjugate_posterior(self.likelihood.name, self.sigma_fixed))
 
     # ---------------------------------------------------------------- posterior
     @property
@@ -345,7 +266,7 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
                                 self.sigma, self.hdi_prob, map_coef, self.feature_names,
                                 shown_scale=scale)
         elif source is None:
-            result = no_posterior_part(self._live_refusal(family))
+            result = no_posterior_part(self._live_refusal(family), self.can_sample)
         elif source != scale and not family_prior(family, scale).independent_coefficients:
             result = sampled_elsewhere_part(sampled)  # no PSIS preview for such a prior
         else:
@@ -414,8 +335,3 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         state = self._map_state(family, scale)
         state.update(self._posterior_state(family, scale, state["map_coef"]))
         return state
-
-def _with_names(path, names):
-    import dataclasses
-
-    return dataclasses.replace(path, feature_names=list(names))
