@@ -76,7 +76,7 @@ class GPrior(Prior):
         return self.g / (1.0 + self.g)
 
     def with_scale(self, scale):
-        """The same prior at another ``g``: the number a slider or a grid moves.
+        r"""The same prior at another ``g``: the number a slider or a grid moves.
 
         The g-prior has no per-coefficient scale (its covariance is
         :math:`g\sigma^2 (X_c^\top X_c)^{-1}`); ``g`` is the one number that sets

@@ -44,7 +44,8 @@ from ..posterior.gibbs import sample_gibbs
 from ..posterior.reweight import weighted_summary
 from ._likelihood_choice import LIVE_SAMPLERS, live_sampler  # noqa: F401 (re-exported)
 
-__all__ = ["BAND_STAGES", "LIVE_SAMPLERS", "LivePosteriors", "draw_summary", "live_sampler"]
+__all__ = ["BAND_STAGES", "LIVE_SAMPLERS", "LivePosteriors", "draw_summary", "inclusion_summary",
+           "live_sampler"]
 
 #: Live fits kept per explorer (the oldest are dropped; a revisit draws again).
 MAX_FITS = 256
@@ -107,8 +108,9 @@ class LivePosteriors:
             (chains x draws flattened, on the prior's scale), the fit's
             ``diagnostics_``, its warning messages (a fit that does not mix says
             so here) and the posterior inclusion probability of each feature (the
-            mean of the ``inclusion`` draws of a spike-and-slab; None for a prior
-            without inclusion indicators).
+            mean of the ``inclusion`` draws of a spike-and-slab, with the effective
+            number of draws of each indicator: :func:`inclusion_summary`; None for a
+            prior without inclusion indicators).
         """
         posterior = self._draw(prior, sampler, self.chains, self.draws, self.tune)
         # the variables a PosteriorRegressor checks (coef, intercept, a learned sigma)
@@ -118,7 +120,7 @@ class LivePosteriors:
             warn_on_problems(diagnostics, "live posterior")
         draws = posterior["coef"].values  # on the prior's scale (X_prior's columns)
         messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-        inclusion = (posterior["inclusion"].values.reshape(-1, draws.shape[-1]).mean(axis=0)
+        inclusion = (inclusion_summary(posterior["inclusion"].values)
                      if "inclusion" in posterior else None)
         result = (draws.reshape(-1, draws.shape[-1]), diagnostics, messages, inclusion)
         with self._fits_lock:
@@ -162,11 +164,12 @@ class LivePosteriors:
                 f"min ESS {ess:.0f}).")
         extra = {}
         if inclusion is not None:
-            pip = pd.Series(inclusion, index=table.index, name="p_inclusion")
+            pip = pd.Series(inclusion[0], index=table.index, name="p_inclusion")
             table = table.assign(p_inclusion=pip)
             note += (" Posterior inclusion probabilities P(w_j != 0 | y): "
                      + ", ".join(f"{f} {v:.3f}" for f, v in pip.items()) + ".")
             extra["inclusion_probabilities"] = pip
+            extra["inclusion_ess"] = pd.Series(inclusion[1], index=table.index, name="ess")
         if messages:
             note += " " + " ".join(messages)
         return {
@@ -217,6 +220,24 @@ class LivePosteriors:
                                            for r in table)
                 return (stage,) + columns + (worst,)
         return None
+
+
+def inclusion_summary(indicators):
+    """``(probabilities, ess)`` of 0/1 indicator draws of shape (chains, draws, features).
+
+    The probability of each feature is the mean of its draws; ``ess`` is ArviZ's
+    bulk effective sample size of each feature's indicators (all draws where they
+    never change: a constant has no Monte Carlo error), so the Monte Carlo standard
+    error of a probability p is ``sqrt(p (1 - p) / ess)``.
+    """
+    import arviz as az
+
+    values = np.asarray(indicators, dtype=float)
+    total = values.shape[0] * values.shape[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ess = np.array([float(az.ess(values[:, :, j])) if np.ptp(values[:, :, j]) > 0 else total
+                        for j in range(values.shape[2])])
+    return values.reshape(total, -1).mean(axis=0), np.where(np.isfinite(ess), ess, total)
 
 
 def draw_summary(draws, hdi_prob):
