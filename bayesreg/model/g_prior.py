@@ -66,6 +66,9 @@ class GPrior(Prior):
     conjugate_scheme = "g_prior"
     is_convex = False  # no L1/L2 penalty weights: a data-dependent quadratic penalty instead
     penalty_uses_data = True
+    #: The prior covariance (Xc'Xc)^-1 couples the coefficients: no product of one-coefficient
+    #: densities (no PSIS reweighting by ``logpdf``; the explorer draws it by its exact sampler).
+    independent_coefficients = False
 
     def __post_init__(self):
         object.__setattr__(self, "g", check_positive_scale(self.g, "g", "GPrior"))

@@ -45,9 +45,9 @@ from ._explorer_posterior import (
     exact_part, exact_summary, no_posterior_part, pending_part, sampled_part, sampled_summaries,
     table_on_original_scale,
 )
-from ._likelihood_choice import check_likelihood
+from ._likelihood_choice import check_likelihood, map_estimator
 from ._live_posterior import LivePosteriors, frame
-from ._posterior_only import sampled_elsewhere_part
+from ._posterior_only import posterior_only_map_state, sampled_elsewhere_part
 from ._prior_choice import family_key, family_prior, make_prior, prior_form, prior_kind
 from ._readout import penalty_readout
 
@@ -216,12 +216,60 @@ class ScaleExplorer(MapExplorerMethods, LiveExplorerMethods, SampledExplorerMeth
         return family_prior(family, scale).given_sigma(self.sigma).scale_values
 
     def _has_exact(self, family):
-        # the prior says whether its posterior has a closed form (the Normal with fixed sigma)
-        # of independent Normal coefficients, written here; another conjugate scheme (the
-        # g-prior) is drawn live by its exact sampler (_explorer_live)
+        # the prior says whether its posterior has a closed form (the Normal with fixed sigma);
+        # the one written here is of coefficients independent a priori (a diagonal prior
+        # covariance); a conjugate prior that couples them (the g-prior) is drawn live by
+        # its exact sampler instead (_explorer_live)
         prior = family_prior(family, 1.0)
-        return (prior.conjugate_scheme == "normal"
+        return (prior.independent_coefficients
                 and prior.has_conjugate_posterior(self.likelihood.name, self.sigma_fixed))
+
+    # ---------------------------------------------------------------- MAP
+    def map_state(self, scale):
+        """Scale, prior, penalty readout and MAP at ``scale`` (cached): the fast part."""
+        return self._map_state(self.family, scale)
+
+    def _map_state(self, family, scale):
+        scale = scale_key(scale)
+        key = (family, scale)
+        with self._lock:
+            cached = self._states.get(key)
+        if cached is not None:
+            return dict(cached)
+        prior = family_prior(family, scale)
+        if not prior.has_map:  # the horseshoe: no MAP, no penalty, the posterior only
+            return posterior_only_map_state(prior, family, scale, self.likelihood, self.sigma,
+                                            self.sigma_fixed, self.n_samples)
+        readout = penalty_readout(
+            prior, n_samples=self.n_samples, sigma=self.sigma, y_sd=float(np.std(self.y)),
+            likelihood=self.likelihood,
+        )
+        fit = map_estimator(prior, self.likelihood, self.sigma, self.standardize).fit(self.X, self.y)
+        penalty = (readout["sklearn"] or {})
+        state = {
+            "scale": scale,
+            "prior": prior,
+            "prior_kind": family[0],
+            "likelihood": self.likelihood.name,
+            "likelihood_label": self.likelihood.label,
+            "l1_ratio": family[1],
+            "sigma": self.sigma,
+            "sigma_fixed": self.sigma_fixed,
+            "n_samples": self.n_samples,
+            # None where no library penalty equals the prior (not an L1/L2 penalty)
+            "estimator": penalty.get("estimator"),
+            "alpha": penalty.get("alpha"),
+            "glmnet_lambda": (readout["glmnet"] or {}).get("lambda"),
+            "logistic_C": (readout["logistic"] or {}).get("C"),
+            "penalties": {k: readout[k] for k in ("sklearn", "glmnet", "logistic")},
+            "formulas": readout["formulas"],
+            "has_map": True,
+            "map_coef": np.ravel(fit.coef_),
+            "map_intercept": float(np.ravel(fit.intercept_)[0]),
+        }
+        with self._lock:
+            self._states[key] = state
+        return dict(state)
 
     # ---------------------------------------------------------------- posterior
     @property
