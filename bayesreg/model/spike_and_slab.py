@@ -69,6 +69,9 @@ class SpikeAndSlab(Prior):
     kind = "spikeandslab"
     label = "Spike-and-slab (posterior only)"
     family_name = "spike-and-slab"
+    #: The indicators share the inclusion probability pi: the joint prior is no product of
+    #: one-coefficient densities (and a point mass has none), so no PSIS reweighting.
+    independent_coefficients = False
     _gibbs_likelihoods = ("gaussian",)
     gibbs_scheme = "inclusion_indicators"
 

@@ -14,8 +14,9 @@ family, and answers "what does the model look like at prior scale t?":
 
   - Normal prior with a fixed sigma: the exact conjugate posterior
     (:func:`bayesreg.posterior.exact.conjugate_posterior`), instantly;
-  - a prior with a Gibbs scheme (the prior says so): the live posterior drawn at t
-    (:meth:`ScaleExplorer.live_posterior`, :mod:`._live_posterior`), ~20-30 ms;
+  - a prior with a Gibbs scheme (the prior says so), or a conjugate prior that couples
+    the coefficients (Zellner's g-prior: its exact sampler): the live posterior drawn
+    at t (:meth:`ScaleExplorer.live_posterior`, :mod:`._live_posterior`), ~20-30 ms;
   - otherwise: the nearest posterior sampled so far (:meth:`ScaleExplorer.sample`),
     reweighted to t by Pareto-smoothed importance sampling
     (:mod:`bayesreg.posterior.reweight`), with its Pareto k-hat; or the
@@ -61,8 +62,10 @@ class ScaleExplorer(MapExplorerMethods, LiveExplorerMethods, SampledExplorerMeth
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    prior : {"normal", "laplace", "elasticnet"} or Prior, default="laplace"
-        The prior family (a Prior's own scale is ignored; see :meth:`state`).  A
+    prior : str or Prior, default="laplace"
+        The prior family, one of the registry's (``prior_options(posterior_only=True)``:
+        "normal", "laplace", "elasticnet", "gprior", "spikeandslab", the horseshoe
+        family, ...); a Prior's own scale is ignored (see :meth:`state`).  A
         Prior also gives the form every scale keeps (:attr:`form`): ``scale_by_sigma=True``
         and per-feature scales, whose relative sizes stay while the overall
         (reference) scale moves; switching the family keeps them too.
