@@ -168,7 +168,8 @@ def test_save_load_compare_and_widgets(tmp_path):
     table = br.compare(br.MAPRegressor(prior, sigma=0.8).fit(X, y), post).table
     np.testing.assert_allclose(table["map"], 20 / 21 * ols, atol=1e-10)
     assert "GPrior" in prior_classes()
-    assert all(cls is not br.GPrior for cls in prior_families().values())  # no per-coefficient scale
+    # issue 18: the widgets offer it (the slider moves g; tests/test_widget_spike_and_g.py)
+    assert prior_families()["gprior"] is br.GPrior
 
 
 def test_exact_sampler_passes_simulation_based_calibration():

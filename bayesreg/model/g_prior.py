@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .prior_base import Prior
+from . import priors as _base_families  # noqa: F401 (defined first: the widgets list the
+from .prior_base import Prior  # families in definition order, Normal/Laplace/ElasticNet first)
 from .scales import check_positive_scale
 
 __all__ = ["GPrior"]
@@ -59,9 +60,15 @@ class GPrior(Prior):
     """
 
     g: float
+    #: The widgets offer it with its MAP and its exact posterior: the slider moves ``g``.
+    kind = "gprior"
+    label = "Zellner g-prior (ridge, X'X penalty)"
     conjugate_scheme = "g_prior"
     is_convex = False  # no L1/L2 penalty weights: a data-dependent quadratic penalty instead
     penalty_uses_data = True
+    #: The prior covariance (Xc'Xc)^-1 couples the coefficients: no product of one-coefficient
+    #: densities (no PSIS reweighting by ``logpdf``; the explorer draws it by its exact sampler).
+    independent_coefficients = False
 
     def __post_init__(self):
         object.__setattr__(self, "g", check_positive_scale(self.g, "g", "GPrior"))
@@ -72,10 +79,38 @@ class GPrior(Prior):
         return self.g / (1.0 + self.g)
 
     def with_scale(self, scale):
-        raise ValueError(
-            "GPrior has no per-coefficient scale to move: its prior covariance is "
-            "g sigma^2 (Xc'Xc)^-1. Build GPrior(g=...) at each g instead."
-        )
+        r"""The same prior at another ``g``: the number a slider or a grid moves.
+
+        The g-prior has no per-coefficient scale (its covariance is
+        :math:`g\sigma^2 (X_c^\top X_c)^{-1}`); ``g`` is the one number that sets
+        how much it shrinks, so :func:`bayesreg.map_path` and the explorer's
+        slider move it.
+        """
+        return GPrior(g=scale)
+
+    @classmethod
+    def from_controls(cls, scale, l1_ratio=0.5):
+        """The prior a widget's scale slider describes: ``GPrior(g=scale)`` (``l1_ratio`` ignored)."""
+        return cls(g=scale)
+
+    @property
+    def reference_scale(self):
+        """The number a widget's scale slider sets (:attr:`control_scale`): ``g``."""
+        return self.g
+
+    def at_reference_scale(self):
+        return self
+
+    def penalty_formulas(self, *, n_samples, sigma, y_sd, sklearn=None, glmnet=None, logistic=None):
+        """The widgets' readout: the penalty, why no library's lambda/alpha equals it, and the MAP."""
+        noise = "sigma" if sigma is None else f"sigma^2 = {sigma**2:.4g}"
+        return [
+            f"penalty w' Xc'Xc w / (2 g sigma^2), g = {self.g:.4g}, {noise}: not diagonal (it "
+            "couples the coefficients through the data), so no scikit-learn alpha, glmnet "
+            "lambda or LogisticRegression C equals it (they penalise each coefficient alone)",
+            f"MAP = g/(1+g) x least squares = {self.shrinkage:.4g} x OLS (sigma cancels): "
+            "the normal equations (1 + 1/g) Xc'Xc w = Xc'yc",
+        ]
 
     # -------------------------------------------------------- samplers
     def samplers(self, likelihood, sigma_fixed, gibbs_scheme=None):

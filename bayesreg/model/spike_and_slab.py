@@ -65,6 +65,13 @@ class SpikeAndSlab(Prior):
     inclusion: Beta = dataclasses.field(default_factory=Beta)
     has_map = False
     has_inclusion_indicators = True
+    #: The widgets offer it posterior only (no MAP): the slider moves the slab scale.
+    kind = "spikeandslab"
+    label = "Spike-and-slab (posterior only)"
+    family_name = "spike-and-slab"
+    #: The indicators share the inclusion probability pi: the joint prior is no product of
+    #: one-coefficient densities (and a point mass has none), so no PSIS reweighting.
+    independent_coefficients = False
     _gibbs_likelihoods = ("gaussian",)
     gibbs_scheme = "inclusion_indicators"
 
@@ -80,6 +87,20 @@ class SpikeAndSlab(Prior):
     def with_scale(self, scale):
         """The same prior with another slab scale."""
         return dataclasses.replace(self, slab_scale=scale)
+
+    @classmethod
+    def from_controls(cls, scale, l1_ratio=0.5):
+        """The prior a widget's scale slider describes: the slab scale at ``scale`` (the
+        inclusion prior stays ``Beta(1, 1)``; ``l1_ratio`` is ignored)."""
+        return cls(slab_scale=scale)
+
+    @property
+    def reference_scale(self):
+        """The number a widget's scale slider sets (:attr:`control_scale`): ``slab_scale``."""
+        return self.slab_scale
+
+    def at_reference_scale(self):
+        return self
 
     # -------------------------------------------------------- samplers
     def samplers(self, likelihood, sigma_fixed, gibbs_scheme=None):

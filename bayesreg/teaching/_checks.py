@@ -17,6 +17,8 @@ __all__ = ["check_estimates", "check_grid", "check_prior", "check_se", "check_z"
 def _has_penalty_weights(prior_class):
     """Whether a family has a one-coefficient posterior here: its penalty is ``a|w| + b w^2/2``
     (closed form), or it is a smooth prior with a MAP (quadrature)."""
+    if prior_class.penalty_uses_data:  # the g-prior: its penalty needs the design, not one z
+        return False
     if not prior_class.is_convex:
         return prior_class.has_map
     return prior_class.has_map and prior_class.penalty_weights is not Prior.penalty_weights

@@ -133,7 +133,12 @@ def _noise_text(state):
 
 def _posterior_only_readout_html(state):
     likelihood = html.escape(state.get("likelihood_label", "Gaussian"))
-    rows = "".join(f"<li>{html.escape(line)}</li>" for line in state["formulas"])
+    lines = list(state["formulas"])
+    inclusion = state.get("inclusion_probabilities")
+    if inclusion is not None:  # a spike-and-slab: each feature's P(w_j != 0 | y) at this scale
+        lines.append("posterior inclusion probabilities P(w_j != 0 | y): "
+                     + ", ".join(f"{f} {v:.3f}" for f, v in inclusion.items()))
+    rows = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return (
         f"<div><b>{html.escape(repr(state['prior']))}</b> with the {likelihood} likelihood, "
         f"n = {state['n_samples']}{_noise_text(state)}: <b>no MAP readout</b>"

@@ -22,7 +22,9 @@ class LiveExplorerMethods:
     ``_has_exact``, ``_posterior_state``, ``_lock``, ``_bands``, ``_scaling``, ``likelihood``)."""
 
     def _live_sampler(self, family):
-        """"gibbs" where the family's posterior is drawn live (not closed form), else None."""
+        """How the family's posterior is drawn live at each scale, else None: "gibbs", or
+        "exact" for a conjugate prior the explorer does not write in closed form itself
+        (Zellner's g-prior: its exact sampler's independent draws)."""
         if self._has_exact(family):
             return None  # the closed form itself, no draws
         return live_sampler(family_prior(family, 1.0), self.likelihood, self.sigma_fixed,
@@ -39,10 +41,26 @@ class LiveExplorerMethods:
 
     @property
     def live_sampler(self):
-        """How the current family's posterior follows the slider: "exact" (closed form),
-        "gibbs" (drawn live at each scale) or None (sampled on request: :meth:`sample`)."""
+        """How the current family's posterior follows the slider: "exact" (closed form, or
+        the exact sampler's draws), "gibbs" (drawn live at each scale) or None (sampled on
+        request: :meth:`sample`)."""
         family = self.family
         return "exact" if self._has_exact(family) else self._live_sampler(family)
+
+    @property
+    def draws_live(self):
+        """Whether the current family's posterior is *drawn* at each scale in the background
+        (Gibbs, or the exact sampler of the g-prior), rather than written in closed form
+        or sampled on request."""
+        return self._live_sampler(self.family) is not None
+
+    @property
+    def can_sample(self):
+        """Whether some sampler covers the current family with this likelihood (the
+        spike-and-slab has none with the logistic likelihood: no Sample button then)."""
+        prior = family_prior(self.family, 1.0)
+        return bool(prior.samplers(self.likelihood.name, self.sigma_fixed,
+                                   self.likelihood.gibbs_prior_schemes))
 
     def live_posterior(self, scale, family=None):
         """Draw the live posterior of ``family`` (default: the current one) at ``scale``.
@@ -74,14 +92,15 @@ class LiveExplorerMethods:
         the whole grid with few draws first, then again with more.
         """
         family = self.family if family is None else family
-        if self._live_sampler(family) is None:
+        live = self._live_sampler(family)
+        if live is None:
             return False
         scales = [scale_key(s) for s in self._grid(family)]
         todo = self._live.band_todo(family, scales)
         if todo is None:
             return False
         stage, scale = todo
-        self._live.band_step(family, family_prior(family, scale), stage)
+        self._live.band_step(family, family_prior(family, scale), stage, sampler=live)
         return True
 
     def band_diagnostics(self, family=None):
@@ -106,7 +125,7 @@ class LiveExplorerMethods:
                 scales=scales, mean=mean, median=median, sd=sd, hdi_low=low, hdi_high=high,
                 hdi_prob=float(self.hdi_prob), feature_names=list(self.feature_names),
                 prior=family_prior(family, scales[0]),
-                sigma=self.sigma if self.sigma_fixed else None, sampler="gibbs",
+                sigma=self.sigma if self.sigma_fixed else None, sampler=self._live_sampler(family),
             )
             with self._lock:
                 self._bands[key] = cached

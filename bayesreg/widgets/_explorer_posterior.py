@@ -39,13 +39,17 @@ def exact_summary(X, y, scale, sigma, hdi_prob):
     return mean, sd, mean - half, mean + half
 
 
-def no_posterior_part(refusal=None):
+def no_posterior_part(refusal=None, can_sample=True):
     """The posterior part of the state before anything was sampled for the family.
 
     ``refusal``: why its posterior is not drawn live (the Gibbs sampler's reason),
-    said in the note so the user knows why the Sample button is needed.
+    said in the note so the user knows why the Sample button is needed;
+    ``can_sample`` False: no sampler covers the prior with this likelihood (the
+    spike-and-slab with the logistic likelihood), so the note says that instead.
     """
     note = "No posterior sampled yet for this prior: press Sample."
+    if not can_sample:
+        note = "No sampler covers this prior with this likelihood, so there is no posterior here."
     if refusal:
         note = f"No live posterior for this prior. {refusal} {note}"
     return {

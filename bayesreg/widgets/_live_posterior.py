@@ -8,10 +8,14 @@ problem held by :class:`~bayesreg.widgets.scale_explorer.ScaleExplorer`:
 
 * :meth:`LivePosteriors.fit`: the posterior at one scale, by the Gibbs sampler
   (:func:`bayesreg.posterior.gibbs.sample_gibbs`, the one
-  :class:`bayesreg.PosteriorRegressor` runs), with the diagnostics and warnings
-  of a PosteriorRegressor fit kept (shown, never hidden);
+  :class:`bayesreg.PosteriorRegressor` runs) or, for a conjugate prior whose
+  posterior the explorer does not write in closed form itself (Zellner's
+  g-prior), by the exact sampler (:func:`bayesreg.posterior.exact.sample_conjugate`),
+  with the diagnostics and warnings of a PosteriorRegressor fit kept (shown,
+  never hidden); a prior with inclusion indicators (the spike-and-slab) also
+  keeps each feature's posterior inclusion probability;
 * :meth:`LivePosteriors.band_step`: one scale of the posterior band along the
-  path grid, by :func:`bayesreg.posterior.gibbs.sample_gibbs`; the band is
+  path grid, by the same sampler; the band is
   drawn in stages, first with few draws, then refined.
 
 No threads here: :mod:`bayesreg.widgets.explorer` calls these from its worker.
@@ -35,11 +39,13 @@ import pandas as pd
 
 from .._warnings import recording_warnings
 from ..posterior.diagnostics import compute_diagnostics, warn_on_problems
+from ..posterior.exact import sample_conjugate
 from ..posterior.gibbs import sample_gibbs
 from ..posterior.reweight import weighted_summary
 from ._likelihood_choice import LIVE_SAMPLERS, live_sampler  # noqa: F401 (re-exported)
 
-__all__ = ["BAND_STAGES", "LIVE_SAMPLERS", "LivePosteriors", "draw_summary", "live_sampler"]
+__all__ = ["BAND_STAGES", "LIVE_SAMPLERS", "LivePosteriors", "draw_summary", "inclusion_summary",
+           "live_sampler"]
 
 #: Live fits kept per explorer (the oldest are dropped; a revisit draws again).
 MAX_FITS = 256
@@ -98,19 +104,15 @@ class LivePosteriors:
         Returns
         -------
         tuple
-            ``(draws, diagnostics, messages)``: the coefficient draws (chains x
-            draws flattened, on the prior's scale), the fit's ``diagnostics_``
-            and its warning messages (a fit that does not mix says so here).
+            ``(draws, diagnostics, messages, inclusion)``: the coefficient draws
+            (chains x draws flattened, on the prior's scale), the fit's
+            ``diagnostics_``, its warning messages (a fit that does not mix says
+            so here) and the posterior inclusion probability of each feature (the
+            mean of the ``inclusion`` draws of a spike-and-slab, with the effective
+            number of draws of each indicator: :func:`inclusion_summary`; None for a
+            prior without inclusion indicators).
         """
-        if sampler != "gibbs":  # the exact posterior is shown in closed form, never drawn here
-            raise ValueError(f"the live posterior is drawn by Gibbs, not {sampler!r}.")
-        # sample_gibbs itself: a PosteriorRegressor would also fit its own MAP (the explorer
-        # has it) and build an InferenceData; the diagnostics and warnings are the same
-        posterior = sample_gibbs(
-            self.likelihood, prior, self.sigma, self.X_prior, self.y, fit_intercept=True,
-            draws=self.draws, tune=self.tune, chains=self.chains, random_seed=self.random_seed,
-            progressbar=False, feature_names=[str(c) for c in self.X.columns],
-        )
+        posterior = self._draw(prior, sampler, self.chains, self.draws, self.tune)
         # the variables a PosteriorRegressor checks (coef, intercept, a learned sigma)
         diagnostics = compute_diagnostics(
             posterior, None, [v for v in ("coef", "intercept", "sigma") if v in posterior])
@@ -118,16 +120,41 @@ class LivePosteriors:
             warn_on_problems(diagnostics, "live posterior")
         draws = posterior["coef"].values  # on the prior's scale (X_prior's columns)
         messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-        result = (draws.reshape(-1, draws.shape[-1]), diagnostics, messages)
+        inclusion = (inclusion_summary(posterior["inclusion"].values)
+                     if "inclusion" in posterior else None)
+        result = (draws.reshape(-1, draws.shape[-1]), diagnostics, messages, inclusion)
         with self._fits_lock:
             self._fits[(family, float(prior.control_scale))] = result
             while len(self._fits) > MAX_FITS:
                 self._fits.popitem(last=False)
         return result
 
+    def _draw(self, prior, sampler, chains, draws, tune):
+        """The posterior under ``prior`` by ``sampler`` ("gibbs" or "exact"), an xarray Dataset.
+
+        The samplers themselves: a PosteriorRegressor would also fit its own MAP (the
+        explorer has it) and build an InferenceData; the diagnostics and warnings are the same.
+        """
+        names = [str(c) for c in self.X.columns]
+        if sampler == "exact":  # a conjugate prior drawn exactly (independent draws: no burn-in)
+            return sample_conjugate(prior, self.X_prior, self.y, self.sigma, fit_intercept=True,
+                                    draws=draws, chains=chains, random_seed=self.random_seed,
+                                    feature_names=names)
+        if sampler != "gibbs":
+            raise ValueError(f"the live posterior is drawn by Gibbs or exactly, not {sampler!r}.")
+        return sample_gibbs(
+            self.likelihood, prior, self.sigma, self.X_prior, self.y, fit_intercept=True,
+            draws=draws, tune=tune, chains=chains, random_seed=self.random_seed,
+            progressbar=False, feature_names=names,
+        )
+
     def part(self, fit, sampler, map_coef, feature_names):
-        """The posterior part of the explorer's state from a live fit (compare's layout)."""
-        draws, diagnostics, messages = fit
+        """The posterior part of the explorer's state from a live fit (compare's layout).
+
+        A spike-and-slab's fit adds ``inclusion_probabilities`` (a Series by feature),
+        the table's ``p_inclusion`` column and a sentence of the note.
+        """
+        draws, diagnostics, messages, inclusion = fit
         table = weighted_summary(draws, map_coef=map_coef, feature_names=feature_names,
                                  hdi_prob=self.hdi_prob)
         chains, n = diagnostics.get("chains"), diagnostics.get("draws")
@@ -135,12 +162,20 @@ class LivePosteriors:
         note = (f"{'Gibbs' if sampler == 'gibbs' else 'Exact'} posterior at this scale "
                 f"({chains} chains x {n} draws; max R-hat {diagnostics['max_r_hat']:.3f}, "
                 f"min ESS {ess:.0f}).")
+        extra = {}
+        if inclusion is not None:
+            pip = pd.Series(inclusion[0], index=table.index, name="p_inclusion")
+            table = table.assign(p_inclusion=pip)
+            note += (" Posterior inclusion probabilities P(w_j != 0 | y): "
+                     + ", ".join(f"{f} {v:.3f}" for f, v in pip.items()) + ".")
+            extra["inclusion_probabilities"] = pip
+            extra["inclusion_ess"] = pd.Series(inclusion[1], index=table.index, name="ess")
         if messages:
             note += " " + " ".join(messages)
         return {
             "posterior": table, "posterior_source": sampler, "source_scale": None,
             "khat": None, "ess": ess, "reliable": not messages, "posterior_note": note,
-            "diagnostics": diagnostics, "sampling_warnings": list(messages),
+            "diagnostics": diagnostics, "sampling_warnings": list(messages), **extra,
         }
 
     # ---------------------------------------------------------------- the band
@@ -153,14 +188,11 @@ class LivePosteriors:
                     return stage, float(scale)
         return None
 
-    def band_step(self, family, prior, stage):
-        """Draw the band point of ``prior``'s scale at ``stage`` (Gibbs, no MAP, no InferenceData)."""
+    def band_step(self, family, prior, stage, sampler="gibbs"):
+        """Draw the band point of ``prior``'s scale at ``stage`` (by ``sampler``: no MAP, no
+        InferenceData)."""
         chains, draws, tune = BAND_STAGES[stage]
-        posterior = sample_gibbs(
-            self.likelihood, prior, self.sigma, self.X_prior, self.y, fit_intercept=True,
-            draws=draws, tune=tune, chains=chains, random_seed=self.random_seed,
-            progressbar=False, feature_names=[str(c) for c in self.X.columns],
-        )
+        posterior = self._draw(prior, sampler, chains, draws, tune)
         coef = posterior["coef"].values
         columns = draw_summary(coef.reshape(-1, coef.shape[-1]), self.hdi_prob)
         # the refined band's diagnostics are reported; the coarse one is a preview it replaces
@@ -188,6 +220,24 @@ class LivePosteriors:
                                            for r in table)
                 return (stage,) + columns + (worst,)
         return None
+
+
+def inclusion_summary(indicators):
+    """``(probabilities, ess)`` of 0/1 indicator draws of shape (chains, draws, features).
+
+    The probability of each feature is the mean of its draws; ``ess`` is ArviZ's
+    bulk effective sample size of each feature's indicators (all draws where they
+    never change: a constant has no Monte Carlo error), so the Monte Carlo standard
+    error of a probability p is ``sqrt(p (1 - p) / ess)``.
+    """
+    import arviz as az
+
+    values = np.asarray(indicators, dtype=float)
+    total = values.shape[0] * values.shape[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ess = np.array([float(az.ess(values[:, :, j])) if np.ptp(values[:, :, j]) > 0 else total
+                        for j in range(values.shape[2])])
+    return values.reshape(total, -1).mean(axis=0), np.where(np.isfinite(ess), ess, total)
 
 
 def draw_summary(draws, hdi_prob):

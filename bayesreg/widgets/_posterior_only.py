@@ -1,11 +1,12 @@
 """The explorer's state for a prior without a MAP: the posterior only.
 
-The horseshoe-type priors (the family says so: ``Prior.has_map`` False) have a
-density that is infinite at 0, so no penalized objective has a finite
+The horseshoe-type priors and the spike-and-slab (the family says so:
+``Prior.has_map`` False) have a density that is infinite at 0 (the
+spike-and-slab: a point mass there), so no penalized objective has a finite
 minimum: no MAP, no penalty in any library's convention, no MAP path.  The
 explorer still shows their posterior along the scale slider (which moves the
 prior's :attr:`~bayesreg.model.priors.Prior.control_scale`, the global scale
-``tau_0`` of the horseshoe): live where a Gibbs scheme covers the prior and the
+``tau_0`` of the horseshoe, the slab scale of the spike-and-slab): live where a Gibbs scheme covers the prior and the
 likelihood, else sampled on request.  Here are the parts of its state that say
 so, in words the readout shows.
 """
@@ -28,6 +29,11 @@ def posterior_only_map_state(prior, family, scale, likelihood, sigma, sigma_fixe
     of another family's MAP can be left behind; ``formulas`` is the one line
     saying why there is none.
     """
+    formulas = [no_map_sentence(prior) + " (its density is infinite at 0, so no penalty has "
+                "a finite minimum: no MAP and no lambda/alpha in any library)"]
+    if prior.has_inclusion_indicators:  # the spike-and-slab: what the posterior shows instead
+        formulas.append(f"the slider moves the slab scale s = {prior.control_scale:.4g}; the "
+                        "posterior gives each feature's inclusion probability P(w_j != 0 | y)")
     return {
         "scale": scale, "prior": prior, "prior_kind": family[0],
         "likelihood": likelihood.name, "likelihood_label": likelihood.label,
@@ -35,8 +41,7 @@ def posterior_only_map_state(prior, family, scale, likelihood, sigma, sigma_fixe
         "n_samples": n_samples, "has_map": False,
         "estimator": None, "alpha": None, "glmnet_lambda": None, "logistic_C": None,
         "penalties": {"sklearn": None, "glmnet": None, "logistic": None},
-        "formulas": [no_map_sentence(prior) + " (its density is infinite at 0, so no "
-                     "penalty has a finite minimum: no MAP and no lambda/alpha in any library)"],
+        "formulas": formulas,
         "map_coef": None, "map_intercept": None,
     }
 

@@ -19,13 +19,15 @@ def _normalised(name):
     return str(name).lower().replace("-", "").replace("_", "").replace(" ", "")
 
 
-def prior_options(posterior_only=False):
+def prior_options(posterior_only=False, one_coefficient=False):
     """``[(label, kind), ...]``: the choices of a prior dropdown, in the registry's order.
 
     ``posterior_only``: also the families without a MAP (the explorer shows their
-    posterior alone).
+    posterior alone).  ``one_coefficient``: only the families whose prior is one of
+    each coefficient alone (not the g-prior, whose penalty is built from the design X).
     """
-    return [(cls.label, kind) for kind, cls in prior_families(not posterior_only).items()]
+    return [(cls.label, kind) for kind, cls in prior_families(not posterior_only).items()
+            if not (one_coefficient and cls.penalty_uses_data)]
 
 
 def _choices_text(families):

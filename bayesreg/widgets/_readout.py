@@ -105,8 +105,14 @@ def penalty_readout(prior, *, n_samples, sigma, y_sd, likelihood="gaussian"):
         ``"formulas"``: one line of text per convention, the formula with the
         numbers put in.  For a prior that is not an L1/L2 penalty
         (``prior.is_convex`` False) the three conventions are None and the one
-        line says so.
+        line says so; for a penalty built from the data (``prior.penalty_uses_data``:
+        the g-prior) they are None and the lines are the prior's own.
     """
+    if prior.penalty_uses_data:  # the g-prior: a quadratic penalty built from X, not diagonal
+        return {"sklearn": None, "glmnet": None, "logistic": None,
+                "formulas": list(prior.penalty_formulas(n_samples=n_samples, sigma=sigma,
+                                                        y_sd=y_sd, sklearn=None, glmnet=None,
+                                                        logistic=None))}
     if not prior.is_convex:  # e.g. a Student-t prior: its MAP has no lambda/alpha anywhere
         line = (f"no scikit-learn or glmnet penalty equals {prior!r}: its penalty is not "
                 "L1/L2 (the MAP is found by majorize-minimize)")

@@ -47,12 +47,15 @@ class CoefficientComparison(widgets.VBox):
     Parameters
     ----------
     X, y : array-like
-    prior : {"normal", "laplace", "elasticnet"}, default="laplace"
-        Or a Normal/Laplace/ElasticNet instance: its family, and its form, which
+    prior : {"normal", "laplace", "elasticnet", "gprior", "studentt"}, default="laplace"
+        Or an instance of such a family: its family, and its form, which
         every setting keeps: ``scale_by_sigma=True`` and per-feature scales (the
         slider moves the overall, reference, scale; the relative scales stay;
-        one per column of X, else a ValueError).  Anything else, the horseshoe
-        included (it has no MAP), is a ValueError.
+        one per column of X, else a ValueError).  Zellner's g-prior: the slider
+        moves ``g``; its MAP is ``g/(1+g)`` times least squares (a ridge with the
+        non-diagonal penalty ``w'Xc'Xc w / (2 g sigma^2)``, no library lambda) and
+        its posterior is drawn exactly.  Anything else, the horseshoe family and
+        the spike-and-slab included (they have no MAP), is a ValueError.
     sigma : float or None, default=None
         The likelihood's noise scale (None: estimated/learned; always None for
         a likelihood without one, Poisson or Bernoulli-logit).
@@ -206,7 +209,7 @@ class CoefficientComparison(widgets.VBox):
             state, png, notes, seconds = cached
             self.image.value = png
             self.state = state
-            self.status.value = (f"{prior!r}: MAP = {_penalty_text(state['penalty'])}; "
+            self.status.value = (f"{prior!r}: MAP = {_penalty_text(state['penalty'], prior)}; "
                                  f"posterior by {state['sampler']} ({seconds:.2f} s)")
             self.flags.value = _flags_html(state["flagged"])
             self.message.value = message_html(" ".join(notes), "warning") if notes else ""
@@ -241,7 +244,10 @@ def _as_frame(X, names):
     return pd.DataFrame(X, columns=names)
 
 
-def _penalty_text(penalty):
+def _penalty_text(penalty, prior=None):
+    if penalty is None and prior is not None and prior.penalty_uses_data:
+        # the g-prior: a ridge whose penalty is built from X (not diagonal): the prior says it
+        return "; ".join(prior.penalty_formulas(n_samples=None, sigma=None, y_sd=None))
     if penalty is None:  # no library fits this prior with this likelihood
         return "its own penalty (no library equivalent)"
     params = ", ".join(f"{k}={v:.4g}" for k, v in penalty.items()

@@ -71,8 +71,9 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
     prior : str or Prior, default="laplace"
-        The family ("normal", "laplace", "elasticnet", "studentt", "horseshoe",
-        "horseshoeplus", "regularizedhorseshoe": the registry's); an instance also
+        The family ("normal", "laplace", "elasticnet", "gprior", "spikeandslab",
+        "studentt", "horseshoe", "horseshoeplus", "regularizedhorseshoe": the
+        registry's); an instance also
         gives the initial scale (and an ElasticNet its ``l1_ratio``) and the form the
         slider keeps: ``scale_by_sigma=True`` (the readout maps it at the
         explorer's sigma: the lasso's alpha is sigma / (n s)), and per-feature
@@ -83,6 +84,12 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
         shown posterior only: the slider moves its ``control_scale`` (the global
         scale ``tau_0``), the readout says "the horseshoe has no MAP: posterior
         only" and no MAP line or marker is drawn (``state["map_coef"]`` is None).
+        The spike-and-slab is shown so too (the slider moves its slab scale) and its
+        live Gibbs posterior adds ``state["inclusion_probabilities"]`` (and their
+        ESS, ``state["inclusion_ess"]``), listed in the readout.  Zellner's g-prior:
+        the slider moves ``g``, the readout says no library lambda equals its
+        non-diagonal penalty and gives its MAP (g/(1+g) times least squares), and its
+        posterior is drawn live by its exact sampler (``posterior_source`` "exact").
     sigma : float or None, default=None
         Fixed noise sd; None estimates it for the MAP (and learns it when sampling).
         Ignored by a likelihood without a noise scale (Poisson, Bernoulli-logit).
@@ -330,12 +337,13 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
     def _redraw_map(self):
         """The fast part: penalty readout and MAP path with the current scale."""
         try:
-            live = self.explorer.live_sampler == "gibbs"
+            live = self.explorer.draws_live
             self.controls["l1_ratio"].layout.display = (
                 None if has_l1_ratio(self.explorer.kind) else "none")
             # the Sample button (nutpie) is for families without a live posterior
-            self.controls["sample"].layout.display = None if self.explorer.live_sampler is None \
-                else "none"
+            self.controls["sample"].layout.display = (
+                None if self.explorer.live_sampler is None and self.explorer.can_sample
+                else "none")
             scale = self.controls["scale"].value
             state = self.explorer.map_state(scale)
             self.readout.value = readout_html(state)
@@ -382,8 +390,10 @@ class PriorScaleExplorer(LikelihoodViewMethods, LiveViewMethods, widgets.VBox):
                     self.posterior_image.layout.display = None
                 kind = "warning" if state["reliable"] is False else "info"
                 self.posterior_note.value = message_html(state["posterior_note"], kind)
+                if state.get("inclusion_probabilities") is not None:  # the spike-and-slab
+                    self.readout.value = readout_html(state)
                 self.state = state
-                if self.explorer.live_sampler == "gibbs":
+                if self.explorer.draws_live:
                     self.status.value = band_status_html(self.explorer.band_diagnostics(family))
                     self._start_band(family)
             except Exception as exc:

@@ -14,8 +14,9 @@ family, and answers "what does the model look like at prior scale t?":
 
   - Normal prior with a fixed sigma: the exact conjugate posterior
     (:func:`bayesreg.posterior.exact.conjugate_posterior`), instantly;
-  - a prior with a Gibbs scheme (the prior says so): the live posterior drawn at t
-    (:meth:`ScaleExplorer.live_posterior`, :mod:`._live_posterior`), ~20-30 ms;
+  - a prior with a Gibbs scheme (the prior says so), or a conjugate prior that couples
+    the coefficients (Zellner's g-prior: its exact sampler): the live posterior drawn
+    at t (:meth:`ScaleExplorer.live_posterior`, :mod:`._live_posterior`), ~20-30 ms;
   - otherwise: the nearest posterior sampled so far (:meth:`ScaleExplorer.sample`),
     reweighted to t by Pareto-smoothed importance sampling
     (:mod:`bayesreg.posterior.reweight`), with its Pareto k-hat; or the
@@ -33,12 +34,13 @@ import threading
 
 import numpy as np
 
-from ..map import estimate_sigma, map_path
+from ..map import estimate_sigma
 from ..workflow.posterior_path import PosteriorPath
 from ._explorer_data import (
     check_data, check_l1_ratio, column_scaling, default_scale_range, scale_key,
 )
 from ._explorer_live import LiveExplorerMethods
+from ._explorer_map import MapExplorerMethods
 from ._explorer_sampling import SampledExplorerMethods
 from ._explorer_posterior import (
     exact_part, exact_summary, no_posterior_part, pending_part, sampled_part, sampled_summaries,
@@ -53,15 +55,17 @@ from ._readout import penalty_readout
 __all__ = ["ScaleExplorer", "make_prior", "penalty_readout", "prior_kind"]
 
 
-class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
+class ScaleExplorer(MapExplorerMethods, LiveExplorerMethods, SampledExplorerMethods):
     """The state of a regression at any prior scale, with caches.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    prior : {"normal", "laplace", "elasticnet"} or Prior, default="laplace"
-        The prior family (a Prior's own scale is ignored; see :meth:`state`).  A
+    prior : str or Prior, default="laplace"
+        The prior family, one of the registry's (``prior_options(posterior_only=True)``:
+        "normal", "laplace", "elasticnet", "gprior", "spikeandslab", the horseshoe
+        family, ...); a Prior's own scale is ignored (see :meth:`state`).  A
         Prior also gives the form every scale keeps (:attr:`form`): ``scale_by_sigma=True``
         and per-feature scales, whose relative sizes stay while the overall
         (reference) scale moves; switching the family keeps them too.
@@ -215,47 +219,15 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         return family_prior(family, scale).given_sigma(self.sigma).scale_values
 
     def _has_exact(self, family):
-        # the prior says whether its posterior has a closed form (the Normal with fixed sigma)
-        return family_prior(family, 1.0).has_conjugate_posterior(self.likelihood.name,
-                                                                 self.sigma_fixed)
-
-    @property
-    def has_map(self):
-        """Whether the current family has a MAP (the horseshoe has none: posterior only)."""
-        return self._has_map(self.family)
-
-    def _has_map(self, family):
-        return family_prior(family, 1.0).has_map  # the family says so
-
-    def _grid(self, family):
-        """The scales of the path and of the posterior band (``n_path``, log-spaced)."""
-        path = self._path(family)
-        if path is not None:
-            return np.asarray(path.scales, dtype=float)
-        lo, hi = self.scale_range
-        return np.geomspace(lo, hi, self.n_path)
+        # the prior says whether its posterior has a closed form (the Normal with fixed sigma);
+        # the one written here is of coefficients independent a priori (a diagonal prior
+        # covariance); a conjugate prior that couples them (the g-prior) is drawn live by
+        # its exact sampler instead (_explorer_live)
+        prior = family_prior(family, 1.0)
+        return (prior.independent_coefficients
+                and prior.has_conjugate_posterior(self.likelihood.name, self.sigma_fixed))
 
     # ---------------------------------------------------------------- MAP
-    def path(self):
-        """The MAP path of the current family over ``n_path`` log-spaced scales (cached);
-        None for a family without a MAP (the horseshoe)."""
-        return self._path(self.family)
-
-    def _path(self, family):
-        if not self._has_map(family):
-            return None
-        with self._lock:
-            cached = self._paths.get(family)
-        if cached is None:
-            lo, hi = self.scale_range
-            scales = np.geomspace(lo, hi, self.n_path)
-            cached = map_path(self.X, self.y, family_prior(family, 1.0), scales, sigma=self.sigma,
-                              likelihood=self.likelihood, standardize=self.standardize)
-            cached = _with_names(cached, self.feature_names)
-            with self._lock:
-                self._paths[family] = cached
-        return cached
-
     def map_state(self, scale):
         """Scale, prior, penalty readout and MAP at ``scale`` (cached): the fast part."""
         return self._map_state(self.family, scale)
@@ -345,7 +317,7 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
                                 self.sigma, self.hdi_prob, map_coef, self.feature_names,
                                 shown_scale=scale)
         elif source is None:
-            result = no_posterior_part(self._live_refusal(family))
+            result = no_posterior_part(self._live_refusal(family), self.can_sample)
         elif source != scale and not family_prior(family, scale).independent_coefficients:
             result = sampled_elsewhere_part(sampled)  # no PSIS preview for such a prior
         else:
@@ -414,8 +386,3 @@ class ScaleExplorer(LiveExplorerMethods, SampledExplorerMethods):
         state = self._map_state(family, scale)
         state.update(self._posterior_state(family, scale, state["map_coef"]))
         return state
-
-def _with_names(path, names):
-    import dataclasses
-
-    return dataclasses.replace(path, feature_names=list(names))

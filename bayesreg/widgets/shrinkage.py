@@ -52,6 +52,12 @@ class ShrinkageDemo1D(widgets.VBox):
     def __init__(self, z=1.5, se=1.0, prior="laplace", scale=1.0, l1_ratio=0.5):
         _refuse_form(prior)
         prior = prior_kind(prior)  # a clear ValueError before any widget is built
+        if make_prior(prior, 1.0).penalty_uses_data:
+            raise ValueError(
+                f"ShrinkageDemo1D shows one coefficient, and the {prior!r} prior is built from "
+                "the design X (its penalty couples the coefficients through X'X), so it has no "
+                "one-coefficient form. Explore it with PriorScaleExplorer(X, y, prior=...) or "
+                "CoefficientComparison(X, y, prior=...).")
         super().__init__()
         self.add_class("bayesreg-shrinkage-demo")
         self.state = {}
@@ -69,7 +75,7 @@ class ShrinkageDemo1D(widgets.VBox):
             "scale": widgets.FloatLogSlider(value=scale, base=10, min=-1.5, max=1.5, step=0.02,
                                             description="prior scale", style=style, layout=width,
                                             readout_format=".3g", continuous_update=False),
-            "prior": widgets.Dropdown(options=prior_options(), value=prior,
+            "prior": widgets.Dropdown(options=prior_options(one_coefficient=True), value=prior,
                                       description="prior", style=style),
             "l1_ratio": widgets.FloatSlider(value=l1_ratio, min=0.0, max=1.0, step=0.05,
                                             description="l1_ratio", style=style,
