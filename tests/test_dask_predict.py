@@ -155,6 +155,8 @@ def test_a_dataframe_gives_series_with_its_index_and_partitions(dask_client, lab
     np.testing.assert_array_equal(proba.index, expected_rows.index)
     np.testing.assert_array_equal(predicted.to_numpy(), model.predict(expected_rows))
     np.testing.assert_allclose(proba.to_numpy(), model.predict_proba(expected_rows), rtol=0, atol=1e-12)
+    none_left = model.predict_proba(frame[frame["age"] < -1e3]).compute()  # every partition empty
+    assert none_left.shape == (0, 2) and list(none_left.columns) == ["no", "yes"]
 
 
 def test_a_dataframe_gives_a_series_pair_for_mean_and_sd(dask_client, gaussian_rows):
