@@ -117,7 +117,8 @@ def _check_columns(estimator, X, owner):
     else:
         if X.ndim != 2:
             raise ValueError(f"{owner}: X must be 2-D (n_samples, n_features), got a {X.ndim}-D "
-                             f"Dask collection; pass X.reshape(-1, {expected}) for a single feature.")
+                             "Dask collection; pass X[:, None] (an array) or X.to_frame() (a "
+                             "Series) for a single feature.")
         n_columns = X.shape[1]
         if len(X.chunks[1]) > 1:
             raise ValueError(
