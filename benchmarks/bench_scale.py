@@ -5,7 +5,8 @@ generated one at a time, folded into a ``br.SufficientStatistics`` and
 dropped, and the estimator is fitted on the statistics (p x p numbers), so
 their peak memory stays flat in n (their "data" column is one chunk).
 
-Run: ``.venv/bin/python benchmarks/bench_scale.py [--max-n 1000000] [--dask-n 100000000]``.
+Run: ``.venv/bin/python benchmarks/bench_scale.py [--max-n 1000000] [--dask-n 100000000]
+[--dask-logistic 1000000 [--dask-logistic-draws CHAINS,TUNE,DRAWS]] [--dask-only]``.
 
 ``--dask-n N`` adds the Dask line: N x 20 rows generated chunk-wise
 (``CHUNK_DASK`` rows a block) by the workers of a ``distributed.LocalCluster``
@@ -15,6 +16,15 @@ and the Gibbs posterior (Laplace prior) on those statistics; time of each step
 and the client process's peak RSS (the workers are other processes: the point
 is that the rows never come to the client). ``--dask-only`` skips the table
 of in-memory fits.
+
+``--dask-logistic N`` adds the logistic Dask line: N x 20 rows and labels of a
+logistic model (5 true effects) generated chunk-wise by the workers of the same
+kind of cluster and persisted there; ``MAPClassifier(Laplace)`` (proximal
+Newton, one pass a step: time and ``n_passes_``), its ``predict`` on the Dask
+rows (lazy, computed where the rows live: only the accuracy comes back), and
+the Polya-Gamma Gibbs posterior with few draws (``--dask-logistic-draws``,
+default 4 chains x (10 tune + 20 draws); one pass a sweep), with the client's
+peak RSS.
 
 Each measurement runs in a fresh subprocess, so its peak resident set size
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own. The table shows
@@ -41,7 +51,10 @@ P = 20
 SIGMA = 1.0
 NS = (10_000, 100_000, 1_000_000)
 KINDS = ("map laplace", "exact normal", "gibbs laplace", "chunks -> stats -> map laplace",
-         "chunks -> stats -> gibbs laplace")
+         "chunks -> stats -> gibbs laplace", "map logistic laplace")
+#: The logistic model's true effects (on the first 5 columns) and intercept.
+LOGISTIC_COEF = np.array([1.0, -0.8, 0.6, 0.4, -0.3])
+LOGISTIC_INTERCEPT = -0.5
 CHUNK = 100_000
 CHUNK_DASK = 500_000  # rows a Dask block: 80 MB of X
 #: Memory limit of each of the 2 workers: the blocks in flight stay a few GB on a shared machine.
@@ -71,7 +84,10 @@ def one(kind, n):
     if kind.startswith("chunks"):
         return _one_from_chunks(kind, n, rows)
     X, y = rows(n)
-    if kind == "map laplace":
+    if kind == "map logistic laplace":
+        y = _labels(X, rng)
+        model = br.MAPClassifier(br.Laplace(0.5))
+    elif kind == "map laplace":
         model = br.MAPRegressor(br.Laplace(0.5), sigma=SIGMA)
     elif kind == "exact normal":
         model = br.PosteriorRegressor(br.Normal(1.0), sigma=SIGMA, sampler="exact", random_seed=0,
@@ -88,7 +104,7 @@ def one(kind, n):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit(X, y)
-        if kind != "map laplace":
+        if not kind.startswith("map"):
             model.predict(X, return_std=True)
     seconds = time.perf_counter() - start
     print(json.dumps({"kind": kind, "n": n, "seconds": seconds, "before_mb": before,
@@ -117,6 +133,74 @@ def _one_from_chunks(kind, n, rows):
     seconds = time.perf_counter() - start
     print(json.dumps({"kind": kind, "n": n, "seconds": seconds, "before_mb": before,
                       "peak_mb": _rss_mb(), "data_mb": min(n, CHUNK) * (P + 1) * 8 / 2**20}))
+
+
+def _labels(X, rng):
+    """0/1 labels of the logistic model at rows X."""
+    eta = LOGISTIC_INTERCEPT + X[:, :5] @ LOGISTIC_COEF
+    return (rng.uniform(size=X.shape[0]) < 1.0 / (1.0 + np.exp(-eta))).astype(float)
+
+
+def _logistic_block(block_id=None, *, rows):
+    """[X | label] of one Dask block, from a generator seeded by the block's index (on a worker)."""
+    rng = np.random.default_rng([20261204, block_id[0]])
+    X = rng.standard_normal((rows[block_id[0]], P))
+    return np.column_stack([X, _labels(X, rng)])
+
+
+def dask_logistic_line(n, tune, draws, chains):
+    """The logistic Dask line, in this process (the client): MAP, predict, Polya-Gamma Gibbs."""
+    import dask.array as da
+    from distributed import Client, LocalCluster, wait
+
+    import bayesreg as br
+
+    with warnings.catch_warnings():  # warm the client: imports and first-call caches
+        warnings.simplefilter("ignore")
+        rng = np.random.default_rng(0)
+        X0 = rng.standard_normal((200, P))
+        br.MAPClassifier(br.Laplace(0.5)).fit(X0, _labels(X0, rng))
+    rows = tuple(min(CHUNK_DASK, n - i) for i in range(0, n, CHUNK_DASK))
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, memory_limit=WORKER_MEMORY,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        times, notes = {}, {}
+        start = time.perf_counter()
+        client.run(importlib.import_module, "bayesreg")
+        times["workers import bayesreg (once)"] = time.perf_counter() - start
+        before = _current_rss_mb()
+        start = time.perf_counter()
+        Z = da.map_blocks(_logistic_block, rows=rows, dtype=float, chunks=(rows, (P + 1,)),
+                          meta=np.empty((0, 0)))
+        Z = Z.persist()  # the rows stay on the workers; every pass reads them from memory
+        wait(Z)
+        X, y = Z[:, :P], Z[:, P]
+        times["generate and persist the rows"] = time.perf_counter() - start
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            start = time.perf_counter()
+            model = br.MAPClassifier(br.Laplace(0.5)).fit(X, y)
+            times["MAPClassifier, Laplace"] = time.perf_counter() - start
+            notes["MAPClassifier, Laplace"] = (f"{model.n_passes_} passes, {model.n_iter_} Newton "
+                                               f"steps")
+            start = time.perf_counter()
+            labels = model.predict(X)  # lazy: one block per row block
+            accuracy = float((labels == y).mean().compute())
+            times["MAP predict on Dask rows (accuracy only to the client)"] = time.perf_counter() - start
+            notes["MAP predict on Dask rows (accuracy only to the client)"] = f"accuracy {accuracy:.3f}"
+            start = time.perf_counter()
+            post = br.PosteriorClassifier(br.Laplace(0.5), sampler="gibbs", tune=tune, draws=draws,
+                                          chains=chains, random_seed=0, progressbar=False).fit(X, y)
+            seconds = time.perf_counter() - start
+            passes = 1 + tune + draws + post.map_.n_passes_  # moments, sweeps, the map_ fit
+            label = f"Polya-Gamma Gibbs, Laplace ({chains} x ({tune} + {draws}))"
+            times[label] = seconds
+            notes[label] = f"{passes} passes, {seconds / passes:.2f} s a pass"
+    rows = [{"step": label, "n": n, "time (s)": f"{seconds:.1f}", "passes": notes.get(label, ""),
+             "client RSS before (MB)": f"{before:.0f}", "client peak RSS (MB)": f"{_rss_mb():.0f}",
+             "data (MB, on the workers)": f"{n * (P + 1) * 8 / 2**20:.0f}"}
+            for label, seconds in times.items()]
+    print_table(rows, f"bench_scale, Dask logistic line: n = {n} x p = {P} generated chunk-wise and "
+                      "persisted on a LocalCluster (2 worker processes)")
 
 
 def dask_line(n):
@@ -164,6 +248,13 @@ def dask_line(n):
 
 
 def main():
+    if "--dask-logistic" in sys.argv:
+        n = int(float(sys.argv[sys.argv.index("--dask-logistic") + 1]))
+        draws = (sys.argv[sys.argv.index("--dask-logistic-draws") + 1]
+                 if "--dask-logistic-draws" in sys.argv else "4,10,20")
+        subprocess.run([sys.executable, __file__, "--dask-logistic-one", str(n), draws], check=True)
+        if "--dask-only" in sys.argv:
+            return
     if "--dask-n" in sys.argv:
         dask_n = int(float(sys.argv[sys.argv.index("--dask-n") + 1]))
         subprocess.run([sys.executable, __file__, "--dask-one", str(dask_n)], check=True)
@@ -196,7 +287,11 @@ def main():
 
 
 if __name__ == "__main__":
-    if "--dask-one" in sys.argv:
+    if "--dask-logistic-one" in sys.argv:
+        i = sys.argv.index("--dask-logistic-one")
+        chains, tune, draws = (int(v) for v in sys.argv[i + 2].split(","))
+        dask_logistic_line(int(sys.argv[i + 1]), tune, draws, chains)
+    elif "--dask-one" in sys.argv:
         dask_line(int(sys.argv[sys.argv.index("--dask-one") + 1]))
     elif "--one" in sys.argv:
         i = sys.argv.index("--one")

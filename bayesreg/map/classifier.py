@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..model._checks import adopt_statistics, check_map_prior, restore_on_failure
+from ..model._dask_predict import predicts_on_dask
 from ..model._dask_statistics import is_dask_collection
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
@@ -160,17 +161,20 @@ class MAPClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_, self.n_passes_ = int(found.n_iter), int(found.n_passes)
         return self
 
+    @predicts_on_dask
     def decision_function(self, X):
         """The log-odds ``intercept_ + X @ coef_`` of ``classes_[1]``."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return X @ self.coef_ + self.intercept_
 
+    @predicts_on_dask
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, 2), columns in ``classes_`` order."""
         p1 = expit(self.decision_function(X))
         return np.column_stack([1.0 - p1, p1])
 
+    @predicts_on_dask
     def predict(self, X):
         """The more probable class of each sample."""
         check_is_fitted(self)

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..model._checks import (
     adopt_statistics, check_map_prior, restore_on_failure, statistics_of_dask_input,
 )
+from ..model._dask_predict import predicts_on_dask
 from ..model._params import check_params
 from ..model.column_scaling import ColumnScaling
 from ..model.mapping import to_penalty
@@ -195,6 +196,7 @@ class MAPRegressor(RegressorMixin, BaseEstimator):
             self.n_iter_ = int(solution.n_iter[0])
         return self
 
+    @predicts_on_dask
     def predict(self, X, exposure=None, offset=None):
         """Predict the expected value of y, the likelihood's mean of ``intercept_ + X @ coef_``.
 

@@ -11,6 +11,7 @@ from ..map import MAPClassifier, MAPRegressor
 from ..map._validation import validate_training_data
 from ..model._checks import adopt_statistics, check_noise_learnable, restore_on_failure
 from ..model._checks import statistics_of_dask_input
+from ..model._dask_predict import predicts_on_dask
 from ..model._dask_statistics import is_dask_collection
 from ..model._params import check_params, check_sigma_prior_applies
 from ..model.column_scaling import ColumnScaling
@@ -291,6 +292,7 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         return MAPRegressor(self.prior, likelihood=self.likelihood, sigma=self.sigma,
                             fit_intercept=self.fit_intercept, standardize=self.standardize)
 
+    @predicts_on_dask
     def predict(self, X, return_std=False, exposure=None, offset=None):
         """Posterior mean of y, ``E[mean(eta)]``; with ``return_std`` the predictive sd.
 
@@ -387,6 +389,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
     def _map_target(self, y):
         return self.classes_[np.asarray(y).astype(int)]
 
+    @predicts_on_dask
     def decision_function(self, X):
         """Log-odds of the posterior predictive probability of ``classes_[1]``.
 
@@ -395,6 +398,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
         """
         return logit(self.predict_proba(X)[:, 1])
 
+    @predicts_on_dask
     def predict_proba(self, X):
         """Posterior predictive class probabilities, shape (n_samples, 2).
 
@@ -408,6 +412,7 @@ class PosteriorClassifier(ClassifierMixin, _PosteriorEstimator):
             p1[rows] = self._likelihood.mean(eta).mean(axis=0)
         return np.column_stack([1.0 - p1, p1])
 
+    @predicts_on_dask
     def predict(self, X):
         """The class with the larger posterior predictive probability."""
         return self.classes_[(self.predict_proba(X)[:, 1] > 0.5).astype(int)]
