@@ -239,7 +239,7 @@ def dask_line(n):
                 br.PosteriorRegressor(prior, sigma=SIGMA, sampler=sampler, random_seed=0,
                                       progressbar=False).fit(stats)
                 times[label] = time.perf_counter() - start
-    rows = [{"step": label, "n": n, "time (s)": f"{seconds:.1f}",
+    rows = [{"step": label, "n": n, "time (s)": f"{seconds:.3f}",
              "client RSS before (MB)": f"{before:.0f}", "client peak RSS (MB)": f"{_rss_mb():.0f}",
              "data (MB, on the workers)": f"{n * (P + 1) * 8 / 2**20:.0f}"}
             for label, seconds in times.items()]
