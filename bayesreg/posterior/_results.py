@@ -1,7 +1,7 @@
 """What a fitted posterior reports: summary, log-likelihood, draws, save and load.
 
 A mixin of :class:`~bayesreg.posterior.estimators.PosteriorRegressor` and
-:class:`~bayesreg.posterior.estimators.PosteriorClassifier`; it reads
+:class:`~bayesreg.posterior.classifier.PosteriorClassifier`; it reads
 ``idata_`` and never samples.
 """
 
