@@ -184,7 +184,16 @@ def test_sigma_scaled_horseshoe_gibbs_is_calibrated():
 
 @pytest.mark.slow
 def test_sigma_scaled_horseshoe_nutpie_is_calibrated():
-    """nutpie, 30 simulations, 5 bins (6 per bin expected), one compilation."""
+    """nutpie, 30 simulations, 5 bins (6 per bin expected), one compilation.
+
+    Kept at this size: fewer simulations would leave under 5 ranks per bin, and fewer
+    draws starve the funnel (at 2 x 150 draws 7 of 10 fits had a min bulk ESS below
+    L = 99, against 1 of 10 and 7 of 30 in two runs at 2 x 300; loaded machine,
+    2026-12-03). The full run lives in ``validation/``:
+    ``python -m validation.sbc --sampler nutpie --simulations 100 --configs
+    horseshoe-sigma-gauss-learned`` (2 x 500 draws, 20 bins), results in
+    ``validation/results/sbc_nutpie.json`` and docs/validation_results.md.
+    """
     result = sbc.run_config(SIGMA_SCALED, simulations=30, sampler="nutpie", draws=300, chains=2, seed=6)
     assert result["compiles"]["nutpie"] <= 1
     assert_uniform(result, bins=5)

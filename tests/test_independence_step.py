@@ -22,6 +22,7 @@ from bayesreg.posterior._gibbs_state import (
     SweepWork,
     chain_state,
 )
+from bayesreg.posterior._cholesky import cholesky_in_place
 from bayesreg.posterior._independence_step import accumulate, freeze
 
 K_MCSE = 4.5
@@ -142,6 +143,18 @@ def test_burn_in_moments_are_numpys():
     np.testing.assert_allclose(mean, rows.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(np.tril(chol) @ np.tril(chol).T, np.cov(rows.T), rtol=1e-10)
 
+
+
+def test_the_shared_cholesky_factor_is_numpys_and_refuses_an_indefinite_matrix():
+    """One njit factor serves the sweep's coefficient draw and the proposal's freeze."""
+    rng = np.random.default_rng(2)
+    root = rng.normal(size=(5, 5))
+    spd = root @ root.T + 0.1 * np.eye(5)
+    work = np.where(np.tri(5, dtype=bool), spd, -7.0)  # the upper triangle is neither read nor written
+    assert cholesky_in_place(work)
+    np.testing.assert_allclose(np.tril(work), np.linalg.cholesky(spd), rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(work[np.triu_indices(5, 1)], -7.0)
+    assert not cholesky_in_place(np.array([[1.0, 0.0], [2.0, 1.0]]))  # lower of [[1, 2], [2, 1]]: indefinite
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sigma_prior", [None, br.HalfNormal(1.0)], ids=["sigma fixed", "sigma learned"])

@@ -108,6 +108,8 @@ PRIORS = {
     "regularized-horseshoe": br.RegularizedHorseshoe(global_scale=1.0),
     # w | sigma ~ Laplace(sigma * 1) (Park & Casella): only with a likelihood that has a sigma
     "laplace-sigma": br.Laplace(scale=1.0, scale_by_sigma=True),
+    # w | lambda, tau, sigma ~ N(0, sigma^2 tau^2 lambda^2) (Carvalho, Polson & Scott; Makalic & Schmidt)
+    "horseshoe-sigma": br.Horseshoe(global_scale=1.0, scale_by_sigma=True),
 }
 LIKELIHOODS = {"gaussian-fixed": "gauss-fixed", "gaussian-learned": "gauss-learned", "bernoulli": "bernoulli",
                "poisson": "poisson"}

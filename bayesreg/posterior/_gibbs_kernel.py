@@ -18,6 +18,7 @@ import math
 from numba import njit
 
 from ._conditionals import MAX_REJECTION_ROUNDS, METROPOLIS_STEPS
+from ._cholesky import cholesky_in_place
 from ._independence_step import accumulate, freeze, independence_step
 
 # the scale mixtures (Prior.gibbs_mixture) and variance updates (Hyperprior.gibbs_variance_update)
@@ -146,16 +147,9 @@ def _draw_coef(gram, xty, sigma2, variances, rng, work, coef):
         for j in range(i + 1):
             work[i, j] = gram[i, j] / sigma2
         work[i, i] += 1.0 / max(variances[i], 1e-200)  # gibbs.VARIANCE_FLOOR
-    for j in range(p):  # in-place lower Cholesky factor
-        s = work[j, j]
-        for k in range(j):
-            s -= work[j, k] ** 2
-        work[j, j] = math.sqrt(s)
-        for i in range(j + 1, p):
-            s = work[i, j]
-            for k in range(j):
-                s -= work[i, k] * work[j, k]
-            work[i, j] = s / work[j, j]
+    if not cholesky_in_place(work):  # A is positive definite unless rounding broke it: say so with NaN
+        coef[:] = math.nan
+        return
     # A w = xty / s2 + L z  <=>  w = mean + L^-T z: solve L u = xty / s2, then L^T w = u + z
     for i in range(p):
         s = xty[i] / sigma2

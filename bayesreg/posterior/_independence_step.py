@@ -36,6 +36,8 @@ import math
 
 from numba import njit
 
+from ._cholesky import cholesky_in_place
+
 __all__ = ["PROPOSAL_DOF", "accumulate", "freeze", "independence_step"]
 
 #: Degrees of freedom of the t proposal (heavier tails than the posterior: uniform ergodicity).
@@ -66,19 +68,7 @@ def freeze(count, scatter, chol):
     for i in range(p):
         for j in range(i + 1):
             chol[i, j] = scatter[i, j] / (count[0] - 1.0)
-    for j in range(p):
-        s = chol[j, j]
-        for k in range(j):
-            s -= chol[j, k] ** 2
-        if not s > 0.0:
-            return False
-        chol[j, j] = math.sqrt(s)
-        for i in range(j + 1, p):
-            s = chol[i, j]
-            for k in range(j):
-                s -= chol[i, k] * chol[j, k]
-            chol[i, j] = s / chol[j, j]
-    return True
+    return cholesky_in_place(chol)
 
 
 @njit(cache=True)
