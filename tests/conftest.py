@@ -84,3 +84,38 @@ def dask_client():
                                   dashboard_address=":0") as cluster:
         with distributed.Client(cluster) as client:
             yield client
+
+
+# ---------------------------------------------------------------- the explorer's live fits
+@pytest.fixture
+def hold_live_fit(monkeypatch):
+    """``hold(scale, likelihood=None)``: make the explorer's live fit at ``scale`` wait.
+
+    Patches ``LivePosteriors.fit`` so that the fit whose prior's ``control_scale``
+    is ``scale`` (with that likelihood, if named) sets ``started`` and waits for
+    ``release``; every fit's ``control_scale`` is appended to ``fitted``. The band
+    is switched off, so only the slider's fits run. Returns a namespace with
+    ``started``, ``release`` and ``fitted``.
+    """
+    import threading
+    from types import SimpleNamespace
+
+    from bayesreg.widgets import _explorer_live, _live_posterior
+
+    def hold(scale, likelihood=None):
+        held = SimpleNamespace(started=threading.Event(), release=threading.Event(), fitted=[])
+        original = _live_posterior.LivePosteriors.fit
+
+        def held_fit(self, family, prior, sampler):
+            held.fitted.append(prior.control_scale)
+            if prior.control_scale == scale and likelihood in (None, self.likelihood.name):
+                held.started.set()
+                assert held.release.wait(60)
+            return original(self, family, prior, sampler)
+
+        monkeypatch.setattr(_live_posterior.LivePosteriors, "fit", held_fit)
+        monkeypatch.setattr(_explorer_live.LiveExplorerMethods, "band_step",
+                            lambda self, family=None: False)  # no band: only the slider's fits
+        return held
+
+    return hold

@@ -9,7 +9,6 @@ Carlo standard errors (tests/test_live_posterior.py's helper); the ordering test
 forces the interleaving of slider moves and fits with events.
 """
 
-import threading
 
 import numpy as np
 import pytest
@@ -17,7 +16,6 @@ import pytest
 import bayesreg as br
 from bayesreg.posterior.reweight import psis_reweight
 from bayesreg.widgets import PriorScaleExplorer
-from bayesreg.widgets import _explorer_live, _live_posterior
 from bayesreg.widgets._prior_choice import prior_options
 from bayesreg.widgets.scale_explorer import ScaleExplorer
 
@@ -56,24 +54,11 @@ def test_live_horseshoe_posterior_equals_an_independent_gibbs_reference(diabetes
     assert "Gibbs posterior" in view.posterior_note.value
 
 
-def test_fast_slider_moves_end_on_the_horseshoe_posterior_of_the_last_scale(diabetes, monkeypatch):
+def test_fast_slider_moves_end_on_the_horseshoe_posterior_of_the_last_scale(diabetes, hold_live_fit):
     """The fit at 0.5 is held while the slider moves to 2.0 and 3.0: 2.0 is never fitted,
     the 0.5 result is cached but never shown, and the view ends on 3.0's posterior."""
     X, y = diabetes
-    started, release = threading.Event(), threading.Event()
-    fitted = []
-    original = _live_posterior.LivePosteriors.fit
-
-    def held_fit(self, family, prior, sampler):
-        fitted.append(prior.global_scale)
-        if prior.global_scale == 0.5:
-            started.set()
-            assert release.wait(60)
-        return original(self, family, prior, sampler)
-
-    monkeypatch.setattr(_live_posterior.LivePosteriors, "fit", held_fit)
-    monkeypatch.setattr(_explorer_live.LiveExplorerMethods, "band_step",
-                        lambda self, family=None: False)  # no band: only the slider's fits
+    held = hold_live_fit(0.5)  # the horseshoe's control scale is its global scale
     view = PriorScaleExplorer(X, y, prior="horseshoe", sigma=SIGMA, scale=1.0,
                               live_draws=300, live_tune=100)
     assert view.wait(120) and view.state["posterior_source"] == "gibbs"
@@ -88,14 +73,14 @@ def test_fast_slider_moves_end_on_the_horseshoe_posterior_of_the_last_scale(diab
 
     view.explorer.posterior_state = recording
     view.controls["scale"].value = 0.5
-    assert started.wait(60)
+    assert held.started.wait(60)
     view.controls["scale"].value = 2.0
     view.controls["scale"].value = 3.0
     assert view.state["scale"] == 3.0 and view.state.get("pending")
     assert view.state["posterior"] is None  # nothing of another scale in the state
-    release.set()
+    held.release.set()
     assert view.wait(120)
-    assert fitted == [1.0, 0.5, 3.0]
+    assert held.fitted == [1.0, 0.5, 3.0]
     assert view.explorer._live.cached(view.explorer.family, 0.5) is not None
     assert shown == [(3.0, "gibbs")]
     state = view.state

@@ -190,34 +190,19 @@ def test_bad_likelihood_input_is_refused_clearly(count_problem, binary_problem):
 
 @pytest.mark.slow
 def test_a_gaussian_fit_finishing_after_a_likelihood_switch_is_never_shown(count_problem,
-                                                                          monkeypatch):
+                                                                          hold_live_fit):
     """The Gaussian live fit at 0.3 is held while the likelihood moves to Laplace: when it
     finishes, the view still shows the Laplace likelihood's posterior, never the Gaussian's."""
-    import threading
-
-    from bayesreg.widgets import _explorer_live, _live_posterior
-
     X, y = count_problem
-    started, release = threading.Event(), threading.Event()
-    original = _live_posterior.LivePosteriors.fit
-
-    def held_fit(self, family, prior, sampler):
-        if self.likelihood.name == "gaussian" and prior.scale == 0.3:
-            started.set()
-            assert release.wait(60)
-        return original(self, family, prior, sampler)
-
-    monkeypatch.setattr(_live_posterior.LivePosteriors, "fit", held_fit)
-    monkeypatch.setattr(_explorer_live.LiveExplorerMethods, "band_step",
-                        lambda self, family=None: False)  # no band: only the slider's fits
+    held = hold_live_fit(0.3, likelihood="gaussian")
     view = PriorScaleExplorer(X, y, prior="laplace", scale=1.0, live_draws=300, live_tune=100)
     assert view.wait(120)
     gaussian = view.explorer
     view.controls["scale"].value = 0.3
-    assert started.wait(60)
+    assert held.started.wait(60)
     view.controls["likelihood"].value = "laplace"
     assert view.state["likelihood"] == "laplace" and view.state["posterior"] is None
-    release.set()
+    held.release.set()
     assert view.wait(240)
     assert gaussian._live.cached(gaussian.family, 0.3) is not None  # drawn, cached, not shown
     state = view.state

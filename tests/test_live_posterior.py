@@ -14,7 +14,6 @@ from scipy import stats
 
 import bayesreg as br
 from bayesreg.widgets import CoefficientComparison, PriorScaleExplorer
-from bayesreg.widgets import _explorer_live, _live_posterior
 from bayesreg.widgets.scale_explorer import ScaleExplorer
 
 from .conftest import SIGMA_DIABETES as SIGMA
@@ -80,25 +79,12 @@ def test_the_prior_says_which_posterior_is_live(diabetes):
     assert view.state["posterior"] is None and "Sample" in view.posterior_note.value
 
 
-def test_fast_slider_moves_end_on_the_last_scale_never_an_older_one(diabetes, monkeypatch):
+def test_fast_slider_moves_end_on_the_last_scale_never_an_older_one(diabetes, hold_live_fit):
     """(b) The fit at 0.5 is held while the slider moves to 2.0 and then 3.0: 2.0 is
     never fitted (the newest request replaced it), the 0.5 result arrives after the
     slider left it and is cached but never shown, and the view ends on 3.0's posterior."""
     X, y = diabetes
-    started, release = threading.Event(), threading.Event()
-    fitted = []
-    original = _live_posterior.LivePosteriors.fit
-
-    def held_fit(self, family, prior, sampler):
-        fitted.append(prior.scale)
-        if prior.scale == 0.5:
-            started.set()
-            assert release.wait(60)
-        return original(self, family, prior, sampler)
-
-    monkeypatch.setattr(_live_posterior.LivePosteriors, "fit", held_fit)
-    monkeypatch.setattr(_explorer_live.LiveExplorerMethods, "band_step",
-                        lambda self, family=None: False)  # no band: only the slider's fits
+    held = hold_live_fit(0.5)
     view = PriorScaleExplorer(X, y, prior="laplace", sigma=SIGMA, scale=1.0)
     assert view.wait(120) and view.state["posterior_source"] == "gibbs"
     shown = []
@@ -112,14 +98,14 @@ def test_fast_slider_moves_end_on_the_last_scale_never_an_older_one(diabetes, mo
 
     view.explorer.posterior_state = recording
     view.controls["scale"].value = 0.5
-    assert started.wait(60)
+    assert held.started.wait(60)
     view.controls["scale"].value = 2.0
     view.controls["scale"].value = 3.0
     assert view.state["scale"] == 3.0 and view.state.get("pending")
     assert view.state["posterior"] is None  # nothing of another scale in the state
-    release.set()
+    held.release.set()
     assert view.wait(120)
-    assert fitted == [1.0, 0.5, 3.0]
+    assert held.fitted == [1.0, 0.5, 3.0]
     assert view.explorer._live.cached(view.explorer.family, 0.5) is not None
     assert shown == [(3.0, "gibbs")]
     state = view.state

@@ -13,14 +13,12 @@ References independent of the code under test:
   (sd / sqrt(2 ESS)).
 """
 
-import threading
 
 import numpy as np
 import pytest
 
 import bayesreg as br
 from bayesreg.widgets import CoefficientComparison, PriorScaleExplorer
-from bayesreg.widgets import _explorer_live, _live_posterior
 from bayesreg.widgets._prior_choice import prior_options
 from bayesreg.widgets.scale_explorer import ScaleExplorer
 
@@ -112,36 +110,23 @@ def test_logistic_spike_and_slab_says_why_there_is_no_posterior():
 
 
 def test_fast_slider_moves_end_on_the_spike_and_slab_posterior_of_the_last_scale(problem,
-                                                                               monkeypatch):
+                                                                               hold_live_fit):
     """The fit at 0.5 is held while the slider moves to 2.0 and 3.0: 2.0 is never fitted,
     0.5's result is cached but never shown, and the view ends on 3.0's posterior."""
     X, y = problem
-    started, release = threading.Event(), threading.Event()
-    fitted = []
-    original = _live_posterior.LivePosteriors.fit
-
-    def held_fit(self, family, prior, sampler):
-        fitted.append(prior.control_scale)
-        if prior.control_scale == 0.5:
-            started.set()
-            assert release.wait(60)
-        return original(self, family, prior, sampler)
-
-    monkeypatch.setattr(_live_posterior.LivePosteriors, "fit", held_fit)
-    monkeypatch.setattr(_explorer_live.LiveExplorerMethods, "band_step",
-                        lambda self, family=None: False)  # no band: only the slider's fits
+    held = hold_live_fit(0.5)  # the slab scale
     view = PriorScaleExplorer(X, y, prior="spikeandslab", sigma=SIGMA, scale=1.0,
                               live_draws=200, live_tune=50)
     assert view.wait(120) and view.state["posterior_source"] == "gibbs"
     view.controls["scale"].value = 0.5
-    assert started.wait(60)
+    assert held.started.wait(60)
     view.controls["scale"].value = 2.0
     view.controls["scale"].value = 3.0
     assert view.state["scale"] == 3.0 and view.state.get("pending")
     assert view.state["posterior"] is None  # nothing of another scale in the state
-    release.set()
+    held.release.set()
     assert view.wait(120)
-    assert fitted == [1.0, 0.5, 3.0]
+    assert held.fitted == [1.0, 0.5, 3.0]
     state = view.state
     assert state["scale"] == 3.0 and state["prior"] == br.SpikeAndSlab(slab_scale=3.0)
     fit = view.explorer._live.cached(view.explorer.family, 3.0)
