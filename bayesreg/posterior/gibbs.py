@@ -98,6 +98,13 @@ GIBBS_INDICATOR_PRIORS = tuple(
 #: which the tests compare it with).
 INDEPENDENCE_STEP = True
 
+#: The compiled sweep over-relaxes its draw of w | v (``_gibbs_kernel._draw_coef``, Adler 1981):
+#: w = m + a (w_prev - m) + sqrt(1 - a^2) L^-T z leaves N(m, A^-1) invariant, and a < 0 cancels
+#: part of the coefficients' autocorrelation through v. On diabetes, Laplace(4): min bulk ESS per
+#: draw about 0.70 -> 0.87 and min tail ESS 0.76 -> 0.81 (a = -0.5, 2 chains, 8 seeds); 0: the
+#: plain draw, the numpy sweep's (the test oracle).
+OVERRELAXATION = -0.5
+
 #: Update the horseshoe's tau with the coefficients integrated out when p > n
 #: (False: the plain tau | w conditional; the tests compare the two).
 COLLAPSED_TAU = True
@@ -317,7 +324,7 @@ def _sample_compiled(sweep, mixture, state, draws, tune, rng, advance):
     def run_chain(c):
         kernel.gaussian_chain(data, codes, chain_state(state, c), tune, streams[c],
                               SweepWork.for_features(p), ChainDraws(*(a[c] for a in out)),
-                              INDEPENDENCE_STEP)
+                              INDEPENDENCE_STEP, OVERRELAXATION)
 
     run_chains(run_chain, chains, done=lambda c: advance(tune + draws))
     return {"coef": out.coef, **sweep.record(out.coef, rng, sigma2=out.sigma2),
