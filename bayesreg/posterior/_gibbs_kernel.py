@@ -271,8 +271,12 @@ def gaussian_chain(data, prior, state, tune, rng, work, out, independent_proposa
     """
     # the Laplace of fixed scale: fit the independence proposal on the second half of burn-in
     fits_proposal = independent_proposals and prior.mixture == EXPONENTIAL_VARIANCE and prior.scale_update == FIXED
-    if prior.mixture == COMMON_VARIANCE and prior.scale_update == FIXED and data.sigma_fixed:
-        overrelaxation = 0.0  # nothing but w moves: its plain draws are already independent
+    fixed_variances = prior.mixture == COMMON_VARIANCE or (
+        prior.mixture == EXPONENTIAL_VARIANCE_WITH_RIDGE and prior.l1 == 0.0)  # l1_ratio 0: a ridge
+    if fixed_variances and prior.scale_update == FIXED:
+        # no prior variance moves: the plain draws are independent (sigma fixed) or nearly so
+        # (sigma learned), and over-relaxing them would only trade tail ESS for bulk ESS
+        overrelaxation = 0.0
     for it in range(tune + out.coef.shape[0]):
         gibbs_sweep(data, prior, state, rng, work, overrelaxation)
         if fits_proposal and it >= tune // 2 and it < tune:
