@@ -202,7 +202,8 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         ``constant_data`` (the training X, referenced rather than copied when
         it was already a float64 array) and, with ``log_likelihood=True`` or
         after :meth:`compute_log_likelihood`, ``log_likelihood`` (so
-        ``arviz.loo(idata_)`` works).
+        ``arviz.loo(idata_)`` works). Assembled on first access from what
+        the fit kept, so a refit that nobody reads pays nothing for it.
     coef_, coef_median_, coef_sd_ : ndarray of shape (n_features,)
         Posterior mean, median and standard deviation.
     intercept_ : float
