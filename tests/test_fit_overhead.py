@@ -191,3 +191,57 @@ def test_exact_fit_with_few_draws_warns_without_tuning_advice(regression):
     r_hat = [str(w.message) for w in caught if "R-hat" in str(w.message)]
     assert r_hat, "4 chains of 6 independent draws: R-hat > 1.01 by chance at this seed"
     assert all("tune" not in m and "independent closed-form draws" in m for m in r_hat)
+
+
+# ------------------------------------------------------------------ InferenceData on first access (issue 21)
+def test_inference_data_is_assembled_on_first_access_with_every_group(regression):
+    """A fit keeps the parts of idata_ and builds it when read: the same groups, data and
+    sampler as an InferenceData built by hand from the same draws and rows."""
+    X, y = regression
+    model = quiet_fit(exact(draws=50, chains=2, random_seed=3), X, y)
+    assert model.__dict__["_idata"] is None  # not built by the fit
+    posterior = model._posterior()
+    idata = model.idata_
+    assert model.__dict__["_idata"] is idata and model.idata_ is idata  # built once, kept
+    assert set(idata.groups()) == {"posterior", "observed_data", "constant_data"}
+    assert idata.posterior is posterior
+    np.testing.assert_array_equal(idata.observed_data["y"].values, y)
+    np.testing.assert_array_equal(idata.constant_data["X"].values, X)
+    assert idata.attrs["sampler"] == "exact" == model.sampler_
+    assert not hasattr(exact(), "idata_")  # unfitted: no idata_, as any fitted attribute
+
+
+def test_deferred_inference_data_keeps_the_fits_settings(regression):
+    """Parameters changed after fit do not leak into the idata_ built later: log_likelihood
+    is computed at fit time (the fit's likelihood), and a refit replaces everything."""
+    X, y = regression
+    model = quiet_fit(exact(draws=50, chains=2, random_seed=3, log_likelihood=True), X, y)
+    model.set_params(log_likelihood=False, sigma=5.0)
+    idata = model.idata_
+    assert "log_likelihood" in idata.groups()
+    coef, intercept = draws_of(model, "coef"), draws_of(model, "intercept")
+    expected = stats.norm.logpdf(y, intercept[:, None] + coef @ X.T, 1.0)  # the fit's sigma = 1
+    np.testing.assert_allclose(idata.log_likelihood["y"].values.reshape(-1, len(y)), expected, rtol=1e-10)
+    quiet_fit(model, X[:60], y[:60])
+    assert model.idata_.observed_data["y"].size == 60
+    assert "log_likelihood" not in model.idata_.groups()
+
+
+def test_unread_inference_data_survives_pickle_and_copy(regression):
+    import pickle
+
+    X, y = regression
+    model = quiet_fit(exact(draws=50, chains=2, random_seed=3), X, y)
+    for other in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+        assert other.__dict__["_idata"] is None
+        np.testing.assert_array_equal(other.idata_.posterior["coef"].values, model.idata_.posterior["coef"].values)
+        np.testing.assert_array_equal(other.predict(X[:5]), model.predict(X[:5]))
+
+
+def test_coef_median_from_the_diagnostics_sort_equals_numpy_median():
+    """The medians come from the rank pass's sort; np.median over chains and draws, exactly."""
+    X, y = br.datasets.load_diabetes()
+    model = quiet_fit(br.PosteriorRegressor(br.Laplace(4.0), sigma=54.0, sampler="gibbs", chains=2, draws=300,
+                                            random_seed=1, progressbar=False), X, y)
+    coef = model.idata_.posterior["coef"].values.reshape(-1, X.shape[1])
+    np.testing.assert_array_equal(model.coef_median_, np.median(coef, axis=0))

@@ -83,7 +83,10 @@ def test_laplace_gibbs_with_the_independence_step_matches_quadrature():
 
 def test_the_step_accepts_often_and_mixes_better_than_the_plain_sweep(monkeypatch):
     """Diabetes-like collinearity: the slowest coefficient's bulk ESS per draw at least 1.3x
-    that of the plain sweep (about 1.7x measured), same seed, same draws."""
+    that of the plain sweep (about 1.7x measured), same seed, same draws. Both without the
+    over-relaxed draw of w (tests/test_overrelaxation.py measures that one), so that the
+    ratio is the step's own."""
+    monkeypatch.setattr(gibbs_module, "OVERRELAXATION", 0.0)
     X, y = br.datasets.load_diabetes()
     with_step = fit(X, y, br.Laplace(4.0), 54.0, seed=3, draws=2000).idata_.posterior["coef"].values
     monkeypatch.setattr(gibbs_module, "INDEPENDENCE_STEP", False)

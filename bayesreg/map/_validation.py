@@ -7,7 +7,11 @@ paid on every refit under a widget's slider. A DataFrame whose columns are all
 float64 and whose column names are all strings becomes exactly its values and
 its names under ``validate_data``; so such a frame is validated as its array
 (finiteness, shape, ``n_features_in_``, y's checks: all scikit-learn's), and
-``feature_names_in_`` is set to its names, as scikit-learn would set them.
+``feature_names_in_`` is set to its names, as scikit-learn would set them. When
+the regressors' own checks (``y_numeric=True, dtype=float64``) find nothing to
+change or refuse (finite values, one y per row), the arrays are returned as they
+are without calling scikit-learn at all; any other case goes through it, errors
+included.
 Anything else (other dtypes, non-string names, a y that is not a float64
 Series or array) goes through ``validate_data`` unchanged.
 """
@@ -61,6 +65,24 @@ def validate_training_data(estimator, X, y, **check_params):
     if frame is None or target is None:
         return validate_data(estimator, X, y, **check_params)
     values, names = frame
-    X, y = validate_data(estimator, values, target, **check_params)  # drops feature_names_in_
+    if check_params == _PLAIN_CHECKS and _valid_as_is(values, target):
+        # what validate_data returns and sets for such arrays, without its ~0.4 ms of checks
+        estimator.n_features_in_ = values.shape[1]
+        estimator.feature_names_in_ = names
+        return values, target
+    X, y = validate_data(estimator, values, target, **check_params)  # its checks and errors
     estimator.feature_names_in_ = names
     return X, y
+
+
+#: The checks the regressors' fit asks for; other checks take scikit-learn's path.
+_PLAIN_CHECKS = {"y_numeric": True, "dtype": np.float64}
+
+
+def _valid_as_is(values, target):
+    """True when ``validate_data(values, target, y_numeric=True, dtype=float64)`` would return
+    both unchanged: a non-empty 2-D float64 X, a 1-D float64 y of its length, all finite.
+    Anything else (NaN, inf, no rows...) goes to scikit-learn, which raises its own error."""
+    return (values.ndim == 2 and values.shape[0] >= 1 and values.shape[1] >= 1
+            and target.shape == (values.shape[0],)
+            and bool(np.isfinite(values).all()) and bool(np.isfinite(target).all()))

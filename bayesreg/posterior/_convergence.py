@@ -105,7 +105,7 @@ def _folded(columns, ordered):
     return np.abs(columns - median[:, None, None])
 
 
-def rank_diagnostics(draws, probs=(0.05, 0.95)):
+def rank_diagnostics(draws, probs=(0.05, 0.95), return_median=False):
     """R-hat, bulk ESS and tail ESS of every parameter of ``draws`` in one pass.
 
     The same numbers as :func:`rhat_rank`, :func:`ess_bulk` and :func:`ess_tail`
@@ -123,13 +123,25 @@ def rank_diagnostics(draws, probs=(0.05, 0.95)):
     -------
     r_hat, ess_bulk, ess_tail : ndarray of shape (k,)
         R-hat is NaN with fewer than 2 chains; all are NaN with fewer than 4 draws.
+    median : ndarray of shape (k,) or None, only with ``return_median``
+        Each parameter's median over chains and draws where the compiled pass ran
+        (it reads them from its sort), else None.
     """
     draws = np.asarray(draws, dtype=float)
     k = draws.shape[-1]
     if draws.shape[1] < _MIN_DRAWS:
-        return np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
+        nothing = (np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan))
+        return nothing + (None,) if return_median else nothing
     if draws.shape[1] % 2 == 0 and np.isfinite(draws).all():
-        return compiled_rank_diagnostics(draws, probs)[:3]
+        found = compiled_rank_diagnostics(draws, probs)
+        return found if return_median else found[:3]
+    found = _numpy_rank_diagnostics(draws, probs)
+    return found + (None,) if return_median else found
+
+
+def _numpy_rank_diagnostics(draws, probs):
+    """:func:`rank_diagnostics` in numpy: odd chain lengths and non-finite draws."""
+    k = draws.shape[-1]
     split = _split_columns(draws)
     z_bulk, ordered = _z_scale(split)
     if draws.shape[0] < 2:

@@ -140,8 +140,15 @@ def _horseshoe_local_precision(rng, m, out, choice, todo):
 
 
 @njit(cache=True)
-def _draw_coef(gram, xty, sigma2, variances, rng, work, coef):
-    """coef ~ N(A^-1 xty / s2, A^-1), A = gram / s2 + diag(1 / variances), by Cholesky (Rue 2001)."""
+def _draw_coef(gram, xty, sigma2, variances, rng, work, coef, overrelaxation=0.0, previous=None):
+    """coef ~ N(A^-1 xty / s2, A^-1), A = gram / s2 + diag(1 / variances), by Cholesky (Rue 2001).
+
+    ``overrelaxation`` a in (-1, 1), with ``previous`` the coefficients before the draw
+    (Adler 1981; Neal 1998): ``coef = m + a (previous - m) + sqrt(1 - a^2) L^-T z``, with
+    m the conditional mean and A = L L^T. It leaves N(m, A^-1) invariant and is reversible
+    with respect to it (a = 0: the independent draw); ``L^-T((1 - a) L^-1 xty / s2 +
+    sqrt(1 - a^2) z) + a previous`` takes one triangular solve, as the plain draw.
+    """
     p = xty.size
     for i in range(p):
         for j in range(i + 1):
@@ -156,18 +163,30 @@ def _draw_coef(gram, xty, sigma2, variances, rng, work, coef):
         for k in range(i):
             s -= work[i, k] * coef[k]
         coef[i] = s / work[i, i]
-    for i in range(p):
-        coef[i] += rng.standard_normal()
+    if overrelaxation == 0.0:
+        for i in range(p):
+            coef[i] += rng.standard_normal()
+    else:
+        noise = math.sqrt(1.0 - overrelaxation * overrelaxation)
+        for i in range(p):
+            coef[i] = (1.0 - overrelaxation) * coef[i] + noise * rng.standard_normal()
     for i in range(p - 1, -1, -1):
         s = coef[i]
         for k in range(i + 1, p):
             s -= work[k, i] * coef[k]
         coef[i] = s / work[i, i]
+    if overrelaxation != 0.0:
+        for i in range(p):
+            coef[i] += overrelaxation * previous[i]
 
 
 @njit(cache=True)
-def gibbs_sweep(data, prior, state, rng, work):
-    """One sweep of one chain: ``state`` holds length-1 views (``_gibbs_state.chain_state``)."""
+def gibbs_sweep(data, prior, state, rng, work, overrelaxation=0.0):
+    """One sweep of one chain: ``state`` holds length-1 views (``_gibbs_state.chain_state``).
+
+    ``overrelaxation``: that of the draw of ``w | v`` (:func:`_draw_coef`; 0: the plain
+    draw of the numpy sweep, the test oracle).
+    """
     coef, local, variances = state.coef[0], state.local[0], work.variances
     p = coef.size
     scale2 = state.scale2[0]
@@ -181,7 +200,11 @@ def gibbs_sweep(data, prior, state, rng, work):
             variances[j] = 1.0 / (1.0 / local[j] + ridge)
         else:
             variances[j] = local[j] * scale2
-    _draw_coef(data.gram, data.xty, state.sigma2[0], variances, rng, work.chol, coef)
+    if overrelaxation != 0.0:
+        for j in range(p):
+            work.previous[j] = coef[j]
+    _draw_coef(data.gram, data.xty, state.sigma2[0], variances, rng, work.chol, coef, overrelaxation,
+               work.previous)
     # the Laplace's independence step on w (._independence_step), once its proposal is fitted
     if work.proposal_on[0] > 0.0 and independence_step(
             rng, coef, data.gram, data.xty, state.sigma2[0], math.sqrt(scale2),
@@ -239,16 +262,23 @@ def gibbs_sweep(data, prior, state, rng, work):
 
 
 @njit(cache=True, nogil=True)  # chains run in threads (._parallel_chains)
-def gaussian_chain(data, prior, state, tune, rng, work, out, independent_proposals=True):
+def gaussian_chain(data, prior, state, tune, rng, work, out, independent_proposals=True, overrelaxation=0.0):
     """Run one chain from ``state`` (length-1 views); fills ``out`` (a ChainDraws) after ``tune`` sweeps.
 
     ``independent_proposals``: the Laplace prior of fixed scale adds the independence
     step of :mod:`._independence_step` to the kept sweeps (False: the plain sweep).
+    ``overrelaxation``: that of every draw of ``w | v`` (:func:`_draw_coef`; 0: none).
     """
     # the Laplace of fixed scale: fit the independence proposal on the second half of burn-in
     fits_proposal = independent_proposals and prior.mixture == EXPONENTIAL_VARIANCE and prior.scale_update == FIXED
+    fixed_variances = prior.mixture == COMMON_VARIANCE or (
+        prior.mixture == EXPONENTIAL_VARIANCE_WITH_RIDGE and prior.l1 == 0.0)  # l1_ratio 0: a ridge
+    if fixed_variances and prior.scale_update == FIXED:
+        # no prior variance moves: the plain draws are independent (sigma fixed) or nearly so
+        # (sigma learned), and over-relaxing them would only trade tail ESS for bulk ESS
+        overrelaxation = 0.0
     for it in range(tune + out.coef.shape[0]):
-        gibbs_sweep(data, prior, state, rng, work)
+        gibbs_sweep(data, prior, state, rng, work, overrelaxation)
         if fits_proposal and it >= tune // 2 and it < tune:
             accumulate(state.coef[0], work.fit_count, work.fit_mean, work.fit_scatter, work.buffer)
             if it == tune - 1 and freeze(work.fit_count, work.fit_scatter, work.proposal_chol):

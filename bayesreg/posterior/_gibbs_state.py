@@ -78,12 +78,13 @@ class SweepWork(NamedTuple):
     proposal_on: np.ndarray  # (1,)
     proposal: np.ndarray  # (p,)
     accepted: np.ndarray  # (1,)
+    previous: np.ndarray  # (p,): the coefficients before this sweep's over-relaxed draw
 
     @classmethod
     def for_features(cls, p):
         return cls(np.empty((p, p)), np.empty(p), np.empty(p), np.empty(p, dtype=np.int64),
                    np.zeros(1), np.zeros(p), np.zeros((p, p)), np.zeros((p, p)), np.zeros(1),
-                   np.empty(p), np.zeros(1))
+                   np.empty(p), np.zeros(1), np.empty(p))
 
 
 def chain_state(state, c):

@@ -107,17 +107,21 @@ def independence_step(rng, coef, gram, xty, sigma2, scale, mean, chol, proposal,
     Variates: p normals, one gamma (the t's mixing variable), one uniform.
     """
     p = coef.size
+    z2 = 0.0
     for i in range(p):
         z[i] = rng.standard_normal()
+        z2 += z[i] ** 2
     mix = math.sqrt(PROPOSAL_DOF / (2.0 * rng.standard_gamma(PROPOSAL_DOF / 2.0)))
     for i in range(p):
         s = 0.0
         for k in range(i + 1):
             s += chol[i, k] * z[k]
         proposal[i] = mean[i] + mix * s
+    # the proposal is mean + mix L z: its L^-1 (w* - mean) is mix z, no triangular solve
+    log_q_proposal = -0.5 * (PROPOSAL_DOF + p) * math.log1p(mix * mix * z2 / PROPOSAL_DOF)
     log_ratio = (_log_posterior(proposal, gram, xty, sigma2, scale)
                  - _log_posterior(coef, gram, xty, sigma2, scale)
-                 + _log_proposal(coef, mean, chol, z) - _log_proposal(proposal, mean, chol, z))
+                 + _log_proposal(coef, mean, chol, z) - log_q_proposal)
     if math.log(rng.random()) < log_ratio:
         for i in range(p):
             coef[i] = proposal[i]

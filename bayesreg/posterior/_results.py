@@ -20,7 +20,7 @@ from ._pointwise import likelihood_at_draws, linear_predictor_blocks, pointwise_
 from ._ranking import model_evidence_table
 from ._training_data import statistics_dataset, training_data
 
-__all__ = ["DIAGNOSTIC_VARS", "SUMMARY_VARS", "PosteriorResults", "log_likelihood_group"]
+__all__ = ["DIAGNOSTIC_VARS", "SUMMARY_VARS", "PosteriorResults", "inference_data", "log_likelihood_group"]
 
 #: Posterior variables reported in summaries, in order.
 SUMMARY_VARS = ("intercept", "coef", "sigma", "df", "scale", "alpha", "C", "penalty_l1_ratio", "tau",
@@ -44,17 +44,13 @@ def log_likelihood_group(likelihood, posterior, X, y, sigma, offset=None):
     )
 
 
-class PosteriorResults:
-    """The results of a fitted posterior estimator (``_likelihood`` is its Likelihood object)."""
-
-    def _inference_data(self, posterior, sample_stats, X, y, sigma, offset=None):
-        if isinstance(X, SufficientStatistics):  # no rows: the statistics stand for them
-            groups = {"posterior": posterior, "constant_data": statistics_dataset(X, posterior)}
-            if sample_stats is not None:
-                groups["sample_stats"] = sample_stats
-            return az.InferenceData(**groups)
-        # X is referenced, not copied (validate_data copies only to convert);
-        # the (chain, draw, obs) log-likelihood only when asked for
+def inference_data(posterior, sample_stats, X, y, offset=None, sampler=None, log_likelihood=None):
+    """The fit's InferenceData: ``posterior``, the training data, ``sample_stats`` (NUTS) and
+    the ``log_likelihood`` group where one is given; ``attrs["sampler"]`` names the sampler."""
+    if isinstance(X, SufficientStatistics):  # no rows: the statistics stand for them
+        groups = {"posterior": posterior, "constant_data": statistics_dataset(X, posterior)}
+    else:
+        # X is referenced, not copied (validate_data copies only to convert)
         groups = {  # the coordinates' indexes built once per shape (._coordinates)
             "posterior": posterior,
             "observed_data": xr.Dataset({"y": (("obs",), y)}, coords=rows_coordinates(X.shape[0])),
@@ -65,12 +61,55 @@ class PosteriorResults:
         }
         if offset is not None:  # the known log exposure of each training row
             groups["constant_data"]["offset"] = (("obs",), offset)
-        if sample_stats is not None:
-            groups["sample_stats"] = sample_stats
-        if self.log_likelihood:
-            groups["log_likelihood"] = log_likelihood_group(self._likelihood, posterior, X, y,
-                                                            sigma, offset)
-        return az.InferenceData(**groups)
+    if sample_stats is not None:
+        groups["sample_stats"] = sample_stats
+    if log_likelihood is not None:
+        groups["log_likelihood"] = log_likelihood
+    idata = az.InferenceData(**groups)
+    if sampler is not None:
+        idata.attrs["sampler"] = sampler
+    return idata
+
+
+class PosteriorResults:
+    """The results of a fitted posterior estimator (``_likelihood`` is its Likelihood object).
+
+    ``idata_`` is assembled on first access: a fit keeps its parts (the posterior
+    Dataset, the training data it references, the sampler's statistics) and
+    builds the InferenceData when something reads it, so that a refit under a
+    slider pays for its draws and diagnostics, not for xarray groups nobody
+    looks at. The fitted attributes (``coef_``, ``diagnostics_``...) are set
+    by the fit itself, and warnings are emitted there.
+    """
+
+    @property
+    def idata_(self):
+        state = self.__dict__
+        if state.get("_idata") is None:
+            parts = state.get("_idata_parts")
+            if parts is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute 'idata_'")
+            state["_idata"] = inference_data(*parts)
+            state["_idata_parts"] = None
+        return state["_idata"]
+
+    @idata_.setter
+    def idata_(self, idata):
+        self.__dict__["_idata"] = idata
+        self.__dict__["_idata_parts"] = None
+
+    def _posterior(self):
+        """The posterior Dataset, without assembling ``idata_`` for it."""
+        parts = self.__dict__.get("_idata_parts")
+        return parts[0] if parts is not None else self.idata_.posterior
+
+    def _defer_inference_data(self, posterior, sample_stats, X, y, sigma, offset, sampler):
+        """Keep what ``idata_`` is made of; the log-likelihood, when asked for, is computed now
+        (with the likelihood the fit used), the rest is assembled on first access."""
+        loglik = (log_likelihood_group(self._likelihood, posterior, X, y, sigma, offset)
+                  if self.log_likelihood and not isinstance(X, SufficientStatistics) else None)
+        self.__dict__["_idata"] = None
+        self.__dict__["_idata_parts"] = (posterior, sample_stats, X, y, offset, sampler, loglik)
 
     def compute_log_likelihood(self):
         """Add the pointwise log-likelihood group to ``idata_`` (for ``arviz.loo``) and return it.
@@ -102,25 +141,30 @@ class PosteriorResults:
         return idata
 
     def _set_results(self, idata, diagnostics):
-        """Fitted attributes that follow from ``idata`` (shared by fit and load)."""
-        posterior = idata.posterior
-        coef = posterior["coef"].values.reshape(-1, posterior.sizes["feature"])
+        """Fitted attributes that follow from ``idata`` (load, and the Dask fit)."""
+        self._set_posterior_results(idata.posterior, diagnostics, idata.attrs["sampler"])
         self.idata_ = idata
+
+    def _set_posterior_results(self, posterior, diagnostics, sampler, coef_median=None):
+        """Fitted attributes that follow from the posterior draws; ``coef_median``: the
+        coefficients' medians where the diagnostics' sort already gave them (else np.median)."""
+        coef = posterior.variables["coef"].values.reshape(-1, posterior.sizes["feature"])
         self.coef_ = coef.mean(axis=0)
-        self.coef_median_ = np.median(coef, axis=0)
+        self.coef_median_ = np.median(coef, axis=0) if coef_median is None else coef_median
         self.coef_sd_ = coef.std(axis=0, ddof=1) if coef.shape[0] > 1 else np.zeros(coef.shape[1])
-        self.intercept_ = float(posterior["intercept"].values.mean()) if "intercept" in posterior else 0.0
+        self.intercept_ = (float(posterior.variables["intercept"].values.mean()) if "intercept" in posterior
+                           else 0.0)
         self.diagnostics_ = diagnostics
-        self.sampler_ = idata.attrs["sampler"]
+        self.sampler_ = sampler
 
     def _draws(self, name):
         """Posterior draws of ``name`` flattened over chains: (S,) or (S, p)."""
-        values = self.idata_.posterior[name].values
+        values = self._posterior()[name].values
         return values.reshape(-1, *values.shape[2:])
 
     def _linear_predictor_blocks(self, X, offset=None):
         """``(rows, eta)`` blocks of the (draws x rows) linear predictor; see ``_pointwise``."""
-        intercept = self._draws("intercept") if "intercept" in self.idata_.posterior else 0.0
+        intercept = self._draws("intercept") if "intercept" in self._posterior() else 0.0
         return linear_predictor_blocks(self._draws("coef"), intercept, X, offset)
 
     def summary(self, hdi_prob=0.94):

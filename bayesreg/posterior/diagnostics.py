@@ -18,27 +18,33 @@ class SamplingWarning(UserWarning):
     """The sampler's output may not represent the posterior (divergences, R-hat, ESS)."""
 
 
-def compute_diagnostics(posterior, sample_stats, var_names):
+def compute_diagnostics(posterior, sample_stats, var_names, return_medians=False):
     """Divergences, the worst R-hat and the smallest bulk and tail ESS over ``var_names``.
+
+    ``return_medians=True`` also returns each variable's posterior medians (over
+    chains and draws, as ``np.median``), which the rank pass's sort gives for free
+    where it runs compiled (finite draws, even chain length); ``{}`` elsewhere.
 
     Returns
     -------
     dict
         ``divergences`` (int), ``max_r_hat``, ``min_ess_bulk``, ``min_ess_tail``
         (floats; R-hat is NaN with a single chain), ``draws`` and ``chains``.
+    medians : dict, only with ``return_medians``
+        Variable name -> array of its medians (the variable's shape without chain, draw).
     """
     divergences = 0
     if sample_stats is not None and "diverging" in sample_stats:
         divergences = int(sample_stats["diverging"].sum())
     # every scalar of every variable as one (chain, draw, k) array
-    columns = [posterior[name].values for name in var_names]
+    columns = [posterior.variables[name].values for name in var_names]
     draws = np.concatenate([c.reshape(*c.shape[:2], -1) for c in columns], axis=-1)
     chains, n_draws = draws.shape[:2]
     with np.errstate(divide="ignore", invalid="ignore"):
-        r_hats, bulks, tails = rank_diagnostics(draws)  # one pass over every scalar
+        r_hats, bulks, tails, medians = rank_diagnostics(draws, return_median=True)  # one pass
         r_hat = _worst(r_hats, np.nanmax) if chains > 1 else float("nan")
         bulk, tail = _worst(bulks, np.nanmin), _worst(tails, np.nanmin)
-    return {
+    diagnostics = {
         "divergences": divergences,
         "max_r_hat": r_hat,
         "min_ess_bulk": bulk,
@@ -46,6 +52,15 @@ def compute_diagnostics(posterior, sample_stats, var_names):
         "chains": int(chains),
         "draws": int(n_draws),
     }
+    if not return_medians:
+        return diagnostics
+    by_name, start = {}, 0
+    for name, column in zip(var_names, columns):
+        size = int(np.prod(column.shape[2:], dtype=int))
+        if medians is not None:
+            by_name[name] = medians[start:start + size].reshape(column.shape[2:])
+        start += size
+    return diagnostics, by_name
 
 
 def _worst(values, reduce):

@@ -95,10 +95,9 @@ class _PosteriorEstimator(SameModelMAP, PredictiveIntervals, PosteriorResults, B
             posterior = posterior.assign(coef=posterior["coef"] / scaling.scales)
         X = X_original
         var_names = [name for name in DIAGNOSTIC_VARS if name in posterior]
-        diagnostics = compute_diagnostics(posterior, sample_stats, var_names)
-        idata = self._inference_data(posterior, sample_stats, X, y, sigma, offset)
-        idata.attrs["sampler"] = sampler
-        self._set_results(idata, diagnostics)
+        diagnostics, medians = compute_diagnostics(posterior, sample_stats, var_names, return_medians=True)
+        self._set_posterior_results(posterior, diagnostics, sampler, medians.get("coef"))
+        self._defer_inference_data(posterior, sample_stats, X, y, sigma, offset, sampler)
         self.map_ = self._cached_map(X, y, sigma, offset)
         return diagnostics
 
@@ -203,7 +202,8 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         ``constant_data`` (the training X, referenced rather than copied when
         it was already a float64 array) and, with ``log_likelihood=True`` or
         after :meth:`compute_log_likelihood`, ``log_likelihood`` (so
-        ``arviz.loo(idata_)`` works).
+        ``arviz.loo(idata_)`` works). Assembled on first access from what
+        the fit kept, so a refit that nobody reads pays nothing for it.
     coef_, coef_median_, coef_sd_ : ndarray of shape (n_features,)
         Posterior mean, median and standard deviation.
     intercept_ : float
@@ -277,9 +277,8 @@ class PosteriorRegressor(RegressorMixin, _PosteriorEstimator):
         warn_on_problems(diagnostics, type(self).__name__, independent_draws=self.sampler_ == "exact")
         return self
 
-    def _set_results(self, idata, diagnostics):
-        super()._set_results(idata, diagnostics)
-        posterior = idata.posterior
+    def _set_posterior_results(self, posterior, diagnostics, sampler, coef_median=None):
+        super()._set_posterior_results(posterior, diagnostics, sampler, coef_median)
         if "sigma" in posterior:
             self.sigma_ = float(posterior["sigma"].mean())
         else:

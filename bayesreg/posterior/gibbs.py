@@ -31,7 +31,9 @@ The steps of one sweep, for every chain at once (chains are a batch axis):
 The compiled sweep of the Laplace prior of fixed scale adds, between steps 1
 and 3, an independence Metropolis step on ``w`` whose t proposal is fitted on
 the burn-in (:mod:`._independence_step`: same stationary law, about 1.7x the
-bulk ESS per draw on collinear data).
+bulk ESS per draw on collinear data). Every compiled sweep draws ``w | v`` over-relaxed
+(``OVERRELAXATION``, Adler 1981: same conditional law, less autocorrelation), except
+where no prior variance moves and its plain draws are already (nearly) independent.
 
 For the Gaussian likelihood with ``n >= p`` a sweep is a few hundred flops, so
 it runs compiled, one chain after another (:mod:`._gibbs_kernel`, numba);
@@ -97,6 +99,14 @@ GIBBS_INDICATOR_PRIORS = tuple(
 #: t proposal is fitted on the burn-in (._independence_step; False: the plain Park-Casella sweep,
 #: which the tests compare it with).
 INDEPENDENCE_STEP = True
+
+#: The compiled sweep over-relaxes its draw of w | v (``_gibbs_kernel._draw_coef``, Adler 1981):
+#: w = m + a (w_prev - m) + sqrt(1 - a^2) L^-T z leaves N(m, A^-1) invariant, and a < 0 cancels
+#: part of the coefficients' autocorrelation through v. On diabetes, Laplace(4): min bulk ESS per
+#: draw about 0.70 -> 0.87 and min tail ESS 0.76 -> 0.81 (a = -0.5, 2 chains, 8 seeds); 0: the
+#: plain draw, the numpy sweep's (the test oracle). Not applied where no prior variance moves
+#: (``_gibbs_kernel.gaussian_chain``).
+OVERRELAXATION = -0.5
 
 #: Update the horseshoe's tau with the coefficients integrated out when p > n
 #: (False: the plain tau | w conditional; the tests compare the two).
@@ -317,7 +327,7 @@ def _sample_compiled(sweep, mixture, state, draws, tune, rng, advance):
     def run_chain(c):
         kernel.gaussian_chain(data, codes, chain_state(state, c), tune, streams[c],
                               SweepWork.for_features(p), ChainDraws(*(a[c] for a in out)),
-                              INDEPENDENCE_STEP)
+                              INDEPENDENCE_STEP, OVERRELAXATION)
 
     run_chains(run_chain, chains, done=lambda c: advance(tune + draws))
     return {"coef": out.coef, **sweep.record(out.coef, rng, sigma2=out.sigma2),
