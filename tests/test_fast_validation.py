@@ -116,3 +116,12 @@ def test_a_valid_float_frame_skips_scikit_learn_but_an_invalid_one_gets_its_erro
     with pytest.raises(ValueError, match="NaN"):
         validate_training_data(Probe(), bad, y, y_numeric=True, dtype=np.float64)
     assert calls == [1]
+
+
+def test_a_strided_target_is_copied_as_scikit_learn_copies_it():
+    X, y = pd.DataFrame(VALUES, columns=["a", "b", "c"]), np.repeat(TARGET, 2)[::2]
+    (_, y_fast), _, _ = _validated(validate_training_data, X, y)
+    (_, y_ref), _, _ = _validated(validate_data, X, y)
+    np.testing.assert_array_equal(y_fast, y_ref)
+    assert y_fast.flags.c_contiguous == y_ref.flags.c_contiguous
+    assert np.shares_memory(y_fast, y) == np.shares_memory(y_ref, y)

@@ -245,3 +245,43 @@ def test_coef_median_from_the_diagnostics_sort_equals_numpy_median():
                                             random_seed=1, progressbar=False), X, y)
     coef = model.idata_.posterior["coef"].values.reshape(-1, X.shape[1])
     np.testing.assert_array_equal(model.coef_median_, np.median(coef, axis=0))
+
+
+def test_an_estimator_pickled_with_idata_in_its_dict_loads_it():
+    """Before idata_ became a property, pickles kept it in the instance __dict__."""
+    X, y = br.datasets.load_diabetes()
+    model = quiet_fit(exact(draws=20, chains=2, random_seed=1), X.to_numpy()[:, :3], y.to_numpy())
+    old_state = {k: v for k, v in model.__getstate__().items() if k not in ("_idata", "_idata_parts")}
+    old_state["idata_"] = model.idata_
+    restored = type(model).__new__(type(model))
+    restored.__setstate__(old_state)
+    assert restored.idata_ is model.idata_
+    np.testing.assert_array_equal(restored.predict(X.to_numpy()[:4, :3]), model.predict(X.to_numpy()[:4, :3]))
+
+
+def test_predict_does_not_assemble_the_inference_data(regression):
+    X, y = regression
+    model = quiet_fit(exact(draws=50, chains=2, random_seed=3), X, y)
+    model.predict(X[:5], return_std=True)
+    model.predict_interval(X[:5])
+    assert model.__dict__["_idata"] is None
+
+
+def test_a_refit_during_a_first_read_keeps_the_new_fit(regression, monkeypatch):
+    """The build of idata_ is not kept when a refit replaced the parts meanwhile."""
+    from bayesreg.posterior import _results
+
+    X, y = regression
+    model = quiet_fit(exact(draws=50, chains=2, random_seed=3), X, y)
+    build = _results.inference_data
+
+    def build_then_refit(*parts):
+        idata = build(*parts)
+        monkeypatch.setattr(_results, "inference_data", build)
+        quiet_fit(model, X[:40], y[:40])  # another thread's refit, between build and store
+        return idata
+
+    monkeypatch.setattr(_results, "inference_data", build_then_refit)
+    model.idata_  # noqa: B018 - the first read
+    assert model.__dict__["_idata"] is None  # the stale build was not kept
+    assert model.idata_.observed_data["y"].size == 40

@@ -84,5 +84,5 @@ def _valid_as_is(values, target):
     both unchanged: a non-empty 2-D float64 X, a 1-D float64 y of its length, all finite.
     Anything else (NaN, inf, no rows...) goes to scikit-learn, which raises its own error."""
     return (values.ndim == 2 and values.shape[0] >= 1 and values.shape[1] >= 1
-            and target.shape == (values.shape[0],)
+            and target.shape == (values.shape[0],) and target.flags.c_contiguous  # column_or_1d copies
             and bool(np.isfinite(values).all()) and bool(np.isfinite(target).all()))

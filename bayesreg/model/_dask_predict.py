@@ -81,9 +81,10 @@ def _stacked(result):
 def _prediction_copy(estimator):
     """A shallow copy with what prediction reads: a posterior's draws, no training rows, no MAP."""
     slim = copy.copy(estimator)
-    idata = getattr(estimator, "idata_", None)
-    if idata is not None and "posterior" in idata.groups():
-        slim.idata_ = type(idata)(posterior=idata.posterior)
+    if hasattr(estimator, "_posterior"):  # a posterior estimator: its draws only (idata_ not assembled)
+        import arviz as az  # the posterior estimators' dependency; model/ imports it only here
+
+        slim.idata_ = az.InferenceData(posterior=estimator._posterior())
     if getattr(estimator, "map_", None) is not None:
         slim.map_ = None
     return slim

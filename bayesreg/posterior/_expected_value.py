@@ -34,13 +34,14 @@ def predictive_moments(estimator, X, offset=None, return_std=False):
     Parameters
     ----------
     estimator : PosteriorRegressor
-        Fitted; its ``_likelihood``, ``idata_`` and posterior means are read.
+        Fitted; its ``_likelihood``, posterior draws and posterior means are read.
     X : ndarray of shape (n, p), validated
     offset : ndarray of shape (n,) or None
     return_std : bool
     """
     likelihood = estimator._likelihood
-    intercept = estimator._draws("intercept") if "intercept" in estimator.idata_.posterior else 0.0
+    posterior = estimator._posterior()  # not the whole idata_ (assembled on first access)
+    intercept = estimator._draws("intercept") if "intercept" in posterior else 0.0
     if likelihood.identity_link and offset is None:
         y_mean = likelihood.mean(X @ estimator.coef_ + estimator.intercept_)  # eta itself
         mean_var = (linear_predictor_variance(estimator._draws("coef"), intercept, X)
@@ -54,9 +55,9 @@ def predictive_moments(estimator, X, offset=None, return_std=False):
                 mean_var[rows] = mean.var(axis=0)
     if not return_std:
         return y_mean
-    sigma = estimator._draws("sigma") if "sigma" in estimator.idata_.posterior else estimator.sigma_
+    sigma = estimator._draws("sigma") if "sigma" in posterior else estimator.sigma_
     # E_s of the noise variance: linear in the mean, and in sigma**2 where no other
     # parameter is learned (then at the root mean square sigma): exact
-    likelihood = likelihood_at_draws(likelihood, estimator.idata_.posterior)
+    likelihood = likelihood_at_draws(likelihood, posterior)
     noise_var = likelihood.mean_noise_variance(y_mean, sigma)
     return y_mean, np.sqrt(mean_var + noise_var)

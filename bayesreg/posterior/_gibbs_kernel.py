@@ -140,10 +140,10 @@ def _horseshoe_local_precision(rng, m, out, choice, todo):
 
 
 @njit(cache=True)
-def _draw_coef(gram, xty, sigma2, variances, rng, work, coef, overrelaxation=0.0, previous=None):
+def _draw_coef(gram, xty, sigma2, variances, rng, work, coef, overrelaxation, previous):
     """coef ~ N(A^-1 xty / s2, A^-1), A = gram / s2 + diag(1 / variances), by Cholesky (Rue 2001).
 
-    ``overrelaxation`` a in (-1, 1), with ``previous`` the coefficients before the draw
+    ``overrelaxation`` a in (-1, 1) (0: the plain draw, ``previous`` unread), with ``previous`` the coefficients before the draw
     (Adler 1981; Neal 1998): ``coef = m + a (previous - m) + sqrt(1 - a^2) L^-T z``, with
     m the conditional mean and A = L L^T. It leaves N(m, A^-1) invariant and is reversible
     with respect to it (a = 0: the independent draw); ``L^-T((1 - a) L^-1 xty / s2 +

@@ -50,7 +50,7 @@ class PredictiveIntervals:
 
     def _sigma_draws(self):
         """Per-draw sigma when it was learned, the fixed sigma otherwise, None without one."""
-        if "sigma" in self.idata_.posterior:
+        if "sigma" in self._posterior():
             return self._draws("sigma")
         return getattr(self, "sigma", None)
 
@@ -101,7 +101,7 @@ class PredictiveIntervals:
         sigma = self._sigma_draws()
         tails = [(1.0 - prob) / 2.0, (1.0 + prob) / 2.0]
         lo, hi = np.empty(X.shape[0]), np.empty(X.shape[0])
-        likelihood = likelihood_at_draws(self._likelihood, self.idata_.posterior)
+        likelihood = likelihood_at_draws(self._likelihood, self._posterior())
         for rows, eta in self._linear_predictor_blocks(X, offset):
             draws = likelihood.interval_draws(eta, sigma, rng)
             # counts: a quantile that is itself a count (no interpolation between counts)

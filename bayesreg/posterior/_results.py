@@ -7,6 +7,8 @@ A mixin of :class:`~bayesreg.posterior.estimators.PosteriorRegressor` and
 
 from __future__ import annotations
 
+import threading
+
 import arviz as az
 import numpy as np
 import pandas as pd
@@ -21,6 +23,8 @@ from ._ranking import model_evidence_table
 from ._training_data import statistics_dataset, training_data
 
 __all__ = ["DIAGNOSTIC_VARS", "SUMMARY_VARS", "PosteriorResults", "inference_data", "log_likelihood_group"]
+
+_build_lock = threading.Lock()  # a first read of idata_ racing a refit of the same estimator
 
 #: Posterior variables reported in summaries, in order.
 SUMMARY_VARS = ("intercept", "coef", "sigma", "df", "scale", "alpha", "C", "penalty_l1_ratio", "tau",
@@ -85,18 +89,30 @@ class PosteriorResults:
     @property
     def idata_(self):
         state = self.__dict__
-        if state.get("_idata") is None:
+        idata = state.get("_idata")
+        if idata is None:
             parts = state.get("_idata_parts")
             if parts is None:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute 'idata_'")
-            state["_idata"] = inference_data(*parts)
-            state["_idata_parts"] = None
-        return state["_idata"]
+            idata = inference_data(*parts)
+            with _build_lock:  # kept only if no refit (another thread) replaced the parts meanwhile
+                if state.get("_idata_parts") is parts:
+                    state["_idata"], state["_idata_parts"] = idata, None
+                elif state.get("_idata") is not None:  # another first read won: one idata_ for all
+                    idata = state["_idata"]
+        return idata
 
     @idata_.setter
     def idata_(self, idata):
         self.__dict__["_idata"] = idata
         self.__dict__["_idata_parts"] = None
+
+    def __setstate__(self, state):
+        # an estimator pickled before idata_ became a property kept it in its __dict__
+        if "idata_" in state:
+            state = dict(state)
+            state["_idata"], state["_idata_parts"] = state.pop("idata_"), None
+        super().__setstate__(state)
 
     def _posterior(self):
         """The posterior Dataset, without assembling ``idata_`` for it."""

@@ -134,7 +134,7 @@ class LivePosteriors:
         """The posterior under ``prior`` by ``sampler`` ("gibbs" or "exact"), an xarray Dataset.
 
         The samplers themselves: a PosteriorRegressor would also fit its own MAP (the
-        explorer has it) and build an InferenceData; the diagnostics and warnings are the same.
+        explorer has it) and validate the data again; the diagnostics and warnings are the same.
         """
         names = [str(c) for c in self.X.columns]
         if sampler == "exact":  # a conjugate prior drawn exactly (independent draws: no burn-in)
