@@ -143,8 +143,9 @@ def _horseshoe_local_precision(rng, m, out, choice, todo):
 def _draw_coef(gram, xty, sigma2, variances, rng, work, coef, overrelaxation, previous):
     """coef ~ N(A^-1 xty / s2, A^-1), A = gram / s2 + diag(1 / variances), by Cholesky (Rue 2001).
 
-    ``overrelaxation`` a in (-1, 1) (0: the plain draw, ``previous`` unread), with ``previous`` the coefficients before the draw
-    (Adler 1981; Neal 1998): ``coef = m + a (previous - m) + sqrt(1 - a^2) L^-T z``, with
+    ``overrelaxation`` a in (-1, 1), with ``previous`` the coefficients before the draw
+    (0: the plain draw, ``previous`` unread; Adler 1981, Neal 1998):
+    ``coef = m + a (previous - m) + sqrt(1 - a^2) L^-T z``, with
     m the conditional mean and A = L L^T. It leaves N(m, A^-1) invariant and is reversible
     with respect to it (a = 0: the independent draw); ``L^-T((1 - a) L^-1 xty / s2 +
     sqrt(1 - a^2) z) + a previous`` takes one triangular solve, as the plain draw.
@@ -262,7 +263,8 @@ def gibbs_sweep(data, prior, state, rng, work, overrelaxation=0.0):
 
 
 @njit(cache=True, nogil=True)  # chains run in threads (._parallel_chains)
-def gaussian_chain(data, prior, state, tune, rng, work, out, independent_proposals=True, overrelaxation=0.0):
+def gaussian_chain(data, prior, state, tune, rng, work, out, independent_proposals=True,
+                   overrelaxation=0.0):
     """Run one chain from ``state`` (length-1 views); fills ``out`` (a ChainDraws) after ``tune`` sweeps.
 
     ``independent_proposals``: the Laplace prior of fixed scale adds the independence

@@ -87,6 +87,12 @@ def _log_posterior(coef, gram, xty, sigma2, scale):
 
 
 @njit(cache=True)
+def _log_t_kernel(r2, p):
+    """log of the t_dof density in p dimensions up to a constant, at squared radius ``r2``."""
+    return -0.5 * (PROPOSAL_DOF + p) * math.log1p(r2 / PROPOSAL_DOF)
+
+
+@njit(cache=True)
 def _log_proposal(coef, mean, chol, z):
     """log q(w) up to a constant: the t_dof(mean, L L^T) density; ``z`` is scratch."""
     p = coef.size
@@ -97,7 +103,7 @@ def _log_proposal(coef, mean, chol, z):
             s -= chol[i, k] * z[k]
         z[i] = s / chol[i, i]
         r2 += z[i] ** 2
-    return -0.5 * (PROPOSAL_DOF + p) * math.log1p(r2 / PROPOSAL_DOF)
+    return _log_t_kernel(r2, p)
 
 
 @njit(cache=True)
@@ -118,10 +124,9 @@ def independence_step(rng, coef, gram, xty, sigma2, scale, mean, chol, proposal,
             s += chol[i, k] * z[k]
         proposal[i] = mean[i] + mix * s
     # the proposal is mean + mix L z: its L^-1 (w* - mean) is mix z, no triangular solve
-    log_q_proposal = -0.5 * (PROPOSAL_DOF + p) * math.log1p(mix * mix * z2 / PROPOSAL_DOF)
     log_ratio = (_log_posterior(proposal, gram, xty, sigma2, scale)
                  - _log_posterior(coef, gram, xty, sigma2, scale)
-                 + _log_proposal(coef, mean, chol, z) - log_q_proposal)
+                 + _log_proposal(coef, mean, chol, z) - _log_t_kernel(mix * mix * z2, p))
     if math.log(rng.random()) < log_ratio:
         for i in range(p):
             coef[i] = proposal[i]
