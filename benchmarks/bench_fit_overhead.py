@@ -20,6 +20,7 @@ subprocess, so the before and after numbers come from the same run.
 ``--exact-only`` skips the Gibbs/nutpie table (no PyMC compile: seconds).
 """
 
+import functools
 import os
 import subprocess
 import sys
@@ -120,50 +121,55 @@ def timed(func, repeat):
     return float(np.median(times)), out
 
 
-def gibbs_rows(X, y, seeds=SEEDS):
-    """ESS/s of each sampler: its min bulk ESS averaged over ``seeds`` (one seed's ESS is noisy:
-    about +-10% at 2000 draws), over the median wall time of its calls (all seeds pooled)."""
+def sampler_runs(X, y, chains, seeds):
+    """Each sampler's wall times and min bulk ESS, one entry per seed."""
     from bayesreg.posterior.model import ModelSpec, model_data
     from bayesreg.posterior.samplers import sample_nuts
 
-    Xn, yn = X.to_numpy(), y.to_numpy()
     prior = br.Laplace(4.0)
+    spec = ModelSpec.create("gaussian", prior, SIGMA, True, list(X.columns))
+    data = model_data(spec, prior, SIGMA, X.to_numpy(), y.to_numpy())
+
+    def estimator(sampler, seed):
+        return br.PosteriorRegressor(prior, sigma=SIGMA, sampler=sampler, draws=DRAWS, tune=TUNE,
+                                     chains=chains, random_seed=seed, progressbar=False)
+
+    def call(seed):
+        return sample_nuts(spec, data, sampler="nutpie", draws=DRAWS, tune=TUNE, chains=chains,
+                           random_seed=seed, progressbar=False, target_accept=0.8)[0]
+
+    def nutpie_fit(seed):
+        return estimator("nutpie", seed).fit(X, y).idata_.posterior
+
+    quiet(lambda: nutpie_fit(0))()  # compile once
+    quiet(lambda: estimator("gibbs", 0).fit(X, y))()  # warm (and the MAP cached, as on any refit)
+    runs = {"nutpie sampling call": ([], []), "nutpie whole fit": ([], []), "gibbs whole fit": ([], [])}
+
+    def record(name, t, posterior):
+        runs[name][0].append(t)
+        runs[name][1].append(min_bulk_ess(posterior))
+
+    for seed in seeds:
+        record("nutpie sampling call", *timed(quiet(functools.partial(call, seed)), 2))
+        record("nutpie whole fit", *timed(quiet(functools.partial(nutpie_fit, seed)), 1))
+        gibbs = estimator("gibbs", seed)
+        t, _ = timed(quiet(functools.partial(gibbs.fit, X, y)), 5)  # reading idata_ (first access) is not timed
+        record("gibbs whole fit", t, gibbs.idata_.posterior)
+    return runs
+
+
+def gibbs_rows(X, y, seeds=SEEDS):
+    """ESS/s of each sampler: its min bulk ESS averaged over ``seeds`` (one seed's ESS is noisy:
+    about +-10% at 2000 draws), over the median wall time of its calls (all seeds pooled)."""
     rows, ratios = [], {}
     for chains in (2, 4):
-        def estimator(sampler, seed):
-            return br.PosteriorRegressor(prior, sigma=SIGMA, sampler=sampler, draws=DRAWS, tune=TUNE,
-                                         chains=chains, random_seed=seed, progressbar=False)
-
-        spec = ModelSpec.create("gaussian", prior, SIGMA, True, list(X.columns))
-        data = model_data(spec, prior, SIGMA, Xn, yn)
-
-        def call(seed):
-            return sample_nuts(spec, data, sampler="nutpie", draws=DRAWS, tune=TUNE, chains=chains,
-                               random_seed=seed, progressbar=False, target_accept=0.8)[0]
-
-        quiet(lambda: estimator("nutpie", 0).fit(X, y))()  # compile once
-        quiet(lambda: estimator("gibbs", 0).fit(X, y))()  # warm (and the MAP cached, as on any refit)
-        runs = {"nutpie sampling call": ([], []), "nutpie whole fit": ([], []), "gibbs whole fit": ([], [])}
-        for seed in seeds:
-            for name, repeat, run in (
-                ("nutpie sampling call", 2, lambda: call(seed)),
-                ("nutpie whole fit", 1, lambda: estimator("nutpie", seed).fit(X, y).idata_.posterior),
-                ("gibbs whole fit", 5, None),
-            ):
-                if run is None:  # the fit is timed, reading idata_ (first access) is not
-                    model = estimator("gibbs", seed)
-                    t, _ = timed(quiet(lambda: model.fit(X, y)), repeat)
-                    posterior = model.idata_.posterior
-                else:
-                    t, posterior = timed(quiet(run), repeat)
-                runs[name][0].append(t)
-                runs[name][1].append(min_bulk_ess(posterior))
+        runs = sampler_runs(X, y, chains, seeds)
         times = {name: float(np.median(t)) for name, (t, _) in runs.items()}
         rate = {name: float(np.mean(ess)) / times[name] for name, (_, ess) in runs.items()}
         ratios[chains] = rate["gibbs whole fit"] / rate["nutpie sampling call"]
-        for name in rate:
+        for name, (_, ess) in runs.items():
             rows.append({"chains": chains, "diabetes Laplace(4)": name, "s (median)": f"{times[name]:.4f}",
-                         "min bulk ESS (mean)": f"{np.mean(runs[name][1]):.0f}",
+                         "min bulk ESS (mean)": f"{np.mean(ess):.0f}",
                          "min bulk ESS/s": f"{rate[name]:.0f}",
                          "gibbs fit / this": f"{rate['gibbs whole fit'] / rate[name]:.1f}x"})
     return rows, ratios
